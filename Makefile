@@ -1,0 +1,60 @@
+# Pulih: `make run` serves the demo, `make test` runs the whole suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APPS := units surveys complaints cases documents reports api
+DEMO_PASSWORD ?= pulih-demo-2026
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pulih
+
+.PHONY: run test test-pg install migrate demo lint format messages bench reliability clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q uv || true
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install -q -p $(BIN)/python -r pyproject.toml --extra dev; \
+	else $(BIN)/pip install -q -e ".[dev]"; fi
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput -v0
+
+demo: migrate
+	$(BIN)/python manage.py demo_data --password $(DEMO_PASSWORD)
+
+run: demo
+	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	@echo "Pulih on http://127.0.0.1:8000 — log in with the accounts above, password $(DEMO_PASSWORD)"
+	DEBUG=0 HTTPS=0 $(BIN)/gunicorn pulih.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Regenerate and compile the Indonesian catalogues (needs GNU gettext).
+messages: install
+	cd pulih && ../$(BIN)/python ../manage.py makemessages -l id --no-obsolete --no-location -i "*.txt" >/dev/null
+	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l id --no-obsolete --no-location >/dev/null); done
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+reliability: install
+	$(BIN)/python -m reliability $(RELIABILITY_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3* var

@@ -1,0 +1,19 @@
+"""/api/v1/: one router; each domain adds its views in its own module of this app."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from .auth import TokenView
+from .standard import StandardView
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("standard/", StandardView.as_view(), name="api-standard"),
+]
+urlpatterns += router.urls

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PulihConfig(AppConfig):
+    name = "pulih"
+    verbose_name = "Pulih"

@@ -1,0 +1,4 @@
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y H:i"
+SHORT_DATE_FORMAT = "Y-m-d"
+TIME_FORMAT = "H:i"

@@ -1,0 +1,343 @@
+"""The unit (tenant), its people and roles, and its standard as editable catalogues."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+ELEMENT_CODES = [f"U{i}" for i in range(1, 10)]
+
+
+class Role(models.TextChoices):
+    BACK_OFFICE = "back_office", _("Back office")
+    OFFICER = "officer", _("Officer")
+    COORDINATOR = "coordinator", _("ULT coordinator")
+    PERSON_IN_CHARGE = "person_in_charge", _("ULT person in charge")
+    HEAD = "head", _("Head")
+    SUPERVISOR = "supervisor", _("Internal supervisor")
+    ADMIN = "admin", _("Unit administrator")
+
+
+class Severity(models.TextChoices):
+    LIGHT = "light", _("Light")
+    MODERATE = "moderate", _("Moderate")
+    HEAVY = "heavy", _("Heavy")
+
+
+class DayKind(models.TextChoices):
+    CALENDAR = "calendar", _("Calendar days")
+    WORKING = "working", _("Working days")
+
+
+class IkmWeight(models.TextChoices):
+    EXACT = "exact", _("Exact 1/k")
+    LEGACY = "legacy", _("Legacy 0.111")
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
+
+
+def validate_elements(value: str) -> None:
+    for code in (c.strip() for c in value.split(",") if c.strip()):
+        if code not in ELEMENT_CODES:
+            raise ValidationError(_("Unknown survey element: %(code)s"), params={"code": code})
+
+
+class User(AbstractUser):
+    """A member of staff. Customers never log in."""
+
+    full_name = models.CharField(_("full name with titles"), max_length=200, blank=True)
+    nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Unit(models.Model):
+    """A public service unit running its own standard."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    service_unit_name = models.CharField(
+        _("service desk name"), max_length=200, default="Unit Layanan Terpadu (ULT)"
+    )
+    parent_organisation = models.CharField(_("parent organisation"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    head_title = models.CharField(_("head's title"), max_length=200, blank=True)
+    head_name = models.CharField(_("head's name"), max_length=200, blank=True)
+    head_nip = models.CharField(_("head's NIP"), max_length=30, blank=True)
+    letterhead_lines = models.TextField(
+        _("letterhead lines"), blank=True, help_text=_("One line per row, top to bottom.")
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
+    )
+    # The standard's own decree (the document that sets this standard).
+    standard_decree_number = models.CharField(
+        _("decree number of the standard"), max_length=100, blank=True
+    )
+    standard_decree_date = models.DateField(_("date of the standard"), null=True, blank=True)
+    # Free-text components of the standard, shown as the document shows them.
+    time_limit_text = models.TextField(_("service time limit"), blank=True)
+    cost_text = models.TextField(_("cost/tariff"), blank=True)
+    compensation_intro = models.TextField(_("service product (compensation)"), blank=True)
+    internal_supervision = models.TextField(_("internal supervision"), blank=True)
+    staff_count_text = models.CharField(_("number of officers"), max_length=100, blank=True)
+    service_guarantee = models.TextField(_("service guarantee"), blank=True)
+    security_guarantee = models.TextField(_("security and safety guarantee"), blank=True)
+    performance_evaluation = models.TextField(_("performance evaluation"), blank=True)
+    # Settings of the satisfaction method and the decree.
+    flag_elements = models.CharField(
+        _("elements the officer answers for"),
+        max_length=40,
+        default="U3,U6,U7",
+        validators=[validate_elements],
+        help_text=_("Comma-separated element codes; a poor score on these opens a case."),
+    )
+    flag_threshold = models.PositiveSmallIntegerField(
+        _("flagging threshold"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("A score at or below this value flags the response (2 = kurang)."),
+    )
+    ikm_weight = models.CharField(
+        _("IKM weight"), max_length=10, choices=IkmWeight.choices, default=IkmWeight.EXACT
+    )
+    decree_number_pattern = models.CharField(
+        _("decree number pattern"),
+        max_length=100,
+        default="{seq:04d}/C7.22/OT.02.02/{year}",
+        help_text=_("Placeholders: {seq} (sequence within the year) and {year}."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def officer_elements(self) -> list[str]:
+        return [c.strip() for c in self.flag_elements.split(",") if c.strip()]
+
+    def clean(self) -> None:
+        try:
+            self.decree_number_pattern.format(seq=1, year=2000)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValidationError({"decree_number_pattern": _("Invalid pattern.")}) from exc
+
+
+class Membership(models.Model):
+    """One role of one user in one unit; a user may hold several."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="unique_membership_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} ({self.unit.code})"
+
+
+class CatalogueEntry(models.Model):
+    """An entry of one of the unit's catalogues, named by a stable code."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    code = models.SlugField(
+        _("code"), max_length=50, validators=[RegexValidator(r"^[a-z0-9][a-z0-9_-]*$")]
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return getattr(self, "name", None) or getattr(self, "text", self.code)
+
+
+def _unique_code(model: str):
+    return [models.UniqueConstraint(fields=["unit", "code"], name=f"unique_{model}_code")]
+
+
+class ServiceType(CatalogueEntry):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("service type")
+        verbose_name_plural = _("service types")
+        constraints = _unique_code("servicetype")
+
+
+class Violation(CatalogueEntry):
+    text = models.TextField(_("text"))
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.MODERATE
+    )
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        constraints = _unique_code("violation")
+
+
+class SanctionKind(CatalogueEntry):
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Severity.choices)
+    legal_reference = models.CharField(_("legal reference"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("sanction kind")
+        verbose_name_plural = _("sanction kinds")
+        constraints = _unique_code("sanctionkind")
+
+
+class CompensationKind(CatalogueEntry):
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("compensation kind")
+        verbose_name_plural = _("compensation kinds")
+        constraints = _unique_code("compensationkind")
+
+
+class ComplaintChannel(CatalogueEntry):
+    """How complaints reach the unit: letter, phone/SMS/WA, social media, email, web, in person."""
+
+    name = models.CharField(_("name"), max_length=200)
+    contact = models.TextField(_("contact details"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("complaint channel")
+        verbose_name_plural = _("complaint channels")
+        constraints = _unique_code("complaintchannel")
+
+
+class DeadlineRule(CatalogueEntry):
+    """A deadline: `length` days of `day_kind` from `start_event` until `end_event` is due."""
+
+    name = models.CharField(_("name"), max_length=200)
+    start_event = models.CharField(_("starts at"), max_length=50)
+    end_event = models.CharField(_("ends at"), max_length=50)
+    length = models.PositiveSmallIntegerField(_("length"))
+    day_kind = models.CharField(
+        _("days"), max_length=10, choices=DayKind.choices, default=DayKind.CALENDAR
+    )
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = _unique_code("deadlinerule")
+
+
+class LegalBasis(CatalogueEntry):
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal basis")
+        constraints = _unique_code("legalbasis")
+
+
+class Facility(CatalogueEntry):
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("facility")
+        verbose_name_plural = _("facilities")
+        constraints = _unique_code("facility")
+
+
+class Competency(CatalogueEntry):
+    text = models.TextField(_("text"))
+    history = HistoricalRecords()
+
+    class Meta(CatalogueEntry.Meta):
+        verbose_name = _("officer competency")
+        verbose_name_plural = _("officer competencies")
+        constraints = _unique_code("competency")
+
+
+class CompensationBudget(models.Model):
+    """The unit's yearly budget for compensation, in rupiah."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("unit")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.PositiveBigIntegerField(_("amount (rupiah)"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("compensation budget")
+        verbose_name_plural = _("compensation budgets")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unique_budget_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.year}: Rp {self.amount:,}"
+
+
+CATALOGUES = {
+    "service_types": ServiceType,
+    "violations": Violation,
+    "sanctions": SanctionKind,
+    "compensations": CompensationKind,
+    "channels": ComplaintChannel,
+    "deadline_rules": DeadlineRule,
+    "legal_basis": LegalBasis,
+    "facilities": Facility,
+    "competencies": Competency,
+}
