@@ -341,3 +341,14 @@ CATALOGUES = {
     "facilities": Facility,
     "competencies": Competency,
 }
+
+
+class SentReminder(models.Model):
+    """A reminder already sent; `send_reminders` skips keys it finds here."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.key

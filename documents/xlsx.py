@@ -1,0 +1,42 @@
+"""XLSX workbooks (openpyxl): one sheet per table, a bold frozen header row."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def build_workbook(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """`sheets` maps a sheet title to (header, rows); returns the .xlsx bytes."""
+    book = Workbook(write_only=False)
+    book.remove(book.active)
+    for title, (header, rows) in sheets.items():
+        sheet = book.create_sheet(title=title[:31])
+        sheet.append(list(header))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(str(h)) for h in header]
+        for row in rows:
+            values = list(row)
+            sheet.append(values)
+            for i, value in enumerate(values[: len(widths)]):
+                widths[i] = min(60, max(widths[i], len(str(value)) if value is not None else 0))
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = width + 2
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
