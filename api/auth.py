@@ -3,6 +3,8 @@ from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
+from .schema import errors
+
 
 class TokenView(ObtainAuthToken):
     """POST username and password, get {"token": ...} for `Authorization: Token ...`."""
@@ -17,10 +19,7 @@ class TokenView(ObtainAuthToken):
         ),
         responses={
             200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
-            400: inline_serializer(
-                "TokenError",
-                {"non_field_errors": serializers.ListField(child=serializers.CharField())},
-            ),
+            **errors(400, 403, 429),
         },
     )
     def post(self, request, *args, **kwargs):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 
 from units.models import Unit
 from units.published import published_standard
+
+from .schema import errors
 
 
 class UnitSerializer(serializers.ModelSerializer):
@@ -117,11 +119,7 @@ class StandardView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("unit", str, required=True, description="unit code")],
-        responses={
-            200: StandardSerializer,
-            400: inline_serializer("StandardBadRequest", {"unit": serializers.ListField()}),
-            404: inline_serializer("StandardNotFound", {"detail": serializers.CharField()}),
-        },
+        responses={200: StandardSerializer, **errors(400, 404, 429)},
     )
     def get(self, request):
         code = request.query_params.get("unit", "").strip()
