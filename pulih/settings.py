@@ -136,8 +136,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair (username, address): one person failing must not lock a whole office behind NAT.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "pulih.views.locked_out"  # JSON for /api/, the template otherwise
 
 # Language and time: Bahasa Indonesia first, English available; dates in the unit's zone.
 LANGUAGE_CODE = "id"

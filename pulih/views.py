@@ -1,6 +1,7 @@
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -19,3 +20,23 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+def locked_out(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' lockout answer: JSON for the API, the lockout page for screens (429)."""
+    from axes.helpers import get_cool_off
+    from django.conf import settings
+
+    status = settings.AXES_HTTP_RESPONSE_CODE
+    if request.path.startswith("/api/"):
+        message = _(
+            "This account is locked for a while after repeated failed logins. "
+            "Try again later or ask the unit administrator."
+        )
+        response: HttpResponse = JsonResponse({"detail": message}, status=status)
+    else:
+        response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=status)
+    cool_off = get_cool_off(request)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -130,6 +131,16 @@ class Unit(models.Model):
         max_length=100,
         default="{seq:04d}/C7.22/OT.02.02/{year}",
         help_text=_("Placeholders: {seq} (sequence within the year) and {year}."),
+    )
+    personal_data_retention_years = models.PositiveSmallIntegerField(
+        _("personal data retention (years)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Customers' names and contacts older than this are anonymised by "
+            "`manage.py apply_retention` (UU 27/2022 on personal data protection: keep "
+            "personal data no longer than needed). Ratings, complaints and cases are kept."
+        ),
     )
     history = HistoricalRecords()
 
@@ -352,3 +363,55 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ErasureKind(models.TextChoices):
+    REQUEST = "request", _("On the customer's request")
+    RETENTION = "retention", _("Retention period ended")
+
+
+class ErasureLog(models.Model):
+    """An erasure of customers' personal data: when, by whom, why and how many records.
+
+    It never holds what was erased (no name, no contact), only which criterion matched.
+    Append-only, like a case's timeline.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="erasures", verbose_name=_("unit")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ErasureKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    operator = models.CharField(
+        _("operator"), max_length=150, blank=True, help_text=_("The system account that ran it.")
+    )
+    matched_by = models.CharField(
+        _("matched by"), max_length=20, blank=True, help_text=_("contact or name; never its value")
+    )
+    cutoff = models.DateTimeField(_("data older than"), null=True, blank=True)
+    counts = models.JSONField(_("records anonymised per source"), default=dict, blank=True)
+    total = models.PositiveIntegerField(_("records anonymised"), default=0)
+
+    class Meta:
+        verbose_name = _("personal data erasure")
+        verbose_name_plural = _("personal data erasures")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.get_kind_display()} {self.at:%Y-%m-%d}: {self.total}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Erasure records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Erasure records are append-only.")
