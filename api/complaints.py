@@ -102,8 +102,12 @@ class TrackOut(serializers.Serializer):
 class ComplaintOut(serializers.ModelSerializer):
     unit = serializers.CharField(source="unit.code")
     channel = serializers.CharField(source="channel.code")
-    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    officer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    service_type = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="service code"
+    )
+    officer = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="officer's username"
+    )
     overdue = serializers.BooleanField(source="is_overdue")
     triage_outcome = serializers.CharField(
         help_text="`case`, `improvement` or `direct`; empty until triaged"

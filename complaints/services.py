@@ -47,6 +47,7 @@ logger = logging.getLogger(__name__)
 MAX_TEXT = 5000
 MAX_NAME = 200
 WEB_CHANNEL = "web"
+EARLIEST_YEAR = 2000  # older dates are typing mistakes, not complaints
 
 
 # --- reading helpers -------------------------------------------------------------------------
@@ -222,6 +223,8 @@ def record_complaint(
     received_at = received_at or now
     if received_at > now + datetime.timedelta(minutes=5):
         errors["received_at"] = [_("The time received cannot be in the future.")]
+    elif received_at.year < EARLIEST_YEAR:
+        errors["received_at"] = [_("Check the time received: it is too far in the past.")]
     channel_obj = _resolve_channel(unit, channel, errors)
     service = _resolve_service(unit, service_type, errors)
     officer = _check_officer(unit, officer, errors)

@@ -327,3 +327,11 @@ def test_the_schema_documents_every_complaint_endpoint_and_status(api, db):
         "403",
         "404",
     }
+
+
+def test_back_office_records_and_acknowledges_but_cannot_triage_or_answer(api, people, complaint):
+    as_user(api, people["back_office"])
+    url = f"/api/v1/complaints/{complaint.pk}"
+    assert api.post(f"{url}/triage/", {"outcome": "direct"}, format="json").status_code == 403
+    assert api.post(f"{url}/answer/", {"answer": "x"}, format="json").status_code == 403
+    assert api.post(f"{url}/acknowledge/", {}, format="json").status_code == 200

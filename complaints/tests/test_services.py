@@ -103,6 +103,18 @@ def test_bad_fields_are_named(unit, people, other_unit):
     assert not Complaint.objects.exists()
 
 
+def test_a_received_time_in_the_distant_past_is_a_mistake(unit, people):
+    with pytest.raises(InvalidInput) as exc:
+        services.record_complaint(
+            unit,
+            actor=people["back_office"],
+            channel="phone",
+            text="x",
+            received_at=datetime.datetime(1, 1, 2, tzinfo=datetime.UTC),
+        )
+    assert "received_at" in exc.value.fields
+
+
 def test_anonymous_keeps_no_name_or_contact(unit, make_complaint):
     complaint = make_complaint(name="Budi", contact="budi@contoh.id", anonymous=True)
     assert (complaint.name, complaint.contact, complaint.anonymous) == ("", "", True)
