@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from .auth import TokenView
+from .complaints import urlpatterns as complaint_urls
 from .standard import StandardView
 
 router = DefaultRouter(trailing_slash=True)
@@ -17,3 +18,4 @@ urlpatterns = [
     path("standard/", StandardView.as_view(), name="api-standard"),
 ]
 urlpatterns += router.urls
+urlpatterns += complaint_urls

@@ -1,0 +1,18 @@
+"""User-facing messages shared by the web screens and the API (translated in this app)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+THROTTLED = _(
+    "Too many submissions from your address. Please wait %(seconds)d seconds and try again."
+)
+UNKNOWN_CODE = _("No complaint has this tracking code. Check it and retry.")
+UNKNOWN_UNIT = _("Unknown unit.")
+UNKNOWN_CHANNEL = _("Unknown channel.")
+UNKNOWN_SERVICE = _("Unknown service type.")
+UNKNOWN_USER = _("Unknown user.")
+NO_SUCH_COMPLAINT = _("No such complaint.")
+NO_UNIT = _("Your account does not belong to any unit.")
+ROLE_FORBIDS = _("Your role in this unit does not allow this action.")
+PERIOD_REVERSED = _("The end of the period is before its start.")

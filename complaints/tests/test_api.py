@@ -1,0 +1,337 @@
+"""/api/v1/complaints/: public submission and tracking, staff register, per-method access."""
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from cases.models import Case
+from complaints import services
+from complaints.models import Complaint, ComplaintStatus
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def as_user(api, user):
+    api.force_authenticate(user)
+    return api
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def test_public_submission_answers_a_tracking_code(api, unit, service_type):
+    response = api.post(
+        "/api/v1/complaints/",
+        {"unit": "bpmp-kalteng", "text": "Antrean lama.", "service_type": "informasi"},
+        format="json",
+    )
+    assert response.status_code == 201
+    body = response.json()
+    complaint = Complaint.objects.get()
+    assert body["tracking_code"] == complaint.tracking_code
+    assert body["status"] == "received"
+    assert body["tracking_url"].endswith(f"/lacak/{complaint.tracking_code}/")
+    assert complaint.channel.code == "web"
+    assert complaint.service_type == service_type
+
+
+def test_public_submission_needs_no_csrf_even_with_a_session(unit, people):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(people["supervisor"])
+    response = client.post("/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json")
+    assert response.status_code == 201
+    assert Complaint.objects.get().created_by is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"unit": "bpmp-kalteng"}, "text"),
+        ({"unit": "bpmp-kalteng", "text": "   "}, "text"),
+        ({"text": "x"}, "unit"),
+        ({"unit": "nope", "text": "x"}, "unit"),
+        ({"unit": "bpmp-kalteng", "text": "x", "kind": "rant"}, "kind"),
+        ({"unit": "bpmp-kalteng", "text": "x", "service_type": "nope"}, "service_type"),
+        ({"unit": "bpmp-kalteng", "text": "x" * 5001}, "text"),
+        ({"unit": "bpmp-kalteng", "text": "x", "anonymous": "maybe"}, "anonymous"),
+    ],
+)
+def test_bad_public_payloads_answer_400_with_field_errors(api, unit, payload, field):
+    response = api.post("/api/v1/complaints/", payload, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Complaint.objects.exists()
+
+
+def test_a_flood_of_api_submissions_is_throttled(api, unit):
+    with time_machine.travel("2026-03-02 03:00:30+00:00", tick=False):
+        for _ in range(5):
+            assert (
+                api.post(
+                    "/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json"
+                ).status_code
+                == 201
+            )
+        response = api.post("/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json")
+    assert response.status_code == 429
+    assert "Terlalu banyak kiriman dari alamat Anda" in response.json()["detail"]
+    assert int(response["Retry-After"]) > 0
+    assert Complaint.objects.count() == 5
+
+
+def test_tracking_shows_status_and_answer_only(api, complaint, people):
+    services.triage_complaint(
+        complaint, actor=people["coordinator"], outcome="case", officer=people["officer"]
+    )
+    services.answer_complaint(complaint, actor=people["coordinator"], answer="Sudah ditangani.")
+    response = api.get(f"/api/v1/complaints/track/{complaint.tracking_code.lower()}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "answered"
+    assert body["answer"] == "Sudah ditangani."
+    assert set(body) == {
+        "tracking_code",
+        "unit",
+        "kind",
+        "status",
+        "received_at",
+        "acknowledged_at",
+        "answer_due_at",
+        "answered_at",
+        "answer",
+    }
+
+
+@pytest.mark.parametrize("code", ["AAAAA-AAAAA", "nope", "12345"])
+def test_unknown_tracking_code_is_404(api, db, code):
+    assert api.get(f"/api/v1/complaints/track/{code}/").status_code == 404
+
+
+# --- staff ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role", ["back_office", "coordinator", "person_in_charge", "head", "supervisor"]
+)
+def test_readers_list_and_read(api, people, recorded, role):
+    as_user(api, people[role])
+    listing = api.get("/api/v1/complaints/")
+    assert listing.status_code == 200
+    assert [c["tracking_code"] for c in listing.json()["results"]] == [recorded.tracking_code]
+    detail = api.get(f"/api/v1/complaints/{recorded.pk}/")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["channel"] == "letter"
+    assert [e["action"] for e in body["events"]] == ["received"]
+    assert body["attachments"][0]["content_type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("role", ["officer", "officer2", "admin"])
+def test_officers_get_403_everywhere(api, people, recorded, role):
+    as_user(api, people[role])
+    assert api.get("/api/v1/complaints/").status_code == 403
+    assert api.get(f"/api/v1/complaints/{recorded.pk}/").status_code == 403
+    assert (
+        api.post("/api/v1/complaints/record/", {"channel": "phone", "text": "x"}).status_code == 403
+    )
+    for action, payload in [
+        ("acknowledge", {}),
+        ("triage", {"outcome": "direct"}),
+        ("answer", {"answer": "x"}),
+    ]:
+        assert api.post(f"/api/v1/complaints/{recorded.pk}/{action}/", payload).status_code == 403
+
+
+def test_anonymous_gets_401_on_staff_endpoints(api, recorded):
+    assert api.get("/api/v1/complaints/").status_code == 401
+    assert api.get(f"/api/v1/complaints/{recorded.pk}/").status_code == 401
+    assert api.post("/api/v1/complaints/record/", {}).status_code == 401
+    assert api.post(f"/api/v1/complaints/{recorded.pk}/triage/", {}).status_code == 401
+
+
+def test_outsider_sees_nothing_of_ours(api, outsider, recorded):
+    as_user(api, outsider)
+    assert api.get("/api/v1/complaints/").json()["results"] == []
+    assert api.get("/api/v1/complaints/", {"unit": "bpmp-kalteng"}).status_code == 404
+    assert api.get(f"/api/v1/complaints/{recorded.pk}/").status_code == 404
+    assert (
+        api.post(f"/api/v1/complaints/{recorded.pk}/triage/", {"outcome": "direct"}).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            "/api/v1/complaints/record/",
+            {"unit": "bpmp-kalteng", "channel": "phone", "text": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize("role", ["supervisor", "head", "person_in_charge"])
+def test_read_only_roles_get_403_on_writes(api, people, recorded, role):
+    as_user(api, people[role])
+    assert (
+        api.post("/api/v1/complaints/record/", {"channel": "phone", "text": "x"}).status_code == 403
+    )
+    for action, payload in [
+        ("acknowledge", {}),
+        ("triage", {"outcome": "direct"}),
+        ("answer", {"answer": "x"}),
+    ]:
+        assert api.post(f"/api/v1/complaints/{recorded.pk}/{action}/", payload).status_code == 403
+    recorded.refresh_from_db()
+    assert recorded.status == ComplaintStatus.RECEIVED
+
+
+def test_staff_record_through_the_api(api, people, unit, service_type):
+    as_user(api, people["back_office"])
+    response = api.post(
+        "/api/v1/complaints/record/",
+        {
+            "channel": "social_media",
+            "text": "Komentar di Instagram",
+            "kind": "input",
+            "received_at": "2026-03-02T09:00:00+07:00",
+            "service_type": "informasi",
+            "officer": "oscar",
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["channel"], body["kind"], body["officer"]) == ("social_media", "input", "oscar")
+    bad = api.post(
+        "/api/v1/complaints/record/",
+        {"channel": "fax", "text": "x", "officer": "nobody"},
+        format="json",
+    )
+    assert bad.status_code == 400
+    assert "officer" in bad.json()
+    bad = api.post("/api/v1/complaints/record/", {"channel": "fax", "text": "x"}, format="json")
+    assert bad.status_code == 400
+    assert "channel" in bad.json()
+
+
+def test_triage_and_answer_through_the_api(api, people, complaint):
+    as_user(api, people["coordinator"])
+    url = f"/api/v1/complaints/{complaint.pk}"
+    assert api.post(f"{url}/answer/", {"answer": "x"}, format="json").status_code == 409
+    missing = api.post(f"{url}/triage/", {"outcome": "case"}, format="json")
+    assert missing.status_code == 400
+    assert "officer" in missing.json()
+    assert api.post(f"{url}/triage/", {"outcome": "maybe"}, format="json").status_code == 400
+    response = api.post(
+        f"{url}/triage/", {"outcome": "case", "officer": "oscar", "note": "Kasar"}, format="json"
+    )
+    assert response.status_code == 200
+    body = response.json()
+    case = Case.objects.get()
+    assert body["status"] == "in_progress" and body["cases"] == [case.pk]
+    assert body["triage_outcome"] == "case" and body["officer"] == "oscar"
+    assert api.post(f"{url}/triage/", {"outcome": "direct"}, format="json").status_code == 409
+    assert api.post(f"{url}/answer/", {"answer": ""}, format="json").status_code == 400
+    response = api.post(f"{url}/answer/", {"answer": "Ditindaklanjuti."}, format="json")
+    assert response.status_code == 200
+    assert response.json()["status"] == "answered"
+    assert [e["action"] for e in response.json()["events"]] == ["received", "triaged", "answered"]
+    assert api.post(f"{url}/answer/", {"answer": "lagi"}, format="json").status_code == 409
+
+
+def test_acknowledge_through_the_api(api, people, complaint):
+    as_user(api, people["back_office"])
+    url = f"/api/v1/complaints/{complaint.pk}/acknowledge/"
+    assert api.post(url, {}, format="json").json()["status"] == "acknowledged"
+    assert api.post(url, {}, format="json").status_code == 409
+
+
+def test_the_list_filters(api, people, recorded, make_complaint):
+    web = make_complaint(kind="suggestion")
+    as_user(api, people["supervisor"])
+
+    def codes(query):
+        return [c["tracking_code"] for c in api.get("/api/v1/complaints/", query).json()["results"]]
+
+    assert codes({"channel": "letter"}) == [recorded.tracking_code]
+    assert codes({"kind": "suggestion"}) == [web.tracking_code]
+    assert codes({"service": "informasi"}) == [recorded.tracking_code]
+    assert codes({"status": "answered"}) == []
+    for bad in (
+        {"channel": "fax"},
+        {"start": "kemarin"},
+        {"status": "lost"},
+        {"start": "2026-03-02", "end": "2026-03-01"},
+    ):
+        assert api.get("/api/v1/complaints/", bad).status_code == 400
+
+
+def test_token_authentication_works(people, recorded):
+    from conftest import PASSWORD
+
+    client = APIClient()
+    token = client.post("/api/v1/auth/token/", {"username": "sari", "password": PASSWORD}).json()[
+        "token"
+    ]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/complaints/").status_code == 200
+
+
+def test_the_list_costs_a_fixed_number_of_queries(
+    api, people, unit, service_type, django_assert_max_num_queries
+):
+    for i in range(20):
+        services.record_complaint(
+            unit,
+            actor=people["back_office"],
+            channel="phone",
+            text=f"Pengaduan {i}",
+            service_type=service_type,
+            officer=people["officer"],
+        )
+    as_user(api, people["supervisor"])
+    with django_assert_max_num_queries(5):
+        response = api.get("/api/v1/complaints/")
+    assert response.json()["count"] == 20
+
+
+def test_the_schema_documents_every_complaint_endpoint_and_status(api, db):
+    import yaml
+
+    schema = yaml.safe_load(api.get("/api/v1/schema/").content)
+    paths = schema["paths"]
+    submit = paths["/api/v1/complaints/"]["post"]
+    assert set(submit["responses"]) == {"201", "400", "429"}
+    assert submit["security"] == [{}]
+    assert set(paths["/api/v1/complaints/"]["get"]["responses"]) >= {"200", "400", "401", "403"}
+    assert set(paths["/api/v1/complaints/track/{code}/"]["get"]["responses"]) == {
+        "200",
+        "404",
+        "429",
+    }
+    for action in ("triage", "answer", "acknowledge"):
+        responses = paths[f"/api/v1/complaints/{{id}}/{action}/"]["post"]["responses"]
+        assert set(responses) == {"200", "400", "401", "403", "404", "409"}
+    assert set(paths["/api/v1/complaints/record/"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "404",
+    }
+    assert set(paths["/api/v1/complaints/{id}/"]["get"]["responses"]) == {
+        "200",
+        "401",
+        "403",
+        "404",
+    }
+
+
+def test_back_office_records_and_acknowledges_but_cannot_triage_or_answer(api, people, complaint):
+    as_user(api, people["back_office"])
+    url = f"/api/v1/complaints/{complaint.pk}"
+    assert api.post(f"{url}/triage/", {"outcome": "direct"}, format="json").status_code == 403
+    assert api.post(f"{url}/answer/", {"answer": "x"}, format="json").status_code == 403
+    assert api.post(f"{url}/acknowledge/", {}, format="json").status_code == 200

@@ -1,0 +1,362 @@
+"""Web faces of the register: the public form and tracking page, and the staff register.
+
+Thin: parse, authorise, call services.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from documents.xlsx import xlsx_response
+from pulih.lib.errors import DomainError, InvalidInput
+from units.access import role_required
+from units.models import Unit
+
+from . import antispam, services
+from . import messages as msg
+from .access import (
+    ACKNOWLEDGE_ROLES,
+    HANDLE_ROLES,
+    READ_ROLES,
+    RECORD_ROLES,
+    can,
+    get_complaint_for_user,
+)
+from .forms import (
+    AnswerForm,
+    PublicComplaintForm,
+    RecordComplaintForm,
+    RegisterFilterForm,
+    TrackForm,
+    TriageForm,
+    apply_domain_errors,
+)
+from .models import ComplaintAttachment, ComplaintStatus, TriageOutcome
+from .register import export_workbook, filter_complaints
+from .stats import monthly_table
+from .tracking import normalise_code
+
+PAGE_SIZE = 50
+
+
+def _throttled(request: HttpRequest, wait: int, template: str, context: dict) -> HttpResponse:
+    context["throttle_message"] = str(msg.THROTTLED) % {"seconds": wait}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def public_form(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's complaint form: no login, works without JavaScript."""
+    unit = get_object_or_404(Unit, code=code)
+    if services.web_channel(unit) is None:
+        raise Http404
+    if request.method == "POST":
+        form = PublicComplaintForm(request.POST, request.FILES, unit=unit)
+        wait = antispam.throttle_wait(request, "complaint", "5/minute")
+        if wait is not None:
+            return _throttled(
+                request,
+                wait,
+                "complaints/public_form.html",
+                {"unit": unit, "form": form.render_again()},
+            )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.submit_public_complaint(
+                    unit,
+                    text=data["text"],
+                    kind=data["kind"],
+                    name=data["name"],
+                    contact=data["contact"],
+                    anonymous=data["anonymous"],
+                    service_type=data["service_type"],
+                    attachments=data["attachments"],
+                )
+            except InvalidInput as exc:
+                apply_domain_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. Your submission has been received. Note your tracking code: "
+                        "%(code)s"
+                    )
+                    % {"code": complaint.tracking_code},
+                )
+                return redirect("complaints:track", complaint.tracking_code)
+        return render(
+            request,
+            "complaints/public_form.html",
+            {"unit": unit, "form": form.render_again()},
+            status=400,
+        )
+    form = PublicComplaintForm(unit=unit)
+    return render(request, "complaints/public_form.html", {"unit": unit, "form": form})
+
+
+@require_GET
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """A form to type a tracking code (e.g. read out over the phone)."""
+    form = TrackForm(request.GET or None)
+    if form.is_bound:
+        wait = antispam.throttle_wait(request, "public", "60/minute")
+        if wait is not None:
+            return _throttled(request, wait, "complaints/track_lookup.html", {"form": form})
+        if form.is_valid():
+            code = normalise_code(form.cleaned_data["code"])
+            if code is not None and services.Complaint.objects.filter(tracking_code=code).exists():
+                return redirect("complaints:track", code)
+            form.add_error("code", msg.UNKNOWN_CODE)
+        return render(request, "complaints/track_lookup.html", {"form": form}, status=404)
+    return render(request, "complaints/track_lookup.html", {"form": form})
+
+
+@require_GET
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    """Status, dates and the unit's answer; nothing internal (no officer, notes or case)."""
+    wait = antispam.throttle_wait(request, "public", "60/minute")
+    if wait is not None:
+        return _throttled(request, wait, "complaints/track_lookup.html", {"form": TrackForm()})
+    normal = normalise_code(code)
+    complaint = (
+        services.Complaint.objects.select_related("unit", "channel")
+        .filter(tracking_code=normal)
+        .first()
+        if normal
+        else None
+    )
+    if complaint is None:
+        form = TrackForm({"code": code})
+        form.is_valid()
+        form.add_error("code", msg.UNKNOWN_CODE)
+        return render(request, "complaints/track_lookup.html", {"form": form}, status=404)
+    if normal != code:
+        return redirect("complaints:track", normal)
+    steps = [
+        (ComplaintStatus.RECEIVED.label, complaint.received_at),
+        (ComplaintStatus.ACKNOWLEDGED.label, complaint.acknowledged_at),
+        (ComplaintStatus.ANSWERED.label, complaint.answered_at),
+    ]
+    return render(
+        request,
+        "complaints/track.html",
+        {"complaint": complaint, "unit": complaint.unit, "steps": steps},
+    )
+
+
+# --- staff --------------------------------------------------------------------------------
+
+
+def _filters(request: HttpRequest) -> tuple[RegisterFilterForm, dict]:
+    form = RegisterFilterForm(request.GET or None, unit=request.unit)
+    if form.is_bound and form.is_valid():
+        return form, dict(form.cleaned_data)
+    return form, {}
+
+
+@role_required(*READ_ROLES)
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    form, filters = _filters(request)
+    complaints = filter_complaints(unit, **filters)
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    table = monthly_table(unit, start=filters.get("start"), end=filters.get("end"))
+    return render(
+        request,
+        "complaints/register.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "table": table,
+            "can_record": can(request, RECORD_ROLES),
+        },
+    )
+
+
+@role_required(*READ_ROLES)
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    _form, filters = _filters(request)
+    content = export_workbook(filter_complaints(unit, **filters), unit)
+    stamp = timezone.localtime(timezone.now(), unit.zone)
+    return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")
+
+
+@role_required(*RECORD_ROLES)
+@require_http_methods(["GET", "POST"])
+def record(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    with timezone.override(unit.zone):
+        if request.method == "POST":
+            form = RecordComplaintForm(request.POST, request.FILES, unit=unit)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    complaint = services.record_complaint(
+                        unit,
+                        actor=request.user,
+                        channel=data["channel"],
+                        kind=data["kind"],
+                        received_at=data["received_at"],
+                        name=data["name"],
+                        contact=data["contact"],
+                        anonymous=data["anonymous"],
+                        service_type=data["service_type"],
+                        officer=data["officer"],
+                        text=data["text"],
+                        attachments=data["attachments"],
+                    )
+                except InvalidInput as exc:
+                    apply_domain_errors(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("Complaint %(code)s recorded.") % {"code": complaint.tracking_code},
+                    )
+                    return redirect("complaints:detail", complaint.pk)
+            return render(request, "complaints/record.html", {"form": form}, status=400)
+        form = RecordComplaintForm(
+            unit=unit, initial={"received_at": timezone.localtime().replace(second=0)}
+        )
+        return render(request, "complaints/record.html", {"form": form})
+
+
+def _detail_context(request: HttpRequest, complaint, **forms) -> dict:
+    handle = can(request, HANDLE_ROLES)
+    ctx = {
+        "complaint": complaint,
+        "events": complaint.events.select_related("actor"),
+        "attachments": complaint.attachments.all(),
+        "cases": complaint.cases.all(),
+        "improvements": complaint.improvement_items.all(),
+        "can_acknowledge": can(request, ACKNOWLEDGE_ROLES)
+        and complaint.status == ComplaintStatus.RECEIVED,
+        "can_triage": handle
+        and complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED),
+        "can_answer": handle and complaint.status == ComplaintStatus.IN_PROGRESS,
+        "TriageOutcome": TriageOutcome,
+    }
+    if ctx["can_triage"]:
+        ctx["triage_form"] = forms.get("triage_form") or TriageForm(unit=complaint.unit)
+    if ctx["can_answer"]:
+        ctx["answer_form"] = forms.get("answer_form") or AnswerForm()
+    return ctx
+
+
+@role_required(*READ_ROLES)
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+
+
+def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpResponse:
+    messages.error(request, exc.message)
+    return render(
+        request,
+        "complaints/detail.html",
+        _detail_context(request, complaint, **forms),
+        status=exc.status,
+    )
+
+
+@role_required(*ACKNOWLEDGE_ROLES)
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    try:
+        services.acknowledge_complaint(complaint, actor=request.user)
+    except DomainError as exc:
+        return _domain_error_page(request, complaint, exc)
+    messages.success(request, _("Acknowledged."))
+    return redirect("complaints:detail", pk)
+
+
+@role_required(*HANDLE_ROLES)
+@require_POST
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    form = TriageForm(request.POST, unit=complaint.unit)
+    if form.is_valid():
+        try:
+            services.triage_complaint(
+                complaint,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                officer=form.cleaned_data["officer"],
+                note=form.cleaned_data["note"],
+            )
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            return _domain_error_page(request, complaint, exc, triage_form=form)
+        else:
+            messages.success(request, _("Triaged."))
+            return redirect("complaints:detail", pk)
+    return render(
+        request,
+        "complaints/detail.html",
+        _detail_context(request, complaint, triage_form=form),
+        status=400,
+    )
+
+
+@role_required(*HANDLE_ROLES)
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_complaint(
+                complaint, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except InvalidInput as exc:
+            apply_domain_errors(form, exc)
+        except DomainError as exc:
+            return _domain_error_page(request, complaint, exc, answer_form=form)
+        else:
+            messages.success(
+                request, _("Answer saved; the complainant sees it on the tracking page.")
+            )
+            return redirect("complaints:detail", pk)
+    return render(
+        request,
+        "complaints/detail.html",
+        _detail_context(request, complaint, answer_form=form),
+        status=400,
+    )
+
+
+@role_required(*READ_ROLES)
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """An attachment, for staff who may read the register; always as a download."""
+    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    item = get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
