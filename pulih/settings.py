@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# The public complaint form refuses submissions filled faster than a person can type.
+COMPLAINT_MIN_FILL_SECONDS = envint("COMPLAINT_MIN_FILL_SECONDS", 3)
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
