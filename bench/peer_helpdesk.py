@@ -62,6 +62,11 @@ SEED = 8
 WORKERS = 2
 THREADS = 2
 SUBPROCESS_TIMEOUT = 300  # seconds, for any one install, migrate or seed step
+# What jQuery's ajax (DataTables) sends with the request.
+XHR_HEADERS = {
+    "Accept": "application/json, text/javascript, */*; q=0.01",
+    "X-Requested-With": "XMLHttpRequest",
+}
 DATATABLES_URL = re.compile(r"/helpdesk/datatables_ticket_list/[A-Za-z0-9+/=]+")
 
 Log = Callable[[str], None]
@@ -139,13 +144,14 @@ def ensure_venv(log: Log = _log) -> dict[str, str | None]:
 
 
 def write_project() -> None:
-    """Write var/bench/peer-project/{peerdesk/settings,urls,wsgi}.py and seed.py."""
+    """Write var/bench/peer-project/{peerdesk/settings,urls,wsgi}.py, seed.py, queries.py."""
     package = PROJECT / "peerdesk"
     package.mkdir(parents=True, exist_ok=True)
     (package / "__init__.py").write_text("")
     for name in ("settings", "urls", "wsgi"):
         (package / f"{name}.py").write_text((TEMPLATES / f"{name}.py.tmpl").read_text())
-    (PROJECT / "seed.py").write_text((TEMPLATES / "seed.py.tmpl").read_text())
+    for script in ("seed", "queries"):
+        (PROJECT / f"{script}.py").write_text((TEMPLATES / f"{script}.py.tmpl").read_text())
 
 
 @dataclass
@@ -381,7 +387,7 @@ def find_datatables_url(base: str, cookies: dict[str, str]) -> tuple[str, dict]:
 def check_first_page(base: str, cookies: dict[str, str], url: str, expected_total: int) -> dict:
     """Fetch the first page once and make sure it holds ticket rows, newest first, and the
     count helpdesk reports equals the tickets the list's query matches."""
-    with Client(base, cookies=dict(cookies), headers={"Accept": "application/json"}) as c:
+    with Client(base, cookies=dict(cookies), headers=XHR_HEADERS) as c:
         resp = c.get(url)
     if resp.status != 200:
         raise MeasureError(f"GET {url} answered {resp.status}: {resp.text[:300]}")
@@ -400,6 +406,19 @@ def check_first_page(base: str, cookies: dict[str, str], url: str, expected_tota
     return {"rows": len(rows), "records_total": body["recordsTotal"], "bytes": len(resp.body)}
 
 
+def count_queries(db: Database, url: str) -> dict:
+    """The SQL queries one request of url runs (in-process, in the peer's venv)."""
+    out = _run(
+        [str(peer_python()), "queries.py", "--username", USERNAME, url],
+        env=peer_env(db),
+        cwd=PROJECT,
+    )
+    result = json.loads(out.strip().splitlines()[-1])
+    if result["status"] != 200:
+        raise MeasureError(f"in-process GET {url} answered {result['status']}")
+    return result
+
+
 def measure(db: Database, seeded: dict, reps: int, warmup: int, log: Log = _log) -> dict:
     with serve(db) as base:
         cookies = login_session(base, USERNAME, PASSWORD, login_path="/helpdesk/login/")
@@ -409,16 +428,18 @@ def measure(db: Database, seeded: dict, reps: int, warmup: int, log: Log = _log)
         url = f"{path}?{urllib.parse.urlencode(first_page_params())}"
         checked = check_first_page(base, cookies, url, seeded["open_or_reopened"])
         timing = time_requests(
-            base + url, reps, cookies=cookies, headers={"Accept": "application/json"}, warmup=warmup
+            base + url, reps, cookies=cookies, headers=XHR_HEADERS, warmup=warmup
         )
+    queries = count_queries(db, url)
     log(
         f"peer {db.engine}: first page of {checked['rows']} of {checked['records_total']:,} "
         f"open tickets: p50 {fmt_ms(timing['p50_ms'])} ms, p95 {fmt_ms(timing['p95_ms'])} ms "
-        f"({timing['n']} requests after {warmup} warm-up)"
+        f"({timing['n']} requests after {warmup} warm-up); {queries['queries']} SQL queries"
     )
     return {
         "path": path,
         "query": query,
+        "sql": queries,
         **checked,
         **timing,
     }
@@ -518,15 +539,25 @@ def section(run: dict) -> str:
         "",
         format_table(figures(run)),
         "",
-        "| database | server | matching tickets | rows | response | migrate | seed | total |",
-        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| database | server | matching tickets | rows | response | SQL queries | SQL time "
+        "| migrate | seed | total |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in run["results"]:
         s = r["seeded"]
         lines.append(
             f"| {r['db']} | {r['db_version']} | {r['records_total']:,} | {r['rows']} | "
-            f"{r['bytes'] / 1024:.1f} KiB | {s['migrate_s']} s | {s['seed_s']} s | "
-            f"{r['elapsed_s']} s |"
+            f"{r['bytes'] / 1024:.1f} KiB | {r['sql']['queries']} | {r['sql']['sql_ms']:,} ms | "
+            f"{s['migrate_s']} s | {s['seed_s']} s | {r['elapsed_s']} s |"
         )
+    lines += [
+        "",
+        "SQL counted in-process (Django's test client in the peer's venv, one request after "
+        "a warm one). Where the time goes, slowest queries:",
+        "",
+    ]
+    for r in run["results"]:
+        slowest = "; ".join(f"{q['ms']:,} ms `{q['sql'][:70]}…`" for q in r["sql"]["slowest"])
+        lines.append(f"- {r['db']}: {slowest}")
     lines += ["", f"The peer part took {run['elapsed_s']} s in all (venv, data, measurement)."]
     return "\n".join(lines)

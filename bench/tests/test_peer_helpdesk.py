@@ -61,6 +61,11 @@ def test_section_quotes_figures_versions_and_machine():
                 "bytes": 11_829,
                 "elapsed_s": 40.0,
                 "seeded": {"migrate_s": 6.0, "seed_s": 9.6},
+                "sql": {
+                    "queries": 71,
+                    "sql_ms": 2_428,
+                    "slowest": [{"ms": 962, "sql": "SELECT DISTINCT x"}],
+                },
             }
         ],
     }
@@ -69,4 +74,8 @@ def test_section_quotes_figures_versions_and_machine():
     assert "django-helpdesk 2.6.1 on Django 5.2.19" in text
     assert "| django-helpdesk ticket list, first page, sqlite | 986 | 1,147 |" in text
     assert "Pulih's case list p50 ≤ 98.6 ms" in text
-    assert "| sqlite | SQLite 3.40.1 | 29,890 | 25 | 11.6 KiB | 6.0 s | 9.6 s | 40.0 s |" in text
+    assert (
+        "| sqlite | SQLite 3.40.1 | 29,890 | 25 | 11.6 KiB | 71 | 2,428 ms | 6.0 s | 9.6 s "
+        "| 40.0 s |" in text
+    )
+    assert "- sqlite: 962 ms `SELECT DISTINCT x…`" in text
