@@ -13,6 +13,7 @@ import base64
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -445,6 +446,16 @@ def measure(db: Database, seeded: dict, reps: int, warmup: int, log: Log = _log)
     }
 
 
+def cpu_seconds() -> float:
+    """User + system CPU time of this process and of the children it has waited for
+    (the peer's installs, migrations, seeding and gunicorn; not the PostgreSQL server)."""
+    me, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_peer(
     dbs: list[str],
     reps: int = 30,
@@ -455,7 +466,7 @@ def run_peer(
 ) -> dict:
     """The whole peer part for each database; returns figures and versions. The databases
     are dropped at the end unless keep."""
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), cpu_seconds()
     machine = machine_info()  # the load average before this part adds its own
     versions = ensure_venv(log)
     write_project()
@@ -490,6 +501,7 @@ def run_peer(
         "warmup": warmup,
         "results": results,
         "elapsed_s": round(time.monotonic() - started, 1),
+        "cpu_s": round(cpu_seconds() - cpu_started, 1),
         "load_after": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -509,6 +521,19 @@ def figures(run: dict) -> list[Figure]:
     ]
 
 
+def busy_warning(run: dict) -> list[str]:
+    """A caution when other work kept the machine's CPUs busy during the run."""
+    load = max((run["machine"].get("load") or [0])[0], (run.get("load_after") or [0])[0])
+    if load <= (run["machine"].get("nproc") or 1):
+        return []
+    return [
+        "",
+        f"*Caution: the machine was busy with other work (load average up to {load} on "
+        f"{run['machine']['nproc']} CPUs), so these times are slower than on an idle "
+        "machine.*",
+    ]
+
+
 def section(run: dict) -> str:
     """The Markdown body of docs/benchmarks.md's peer section."""
     v = run["versions"]
@@ -516,6 +541,7 @@ def section(run: dict) -> str:
         f"Measured by `make bench` (`python -m bench --only peer`) on {run['date']}: "
         f"{format_machine(run['machine'])}"
         + (f", {run['load_after'][0]} when it ended." if run.get("load_after") else "."),
+        *busy_warning(run),
         "",
         f"django-helpdesk {v['django-helpdesk']} on Django {v['Django']}, "
         f"djangorestframework {v['djangorestframework']}, Python {run['peer_python']}, "
@@ -559,5 +585,9 @@ def section(run: dict) -> str:
     for r in run["results"]:
         slowest = "; ".join(f"{q['ms']:,} ms `{q['sql'][:70]}…`" for q in r["sql"]["slowest"])
         lines.append(f"- {r['db']}: {slowest}")
-    lines += ["", f"The peer part took {run['elapsed_s']} s in all (venv, data, measurement)."]
+    lines += [
+        "",
+        f"The peer part took {run['elapsed_s']} s in all (venv, data, measurement)"
+        + (f", {run['cpu_s']} s of CPU time." if run.get("cpu_s") is not None else "."),
+    ]
     return "\n".join(lines)

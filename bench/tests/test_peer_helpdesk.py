@@ -79,3 +79,10 @@ def test_section_quotes_figures_versions_and_machine():
         "| 40.0 s |" in text
     )
     assert "- sqlite: 962 ms `SELECT DISTINCT x…`" in text
+
+
+def test_a_busy_machine_is_flagged_next_to_the_figures():
+    idle = {"machine": {"nproc": 2, "load": [0.5, 0.4, 0.3]}, "load_after": [1.9, 1.0, 0.5]}
+    busy = {"machine": {"nproc": 2, "load": [0.5, 0.4, 0.3]}, "load_after": [4.5, 3.0, 2.0]}
+    assert peer_helpdesk.busy_warning(idle) == []
+    assert "load average up to 4.5 on 2 CPUs" in peer_helpdesk.busy_warning(busy)[1]
