@@ -1,0 +1,1 @@
+"""`make bench`: Pulih's figures at national size, against their floors and a peer."""

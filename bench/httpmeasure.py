@@ -1,0 +1,195 @@
+"""Time HTTP requests against a server on this machine: one keep-alive connection,
+sequential requests, client-side wall time from sending the request to the last byte
+of the body. Generic: used for the peer (django-helpdesk) and for Pulih's own pages."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from email.message import Message
+from http.cookies import SimpleCookie
+
+from .report import percentile
+
+DEFAULT_TIMEOUT = 60.0
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
+
+
+class MeasureError(RuntimeError):
+    """A request answered something other than what the measurement expects."""
+
+
+@dataclass
+class Response:
+    status: int
+    headers: Message
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+
+@dataclass
+class Client:
+    """A tiny HTTP/1.1 client with one keep-alive connection and a cookie jar.
+
+    It reconnects when the server closes the connection (e.g. gunicorn's sync worker,
+    which does not keep connections alive)."""
+
+    base_url: str
+    cookies: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        parts = urllib.parse.urlsplit(self.base_url)
+        if parts.scheme != "http" or not parts.hostname:
+            raise ValueError(f"only http://host[:port] URLs are supported: {self.base_url}")
+        self.host, self.port = parts.hostname, parts.port or 80
+        self.origin = f"http://{parts.netloc}"
+        self._conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is None:
+            self._conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+        return self._conn
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """Send one request (path relative to base_url, or an absolute URL on the same
+        server), read the whole body, store the cookies it sets."""
+        if path.startswith("http://"):
+            if not path.startswith(self.origin):
+                raise ValueError(f"{path} is not on {self.origin}")
+            path = path[len(self.origin) :] or "/"
+        all_headers = {**self.headers, **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                conn.request(method, path, body=body, headers=all_headers)
+                resp = conn.getresponse()
+                data = resp.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                # A kept-alive connection the server had closed: retry once on a new one.
+                self.close()
+                if attempt == 2:
+                    raise
+                continue
+            if resp.will_close:
+                self.close()
+            for raw in resp.headers.get_all("Set-Cookie") or []:
+                jar = SimpleCookie()
+                jar.load(raw)
+                for name, morsel in jar.items():
+                    if morsel["max-age"] == "0" or not morsel.value:
+                        self.cookies.pop(name, None)
+                    else:
+                        self.cookies[name] = morsel.value
+            return Response(resp.status, resp.headers, data)
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Response:
+        return self.request("GET", path, headers=headers)
+
+
+def login_session(
+    base_url: str,
+    username: str,
+    password: str,
+    login_path: str = "/accounts/login/",
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict[str, str]:
+    """Log in through a Django login form (GET it for the CSRF token, POST the credentials)
+    and return the cookies of the new session. Raises MeasureError if the login fails."""
+    with Client(base_url, timeout=timeout) as client:
+        page = client.get(login_path)
+        if page.status != 200:
+            raise MeasureError(f"GET {login_path} answered {page.status}")
+        match = CSRF_INPUT.search(page.text)
+        if not match:
+            raise MeasureError(f"no csrfmiddlewaretoken in the form at {login_path}")
+        before = dict(client.cookies)
+        form = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": match[1]}
+        ).encode()
+        done = client.request(
+            "POST",
+            login_path,
+            body=form,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": base_url.rstrip("/") + login_path,
+                "Origin": client.origin,
+            },
+        )
+        new = {k: v for k, v in client.cookies.items() if before.get(k) != v}
+        new.pop("csrftoken", None)
+        if done.status not in (302, 303) or not new:
+            raise MeasureError(
+                f"login as {username} at {login_path} failed: {done.status}, "
+                f"cookies set: {sorted(new)}"
+            )
+        return dict(client.cookies)
+
+
+def time_requests(
+    url: str,
+    n: int,
+    cookies: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    warmup: int = 3,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> dict:
+    """GET url warmup + n times on one keep-alive connection; return
+    {p50_ms, p95_ms, mean_ms, min_ms, max_ms, n, status, bytes}. Every answer must be 200."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    parts = urllib.parse.urlsplit(url)
+    base = f"{parts.scheme}://{parts.netloc}"
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    samples: list[float] = []
+    size = 0
+    with Client(
+        base, cookies=dict(cookies or {}), headers=dict(headers or {}), timeout=timeout
+    ) as c:
+        for i in range(warmup + n):
+            started = time.perf_counter()
+            resp = c.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            if resp.status != 200:
+                raise MeasureError(f"GET {url} answered {resp.status}: {resp.text[:300]}")
+            if i >= warmup:
+                samples.append(elapsed)
+                size = len(resp.body)
+    return {
+        "p50_ms": round(percentile(samples, 50), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+        "mean_ms": round(sum(samples) / len(samples), 1),
+        "min_ms": round(min(samples), 1),
+        "max_ms": round(max(samples), 1),
+        "n": len(samples),
+        "status": 200,
+        "bytes": size,
+    }
