@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from . import cases
 from .auth import TokenView
 from .standard import StandardView
 
@@ -17,3 +18,4 @@ urlpatterns = [
     path("standard/", StandardView.as_view(), name="api-standard"),
 ]
 urlpatterns += router.urls
+urlpatterns += cases.urlpatterns
