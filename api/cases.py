@@ -16,17 +16,19 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import letters, workflow
-from cases.access import CASE_READERS, api_cases
+from cases.access import api_cases
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState
 from cases.rules import can_view_case, is_case_officer
-from units.access import has_role
+from units.access import roles_in
 from units.models import Membership, Role, Unit, User
 
 TEXT = 10_000  # longest free text accepted
@@ -92,6 +94,7 @@ STATUS_DOCS = {
     ),
     404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such case that you may see."),
     409: OpenApiResponse(OpenApiTypes.OBJECT, description="The case's state does not allow it."),
+    415: OpenApiResponse(OpenApiTypes.OBJECT, description="Send the payload as JSON."),
 }
 
 # What the officer named in a case sees of its events: their summons, hearing, defence and the
@@ -153,12 +156,13 @@ def _readable(user: User, case_id: int) -> Case:
 
 
 def _actionable(user: User, case_id: int) -> Case:
-    """The case for an action: 404 unless the user is its officer or staff of its unit who
-    reads cases; the role and state are then judged by the workflow (403/409)."""
+    """The case for an action: 404 unless the user belongs to its unit; an officer who is not
+    the case's officer does not learn of it either. The workflow then judges role and state."""
     case = Case.objects.select_related("unit", "officer").filter(pk=case_id).first()
     if case is None:
         raise NotFound("No such case.")
-    if not (is_case_officer.test(user, case) or has_role(user, case.unit, *CASE_READERS)):
+    roles = roles_in(user, case.unit)
+    if not is_case_officer.test(user, case) and not roles - {Role.OFFICER}:
         raise NotFound("No such case.")
     return case
 
@@ -166,18 +170,51 @@ def _actionable(user: User, case_id: int) -> Case:
 # --- Payloads ---------------------------------------------------------------------------------
 
 
+class Text(serializers.CharField):
+    """A JSON string, nothing coerced into one (the schema says string; a number is an error)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class Flag(serializers.BooleanField):
+    """A JSON true or false; "yes", 1 and the like are errors."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+class WholeNumber(serializers.IntegerField):
+    """A JSON integer; "12", 12.5 and true are errors."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _text(**kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT, **kwargs)
+    return Text(max_length=TEXT, **kwargs)
 
 
 def _optional_text() -> serializers.CharField:
-    return serializers.CharField(max_length=TEXT, required=False, allow_blank=True, default="")
+    return Text(max_length=TEXT, required=False, allow_blank=True, default="")
+
+
+def _codes(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=Text(max_length=50), allow_empty=False, max_length=50, help_text=help_text
+    )
 
 
 class OpenCaseIn(serializers.Serializer):
-    officer = serializers.CharField(max_length=150, help_text="the officer's username")
+    officer = Text(max_length=150, help_text="the officer's username")
     reason = _text()
-    unit = serializers.CharField(
+    unit = Text(
         max_length=50, required=False, help_text="unit code; needed only if you open in several"
     )
 
@@ -192,7 +229,7 @@ class DismissIn(serializers.Serializer):
 
 class SummonIn(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
-    place = serializers.CharField(max_length=200)
+    place = Text(max_length=200)
 
 
 class HearingIn(serializers.Serializer):
@@ -205,36 +242,26 @@ class DefenceIn(serializers.Serializer):
 
 
 class ProposeIn(serializers.Serializer):
-    violations = serializers.ListField(
-        child=serializers.CharField(max_length=50),
-        allow_empty=False,
-        max_length=50,
-        help_text="violation codes",
-    )
-    sanction = serializers.CharField(max_length=50, help_text="sanction code")
+    violations = _codes("violation codes")
+    sanction = Text(max_length=50, help_text="sanction code")
     reasoning = _text()
 
 
 class VerifyIn(serializers.Serializer):
-    approved = serializers.BooleanField()
+    approved = Flag()
     note = _optional_text()
 
 
 class DecideIn(serializers.Serializer):
-    issue_decree = serializers.BooleanField()
+    issue_decree = Flag()
     reason = _optional_text()
 
 
 class CompensateIn(serializers.Serializer):
-    compensations = serializers.ListField(
-        child=serializers.CharField(max_length=50),
-        allow_empty=False,
-        max_length=50,
-        help_text="compensation codes",
-    )
-    cost = serializers.IntegerField(min_value=0, max_value=MAX_COST, help_text="rupiah")
+    compensations = _codes("compensation codes")
+    cost = WholeNumber(min_value=0, max_value=MAX_COST, help_text="rupiah")
     note = _optional_text()
-    confirm_over_budget = serializers.BooleanField(
+    confirm_over_budget = Flag(
         required=False,
         default=False,
         help_text="required (true) when the cost exceeds what remains of the year's budget",
@@ -243,8 +270,8 @@ class CompensateIn(serializers.Serializer):
 
 class DeliverIn(serializers.Serializer):
     delivered_at = serializers.DateTimeField()
-    method = serializers.CharField(max_length=200)
-    customer_acknowledged = serializers.BooleanField()
+    method = Text(max_length=200)
+    customer_acknowledged = Flag()
     note = _optional_text()
 
 
@@ -265,21 +292,60 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
+class StrictLimitOffsetPagination(LimitOffsetPagination):
+    """DRF's limit/offset, but a malformed value is a 400 rather than silently ignored."""
+
+    max_limit = 200
+
+    def _number(self, request: Request, name: str) -> int | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        try:
+            if len(values) > 1:
+                raise ValueError
+            number = int(values[0])
+            if number < 0:
+                raise ValueError
+        except ValueError:
+            raise ValidationError({name: ["Enter one whole number, zero or more."]}) from None
+        return number
+
+    def get_limit(self, request: Request) -> int:
+        limit = self._number(request, self.limit_query_param)
+        if limit is None or limit == 0:
+            return self.default_limit
+        return min(limit, self.max_limit or limit)
+
+    def get_offset(self, request: Request) -> int:
+        return self._number(request, self.offset_query_param) or 0
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 0
+        return parameters
+
+
 class CaseListView(ListAPIView):
     """Cases you may read; POST opens a case manually (back office, coordinator)."""
 
     serializer_class = CaseListItemOut
+    parser_classes = [JSONParser]
     filter_backends: list = []
+    pagination_class = StrictLimitOffsetPagination
 
     def get_queryset(self) -> QuerySet[Case]:
         cases = api_cases(self.request.user).select_related("officer", "decree__sanction")
         state = self.request.query_params.get("state")
-        if state:
+        if state is not None:
             if state not in CaseState.values:
                 raise ValidationError({"state": [f"Choose one of: {', '.join(CaseState.values)}"]})
             cases = cases.filter(state=state)
         officer = self.request.query_params.get("officer")
-        if officer:
+        if officer is not None:
+            if "\x00" in officer:
+                raise ValidationError({"officer": ["Null characters are not allowed."]})
             cases = cases.filter(officer__username=officer)
         return cases.order_by("-opened_at", "-pk")
 
@@ -313,7 +379,7 @@ class CaseListView(ListAPIView):
 
     @extend_schema(
         request=OpenCaseIn,
-        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403)}},
+        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 415)}},
     )
     def post(self, request: Request) -> Response:
         payload = OpenCaseIn(data=request.data)
@@ -388,6 +454,8 @@ def _action_view(action: str) -> type[APIView]:
     payload_class = ACTION_PAYLOADS[action]
 
     class CaseActionView(APIView):
+        parser_classes = [JSONParser]
+
         @extend_schema(
             operation_id=f"cases_{action}",
             summary=str(CaseAction(action).label),

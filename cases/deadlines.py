@@ -21,7 +21,10 @@ from units.deadlines import due_at
 
 from .models import Case, CaseAction, CaseEvent
 
-NAMES = {"decree": _("Sanction decree"), "compensation": _("Compensation to the customer")}
+NAMES = {
+    "decree": _("Issuing the sanction decree"),
+    "compensation": _("Giving the compensation to the customer"),
+}
 
 
 @dataclass(frozen=True)

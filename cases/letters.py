@@ -23,7 +23,7 @@ def decree_context(decree: Decree) -> dict:
         "decree": decree,
         "officer": case.officer,
         "violations": list(proposal.violations.order_by("order", "code")),
-        "reasoning": proposal.reasoning,
+        "reasoning": proposal.reasoning.strip().rstrip(".;"),
         "legal_basis": list(LegalBasis.objects.filter(unit=unit, active=True)),
         "head_title": decree.signer_title or unit.head_title,
     }

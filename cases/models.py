@@ -27,7 +27,7 @@ class CaseState(models.TextChoices):
 
 
 class CaseAction(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Case opened")
     REFER = "refer", _("Refer to a hearing")
     DISMISS = "dismiss", _("Dismiss")
     SUMMON = "summon", _("Summon the officer")

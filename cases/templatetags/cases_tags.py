@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseAction, CaseState
+from cases.models import CaseAction, CaseState, NotifyChannel, SourceKind
 
 register = template.Library()
 
@@ -60,14 +61,26 @@ def event_items(data: dict) -> list[tuple[str, str]]:
     for key, value in (data or {}).items():
         if value in ("", None, [], {}):
             continue
-        if isinstance(value, bool):
-            text = _("yes") if value else _("no")
-        elif isinstance(value, list):
-            text = ", ".join(str(v) for v in value)
-        else:
-            text = str(value)
-        items.append((EVENT_FIELDS.get(key, key), text))
+        items.append((EVENT_FIELDS.get(key, key), _event_text(key, value)))
     return items
+
+
+def _event_text(key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if key == "source" and value in SourceKind.values:
+        return str(SourceKind(value).label)
+    if key == "customer_told_by" and value in NotifyChannel.values:
+        return str(NotifyChannel(value).label)
+    if key in ("scheduled_at", "delivered_at") and (moment := parse_datetime(str(value))):
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    if key == "date" and (day := parse_date(str(value))):
+        return formats.date_format(day, "DATE_FORMAT")
+    if key == "cost":
+        return rupiah(value)
+    return str(value)
 
 
 @register.inclusion_tag("cases/_home_content.html", takes_context=True)
