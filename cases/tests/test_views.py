@@ -458,3 +458,65 @@ def test_each_role_finds_its_cases_on_its_home(client, make_case, people, role, 
     make_case(S.HEARING)
     html = login(client, people, role).get("/").content.decode()
     assert f'id="{panel}"' in html
+
+
+# --- Every view against the outsider and the read-only supervisor -----------------------------
+
+
+@pytest.fixture
+def every_url(make_case, people, item):
+    """Each cases view with a real object behind it: (method, url, data)."""
+    case = make_case(S.HEARING)
+    workflow.record_hearing(
+        case,
+        actor=people["coordinator"],
+        explanation="Penjelasan",
+        attachments=[SimpleUploadedFile("foto.png", PNG, "image/png")],
+    )
+    closed = make_case(S.CLOSED)
+    return {
+        "list": ("get", "/kasus/", {}),
+        "detail": ("get", f"/kasus/{case.pk}/", {}),
+        "action": ("post", f"/kasus/{case.pk}/aksi/propose/", {"propose-reasoning": "x"}),
+        "open": ("post", "/kasus/baru/", {"officer": people["officer"].pk, "reason": "x"}),
+        "mine": ("get", "/kasus/saya/", {}),
+        "defence": ("post", f"/kasus/saya/{case.pk}/pembelaan/", {"defence-defence": "x"}),
+        "decree": ("get", f"/kasus/{closed.pk}/sk.pdf", {}),
+        "apology": ("get", f"/kasus/{closed.pk}/surat-maaf.pdf", {}),
+        "attachment": ("get", f"/kasus/{case.pk}/lampiran/{Attachment.objects.get().pk}/", {}),
+        "improvements": ("get", "/perbaikan/", {}),
+        "improvement-done": ("post", f"/perbaikan/{item.pk}/selesai/", {"resolution": "x"}),
+    }
+
+
+# What the outsider (every role, in another unit) gets: never our data. The list pages answer
+# 200 with their own (empty) unit; the manual opening form refuses our officer.
+OUTSIDER = {
+    "list": 200, "detail": 404, "action": 404, "open": 400, "mine": 200, "defence": 404,
+    "decree": 404, "apology": 404, "attachment": 404, "improvements": 200,
+    "improvement-done": 404,
+}  # fmt: skip
+# The supervisor reads everything and changes nothing.
+SUPERVISOR = {
+    "list": 200, "detail": 200, "action": 403, "open": 403, "mine": 403, "defence": 403,
+    "decree": 200, "apology": 200, "attachment": 200, "improvements": 200,
+    "improvement-done": 403,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("view", list(OUTSIDER))
+def test_the_outsider_gets_nothing_and_the_supervisor_only_reads(
+    client, people, outsider, every_url, view, unit
+):
+    method, url, data = every_url[view]
+    events = sum(c.events.count() for c in unit.cases.all())
+    client.force_login(outsider)
+    response = getattr(client, method)(url, data)
+    assert response.status_code == OUTSIDER[view]
+    if response.status_code == 200 and method == "get" and "pdf" not in url:
+        html = response.content.decode()
+        assert "Budi" not in html and "Oscar" not in html
+    client.force_login(people["supervisor"])
+    assert getattr(client, method)(url, data).status_code == SUPERVISOR[view]
+    assert sum(c.events.count() for c in unit.cases.all()) == events
+    assert unit.cases.count() == 2
