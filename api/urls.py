@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from . import cases
 from .auth import TokenView
 from .complaints import urlpatterns as complaint_urls
 from .standard import StandardView
@@ -19,3 +20,4 @@ urlpatterns = [
 ]
 urlpatterns += router.urls
 urlpatterns += complaint_urls
+urlpatterns += cases.urlpatterns

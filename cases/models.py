@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
 from surveys.models import SurveyResponse
-from units.models import Unit
+from units.models import CompensationKind, SanctionKind, Unit, Violation
 
 
 class CaseState(models.TextChoices):
@@ -20,6 +24,20 @@ class CaseState(models.TextChoices):
     DELIVERY = "delivery", _("Delivery")
     CLOSED = "closed", _("Closed")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class CaseAction(models.TextChoices):
+    OPEN = "open", _("Case opened")
+    REFER = "refer", _("Refer to a hearing")
+    DISMISS = "dismiss", _("Dismiss")
+    SUMMON = "summon", _("Summon the officer")
+    HEARING = "hearing", _("Record the hearing")
+    DEFENCE = "defence", _("Submit a written defence")
+    PROPOSE = "propose", _("Propose a sanction")
+    VERIFY = "verify", _("Verify the proposal")
+    DECIDE = "decide", _("Decide on the decree")
+    COMPENSATE = "compensate", _("Determine the compensation")
+    DELIVER = "deliver", _("Deliver the compensation")
 
 
 class SourceKind(models.TextChoices):
@@ -60,15 +78,52 @@ class Case(models.Model):
         related_name="+",
         verbose_name=_("opened by"),
     )
+    # The running deadline of the current step, derived by cases.deadlines from the events and
+    # the unit's rules at every transition and kept here so that lists and reminders can filter
+    # on it in SQL. Null when no deadline runs (review, hearing, verification, closed...).
+    due_rule = models.CharField(_("deadline"), max_length=50, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-opened_at"]
-        indexes = [models.Index(fields=["unit", "state"], name="case_unit_state")]
+        indexes = [
+            models.Index(fields=["unit", "state"], name="case_unit_state"),
+            # The overdue filter of the case list and send_reminders: due_at < now.
+            models.Index(fields=["unit", "due_at"], name="case_unit_due"),
+        ]
 
     def __str__(self) -> str:
         return _("Case #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.due_at is not None and self.due_at < timezone.now()
+
+    def next_actions(self, user) -> list[str]:
+        """The workflow actions `user` may take on this case now."""
+        from .workflow import available_actions
+
+        return available_actions(self, user)
+
+    @property
+    def customer(self) -> tuple[str, str]:
+        """(name, contact) of the customer, from the case's source. Never shown to the officer."""
+        if self.survey_response_id and self.survey_response.service_record_id:
+            record = self.survey_response.service_record
+            return record.customer_name, record.customer_contact
+        if self.complaint_id and not self.complaint.anonymous:
+            return self.complaint.name, self.complaint.contact
+        return "", ""
+
+    @property
+    def source_id(self) -> int | None:
+        return self.survey_response_id or self.complaint_id
+
+    def latest(self, related: str):
+        """The newest row of a related record (hearings, proposals, verifications)."""
+        return getattr(self, related).order_by("-pk").first()
 
 
 class CaseEvent(models.Model):
@@ -149,3 +204,227 @@ class ImprovementItem(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class DecreeSequence(models.Model):
+    """The last decree number issued by a unit in a year; locked while the next one is taken."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="unique_decree_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+
+class Hearing(models.Model):
+    """A summons and what came of it: the officer's explanation and defence."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hearings")
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    summoned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    summoned_at = models.DateTimeField(_("summoned at"), null=True, blank=True)
+    written_defence = models.TextField(_("written defence"), blank=True)
+    written_defence_at = models.DateTimeField(_("defence submitted at"), null=True, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    defence = models.TextField(_("defence"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.scheduled_at or ''} {self.place}"
+
+
+class AttachmentPurpose(models.TextChoices):
+    HEARING = "hearing", _("Hearing")
+    DEFENCE = "defence", _("Written defence")
+    DELIVERY = "delivery", _("Evidence of delivery")
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is random: the original name is kept in a field, never used on disk.
+    return f"cases/{instance.case_id}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """An uploaded PDF or image, stored under MEDIA_ROOT and served only through a checked view."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="attachments")
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AttachmentPurpose.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            self.content_type, "bin"
+        )
+
+
+class Proposal(models.Model):
+    """The coordinator's proposal: the violations found and the sanction proposed."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposals")
+    violations = models.ManyToManyField(Violation, related_name="+", verbose_name=_("violations"))
+    sanction = models.ForeignKey(
+        SanctionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("sanction")
+    )
+    reasoning = models.TextField(_("reasoning"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.sanction}"
+
+
+class Verification(models.Model):
+    """The person in charge's verdict on a proposal: approved, or returned with notes."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="verifications")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="verifications")
+    approved = models.BooleanField(_("approved"))
+    note = models.TextField(_("note"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.approved}"
+
+
+class Decree(models.Model):
+    """The sanction decree (SK), numbered by the unit's pattern and signed by the head."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="decree")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=100)
+    date = models.DateField(_("date"))
+    sanction = models.ForeignKey(
+        SanctionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("sanction")
+    )
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # As signed: the document must read the same after the signer's account changes.
+    signer_name = models.CharField(_("signed by"), max_length=200)
+    signer_nip = models.CharField(_("NIP"), max_length=30, blank=True)
+    signer_title = models.CharField(_("title"), max_length=200, blank=True)
+    issued_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("decree")
+        verbose_name_plural = _("decrees")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "sequence"], name="unique_decree_sequence_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def new_tracking_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class NotifyChannel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    NONE = "none", _("No contact")
+
+
+class Compensation(models.Model):
+    """What the customer receives, and what it costs against the year's budget."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="compensation")
+    kinds = models.ManyToManyField(CompensationKind, related_name="+", verbose_name=_("kinds"))
+    cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
+    budget_year = models.PositiveSmallIntegerField(_("budget year"))
+    over_budget = models.BooleanField(_("over budget"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    tracking_token = models.CharField(
+        max_length=40, unique=True, default=new_tracking_token, editable=False
+    )
+    notify_channel = models.CharField(
+        _("customer told by"), max_length=10, choices=NotifyChannel.choices
+    )
+
+    class Meta:
+        verbose_name = _("compensation")
+        verbose_name_plural = _("compensations")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: Rp {self.cost:,}"
+
+
+class Delivery(models.Model):
+    """The compensation handed to the customer: when, how, and whether they acknowledged it."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="delivery")
+    delivered_at = models.DateTimeField(_("delivered at"))
+    method = models.CharField(_("method"), max_length=200)
+    customer_acknowledged = models.BooleanField(_("customer acknowledged"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.delivered_at}"

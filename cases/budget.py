@@ -1,0 +1,67 @@
+"""The unit's yearly compensation budget and what the compensations decided have spent of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+
+from units.models import CompensationBudget, Unit
+
+from .models import Compensation
+
+
+@dataclass(frozen=True)
+class BudgetStatus:
+    year: int
+    amount: int | None  # None: the unit set no budget for the year (nothing to spend)
+    spent: int
+    over_budget_count: int = 0
+
+    @property
+    def remaining(self) -> int:
+        return (self.amount or 0) - self.spent
+
+    @property
+    def exceeded(self) -> bool:
+        return self.spent > (self.amount or 0)
+
+    @property
+    def percent_spent(self) -> float | None:
+        return round(100 * self.spent / self.amount, 1) if self.amount else None
+
+
+def budget_status(unit: Unit, year: int) -> BudgetStatus:
+    """Spending of `year` against the unit's budget for it (two queries)."""
+    amount = (
+        CompensationBudget.objects.filter(unit=unit, year=year)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    spent = Compensation.objects.filter(case__unit=unit, budget_year=year).aggregate(
+        total=Sum("cost")
+    )["total"]
+    return BudgetStatus(year=year, amount=amount, spent=spent or 0)
+
+
+def spending_against_budget(unit: Unit) -> list[BudgetStatus]:
+    """Every year with a budget or a compensation, newest first: for the dashboard and reports
+    (two queries whatever the number of years)."""
+    budgets = dict(CompensationBudget.objects.filter(unit=unit).values_list("year", "amount"))
+    spending = {
+        row["budget_year"]: row
+        for row in Compensation.objects.filter(case__unit=unit)
+        .values("budget_year")
+        .annotate(spent=Sum("cost"), over=Count("pk", filter=Q(over_budget=True)))
+        .order_by()
+    }
+    years = sorted(set(budgets) | set(spending), reverse=True)
+    return [
+        BudgetStatus(
+            year=year,
+            amount=budgets.get(year),
+            spent=(spending.get(year) or {}).get("spent") or 0,
+            over_budget_count=(spending.get(year) or {}).get("over") or 0,
+        )
+        for year in years
+    ]

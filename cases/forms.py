@@ -1,0 +1,235 @@
+"""The web forms of the case actions: they parse; cases.workflow decides."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.access import members_with_role
+from units.models import CompensationKind, Role, SanctionKind, Unit, User, Violation
+
+from .models import CaseAction, CaseState
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe)."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def _text(label, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+ATTACHMENTS_LABEL = _("Attachments (PDF, JPEG or PNG, at most 5 MB each)")
+
+
+def _attachments(label=ATTACHMENTS_LABEL):
+    return MultipleFileField(
+        label=label,
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class ActionForm(forms.Form):
+    """A form whose cleaned data is the payload of one workflow action."""
+
+    submit_label = _("Save")
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        self.unit = unit
+        super().__init__(*args, **kwargs)
+
+    def payload(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class ReferForm(ActionForm):
+    submit_label = _("Refer to a hearing")
+    note = _text(_("Note"), required=False)
+
+
+class DismissForm(ActionForm):
+    submit_label = _("Dismiss the case")
+    reason = _text(_("Reason for dismissal"))
+
+
+class SummonForm(ActionForm):
+    submit_label = _("Summon")
+    scheduled_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeLocalInput())
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+
+class HearingForm(ActionForm):
+    submit_label = _("Record the hearing")
+    explanation = _text(_("The officer's explanation"), rows=4)
+    defence = _text(_("The officer's defence"), required=False, rows=4)
+    attachments = _attachments()
+
+
+class DefenceForm(ActionForm):
+    submit_label = _("Submit my defence")
+    defence = _text(_("My written defence"), rows=6)
+    attachments = _attachments()
+
+
+class ProposeForm(ActionForm):
+    submit_label = _("Propose")
+    violations = forms.MultipleChoiceField(
+        label=_("Violations found"), widget=forms.CheckboxSelectMultiple
+    )
+    sanction = forms.ChoiceField(label=_("Proposed sanction"))
+    reasoning = _text(_("Reasoning"), rows=4)
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, unit=unit, **kwargs)
+        self.fields["violations"].choices = [
+            (v.code, f"{v.code.upper()}. {v.text}")
+            for v in Violation.objects.filter(unit=unit, active=True)
+        ]
+        self.fields["sanction"].choices = [("", "—")] + [
+            (s.code, s.name) for s in SanctionKind.objects.filter(unit=unit, active=True)
+        ]
+
+
+class VerifyForm(ActionForm):
+    submit_label = _("Save the verification")
+    decision = forms.ChoiceField(
+        label=_("Verification"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", _("Approve the proposal")),
+            ("return", _("Return it to the coordinator")),
+        ],
+    )
+    note = _text(_("Notes"), required=False)
+
+    def payload(self) -> dict:
+        return {
+            "approved": self.cleaned_data["decision"] == "approve",
+            "note": self.cleaned_data["note"],
+        }
+
+
+class DecideForm(ActionForm):
+    submit_label = _("Save the decision")
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("issue", _("Issue the sanction decree")),
+            ("no_decree", _("Do not issue a decree (back to review)")),
+        ],
+    )
+    reason = _text(_("Reason (when no decree is issued)"), required=False)
+
+    def payload(self) -> dict:
+        return {
+            "issue_decree": self.cleaned_data["decision"] == "issue",
+            "reason": self.cleaned_data["reason"],
+        }
+
+
+class CompensateForm(ActionForm):
+    submit_label = _("Determine the compensation")
+    compensations = forms.MultipleChoiceField(
+        label=_("Compensation for the customer"), widget=forms.CheckboxSelectMultiple
+    )
+    cost = forms.IntegerField(label=_("Cost (rupiah)"), min_value=0, initial=0)
+    note = _text(_("Note"), required=False)
+    confirm_over_budget = forms.BooleanField(
+        label=_("I confirm this compensation goes over the year's budget"), required=False
+    )
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, unit=unit, **kwargs)
+        self.fields["compensations"].choices = [
+            (k.code, k.name) for k in CompensationKind.objects.filter(unit=unit, active=True)
+        ]
+
+
+class DeliverForm(ActionForm):
+    submit_label = _("Record the delivery")
+    delivered_at = forms.DateTimeField(label=_("Delivered at"), widget=DateTimeLocalInput())
+    method = forms.CharField(
+        label=_("How"), max_length=200, help_text=_("E.g. in person at the service desk.")
+    )
+    customer_acknowledged = forms.BooleanField(
+        label=_("The customer acknowledged receipt"), required=False
+    )
+    note = _text(_("Note"), required=False)
+    evidence = _attachments(_("Evidence (PDF, JPEG or PNG, at most 5 MB each)"))
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    CaseAction.REFER: ReferForm,
+    CaseAction.DISMISS: DismissForm,
+    CaseAction.SUMMON: SummonForm,
+    CaseAction.HEARING: HearingForm,
+    CaseAction.DEFENCE: DefenceForm,
+    CaseAction.PROPOSE: ProposeForm,
+    CaseAction.VERIFY: VerifyForm,
+    CaseAction.DECIDE: DecideForm,
+    CaseAction.COMPENSATE: CompensateForm,
+    CaseAction.DELIVER: DeliverForm,
+}
+
+# Form fields whose names differ from the payload's, for mapping domain errors back.
+FIELD_FOR_PAYLOAD = {"approved": "decision", "issue_decree": "decision"}
+
+
+class OpenCaseForm(forms.Form):
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
+    reason = _text(_("Why a case is opened"), rows=4)
+
+    def __init__(self, *args, unit: Unit, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = (
+            members_with_role(unit, [Role.OFFICER]).exclude(pk=actor.pk).order_by("full_name")
+        )
+
+
+class CaseFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All"))] + CaseState.choices
+    )
+    officer = forms.ModelChoiceField(
+        label=_("Officer"), required=False, queryset=User.objects.none(), empty_label=_("All")
+    )
+    start = forms.DateField(
+        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = members_with_role(unit, [Role.OFFICER]).order_by(
+            "full_name"
+        )
+
+
+class ResolveImprovementForm(forms.Form):
+    resolution = _text(_("What was done"), rows=2)

@@ -1,0 +1,366 @@
+"""Staff screens of the case workflow, the officer's own view, and the customer's tracking page.
+
+Views parse, authorise (cases.access) and call cases.workflow; they hold no rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from documents.pdf import pdf_response
+from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from units.access import READ_ALL_ROLES, role_required
+from units.models import Role
+
+from . import letters, notify, workflow
+from .access import CASE_READERS, get_case_for_user, get_own_case, visible_cases
+from .budget import budget_status
+from .deadlines import case_deadlines
+from .forms import (
+    ACTION_FORMS,
+    FIELD_FOR_PAYLOAD,
+    CaseFilterForm,
+    DefenceForm,
+    OpenCaseForm,
+    ResolveImprovementForm,
+)
+from .improvements import resolve_improvement
+from .models import (
+    AttachmentPurpose,
+    Case,
+    CaseAction,
+    CaseState,
+    Compensation,
+    Hearing,
+    ImprovementItem,
+    ImprovementStatus,
+)
+from .rules import can_view_case, is_case_officer
+
+PAGE_SIZE = 50
+
+
+def _local_bounds(unit, start: datetime.date | None, end: datetime.date | None):
+    zone = unit.zone
+    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone) if start else None
+    high = (
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+        if end
+        else None
+    )
+    return low, high
+
+
+@role_required(*CASE_READERS)
+def case_list(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    filters = CaseFilterForm(request.GET or None, unit=unit)
+    cases = visible_cases(request.user, unit).select_related("officer", "decree")
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["state"]:
+            cases = cases.filter(state=data["state"])
+        if data["officer"]:
+            cases = cases.filter(officer=data["officer"])
+        low, high = _local_bounds(unit, data["start"], data["end"])
+        if low:
+            cases = cases.filter(opened_at__gte=low)
+        if high:
+            cases = cases.filter(opened_at__lt=high)
+        if data["overdue"]:
+            cases = cases.filter(due_at__lt=timezone.now())
+    page = Paginator(cases.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "now": timezone.now(),
+            "can_open": bool(request.roles & workflow.OPENING.roles),
+        },
+    )
+
+
+@role_required(*workflow.OPENING.roles)
+def open_manual_case(request: HttpRequest) -> HttpResponse:
+    form = OpenCaseForm(request.POST or None, unit=request.unit, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = workflow.open_case(
+                request.unit,
+                actor=request.user,
+                officer=form.cleaned_data["officer"],
+                reason=form.cleaned_data["reason"],
+            )
+        except InvalidInput as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
+            return redirect("cases:detail", case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/open.html", {"form": form}, status=status)
+
+
+def _add_errors(form, exc: DomainError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for field, errors in exc.fields.items():
+        name = FIELD_FOR_PAYLOAD.get(field, field)
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
+    events = list(case.events.select_related("actor").order_by("at", "pk"))
+    actions = case.next_actions(request.user)
+    forms = {}
+    for action in actions:
+        if bound and action in bound:
+            forms[action] = bound[action]
+        else:
+            forms[action] = ACTION_FORMS[action](unit=case.unit, prefix=action)
+    compensation = Compensation.objects.filter(case=case).prefetch_related("kinds").first()
+    name, contact = case.customer
+    context = {
+        "case": case,
+        "events": events,
+        "deadlines": case_deadlines(case, events),
+        "description": workflow.STATE_DESCRIPTIONS[case.state],
+        "owners": [Role(r).label for r in sorted(workflow.owner_roles(case.state))],
+        "forms": forms,
+        "hearings": case.hearings.prefetch_related("attachments"),
+        "proposals": case.proposals.select_related("sanction", "proposed_by").prefetch_related(
+            "violations"
+        ),
+        "verifications": case.verifications.select_related("verified_by"),
+        "decree": getattr(case, "decree", None),
+        "compensation": compensation,
+        "delivery": getattr(case, "delivery", None),
+        "evidence": case.attachments.filter(purpose=AttachmentPurpose.DELIVERY),
+        "customer_name": name,
+        "customer_contact": contact,
+        "whatsapp": notify.whatsapp_link(case, compensation) if compensation else None,
+        "tracking_url": notify.tracking_url(compensation) if compensation else None,
+    }
+    if CaseAction.COMPENSATE in actions:
+        context["budget"] = budget_status(case.unit, timezone.localdate().year)
+    return context
+
+
+@role_required(*CASE_READERS)
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, request.unit, pk)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+@require_POST
+@role_required(*CASE_READERS)
+def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTION_FORMS or action == CaseAction.DEFENCE:
+        raise Http404
+    case = get_case_for_user(request.user, request.unit, pk)
+    form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
+    try:
+        workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
+        if form.is_valid():
+            workflow.apply_action(case, action, actor=request.user, **form.payload())
+            messages.success(
+                request, _("Saved: %(action)s.") % {"action": CaseAction(action).label}
+            )
+            if can_view_case.test(request.user, case):
+                return redirect("cases:detail", case.pk)
+            return redirect("cases:list")
+    except ActionForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except StateConflict as exc:
+        case.refresh_from_db()
+        messages.error(request, exc.message)
+        return render(request, "cases/detail.html", _detail_context(request, case), status=409)
+    except InvalidInput as exc:
+        _add_errors(form, exc)
+    context = _detail_context(request, case, bound={action: form})
+    return render(request, "cases/detail.html", context, status=400)
+
+
+@login_required
+def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _readable_or_own(request, pk)
+    decree = getattr(case, "decree", None)
+    if decree is None:
+        raise Http404
+    return pdf_response(letters.decree_pdf(decree), letters.decree_filename(decree))
+
+
+@role_required(*CASE_READERS)
+def apology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(request.user, request.unit, pk)
+    compensation = Compensation.objects.filter(case=case).first()
+    if compensation is None:
+        raise Http404
+    return pdf_response(letters.apology_pdf(case, compensation), f"surat-maaf-{case.pk}.pdf")
+
+
+def _readable_or_own(request: HttpRequest, pk: int) -> Case:
+    case = Case.objects.select_related("unit", "officer").filter(unit=request.unit, pk=pk).first()
+    if case is None:
+        raise Http404
+    if not (can_view_case.test(request.user, case) or is_case_officer.test(request.user, case)):
+        raise Http404
+    return case
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    case = _readable_or_own(request, pk)
+    files = case.attachments.all()
+    if not can_view_case.test(request.user, case):
+        files = files.filter(uploaded_by=request.user)  # the officer: only their own uploads
+    item = get_object_or_404(files, pk=attachment_id)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- The officer's own view: never the customer, never another officer's case. ---------------
+
+
+@role_required(Role.OFFICER)
+def my_cases(request: HttpRequest) -> HttpResponse:
+    cases = (
+        Case.objects.filter(unit=request.unit, officer=request.user)
+        .select_related("decree__sanction")
+        .prefetch_related(
+            Prefetch(
+                "hearings",
+                queryset=Hearing.objects.order_by("pk").prefetch_related("attachments"),
+            )
+        )
+        .order_by("-opened_at")
+    )
+    open_cases = [c for c in cases if c.state not in (CaseState.CLOSED, CaseState.DISMISSED)]
+    past = [c for c in cases if c.state in (CaseState.CLOSED, CaseState.DISMISSED)]
+    forms = {c.pk: DefenceForm(unit=request.unit, prefix="defence") for c in open_cases}
+    return render(
+        request,
+        "cases/mine.html",
+        {
+            "open_cases": open_cases,
+            "past_cases": past,
+            "forms": forms,
+            "descriptions": workflow.STATE_DESCRIPTIONS,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.OFFICER)
+def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_own_case(request.user, request.unit, pk)
+    form = DefenceForm(request.POST, request.FILES, unit=case.unit, prefix="defence")
+    try:
+        workflow.check_action(case, CaseAction.DEFENCE, request.user)
+        if form.is_valid():
+            workflow.submit_defence(case, actor=request.user, **form.payload())
+            messages.success(request, _("Your defence was submitted."))
+            return redirect("cases:mine")
+    except ActionForbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except StateConflict as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:mine")
+    except InvalidInput as exc:
+        _add_errors(form, exc)
+    return render(request, "cases/defence.html", {"case": case, "form": form}, status=400)
+
+
+# --- Improvement items ------------------------------------------------------------------------
+
+
+@role_required(*READ_ALL_ROLES, Role.BACK_OFFICE)
+def improvement_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ImprovementStatus.OPEN)
+    if status not in ImprovementStatus.values:
+        status = ImprovementStatus.OPEN
+    items = (
+        ImprovementItem.objects.filter(unit=request.unit, status=status)
+        .select_related("resolved_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/improvements.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ImprovementStatus.choices,
+            "can_resolve": Role.COORDINATOR in request.roles,
+            "form": ResolveImprovementForm(),
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
+    form = ResolveImprovementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done."))
+        return redirect("cases:improvements")
+    try:
+        resolve_improvement(item, actor=request.user, resolution=form.cleaned_data["resolution"])
+    except StateConflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Marked done."))
+    return redirect("cases:improvements")
+
+
+# --- Public -----------------------------------------------------------------------------------
+
+
+def track_compensation(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer follows their compensation: its kinds and status, nothing about the officer
+    or the sanction."""
+    compensation = get_object_or_404(
+        Compensation.objects.select_related("case__unit").prefetch_related("kinds"),
+        tracking_token=token,
+    )
+    case = compensation.case
+    delivery = getattr(case, "delivery", None)
+    response = render(
+        request,
+        "cases/track.html",
+        {
+            "unit": case.unit,
+            "compensation": compensation,
+            "kinds": list(compensation.kinds.all()),
+            "delivered_at": delivery.delivered_at if delivery else None,
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
