@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from .auth import TokenView
 from .standard import StandardView
+from .surveys import urlpatterns as survey_urls
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -17,3 +18,4 @@ urlpatterns = [
     path("standard/", StandardView.as_view(), name="api-standard"),
 ]
 urlpatterns += router.urls
+urlpatterns += survey_urls

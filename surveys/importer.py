@@ -1,0 +1,467 @@
+"""Import SKM responses from CSV or XLSX, all or nothing, streaming.
+
+Two layouts are accepted:
+- Pulih's own header: submitted_at,service,officer,U1..U9,comment (in any order);
+- a Google Forms export, whose question columns are matched to elements by their text
+  (the unit's SurveyFormMapping, or the standard questionnaire's texts by default), whose
+  answers may be the labelled options ("Sangat sesuai") or numbers, and whose service and
+  officer columns may hold names instead of codes.
+
+The file is read twice and never held in memory: the first pass validates every row and
+collects each bad row, column and reason (the import stops there if any); the second inserts
+in batches inside one transaction, with the same flags, cases, improvement items and tallies
+as a response from the form. Imported rows with an officer and a poor score on the officer's
+elements open a case, because those are exactly what the back office must review.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import ELEMENT_CODES, ServiceType, Unit
+
+from .ikm import ANSWER_LABELS
+from .models import ResponseSource, SurveyFormMapping, SurveyResponse
+from .services import act_on_flags, add_tallies, local_day, poor_elements, unit_officers
+
+STANDARD_HEADER = ["submitted_at", "service", "officer", *ELEMENT_CODES, "comment"]
+REQUIRED = ["submitted_at", "service", *ELEMENT_CODES]
+BATCH_SIZE = 2000
+PROGRESS_EVERY = 10_000
+MAX_ERRORS = 1000  # reported in full up to this many; the rest are counted
+
+# The nine questions of the usual SKM questionnaire (PermenPANRB 14/2017 appendix).
+DEFAULT_QUESTIONS = {
+    "U1": [
+        "Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis "
+        "pelayanannya?",
+        "Persyaratan",
+    ],
+    "U2": [
+        "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+        "Sistem, mekanisme, dan prosedur",
+        "Prosedur",
+    ],
+    "U3": [
+        "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
+        "Waktu penyelesaian",
+    ],
+    "U4": [
+        "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+        "Biaya/tarif",
+    ],
+    "U5": [
+        "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum "
+        "dalam standar pelayanan dengan hasil yang diberikan?",
+        "Produk spesifikasi jenis pelayanan",
+    ],
+    "U6": [
+        "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
+        "Kompetensi pelaksana",
+    ],
+    "U7": [
+        "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait "
+        "kesopanan dan keramahan?",
+        "Perilaku pelaksana",
+    ],
+    "U8": [
+        "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+        "Sarana dan prasarana",
+    ],
+    "U9": [
+        "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
+        "Penanganan pengaduan, saran dan masukan",
+    ],
+}
+DEFAULT_COLUMNS = {
+    "submitted_at": ["Timestamp", "Stempel waktu", "Cap waktu", "Tanggal"],
+    "service": ["Jenis layanan", "Layanan", "Jenis layanan yang diterima"],
+    "officer": ["Petugas", "Nama petugas", "Petugas yang melayani"],
+    "comment": ["Saran", "Saran dan masukan", "Komentar", "Kritik dan saran"],
+}
+_DATE_FORMATS = [
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y",
+]
+_GMT = re.compile(r"\s*(GMT|UTC)([+-]\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
+
+
+def normalise(text: object) -> str:
+    """Header/answer text for matching: case, accents, punctuation and numbering ignored."""
+    value = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    value = re.sub(r"^\s*(\d+|[a-z])[.)]\s+", "", value.lower())
+    return re.sub(r"[^a-z0-9]+", " ", value).strip()
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the file's row number, header = 1
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return _("row %(row)s, column %(column)s: %(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError], more: int = 0):
+        super().__init__(f"{len(errors) + more} errors")
+        self.errors = errors
+        self.more = more
+
+
+@dataclass
+class Plan:
+    """Which column holds what; `labels` is set for a Google Forms layout."""
+
+    columns: dict[str, int]
+    names: dict[str, str]  # field -> header text, for error messages
+    google: bool
+    services: dict[str, int] = field(default_factory=dict)
+    officers: dict[str, int] = field(default_factory=dict)
+    users: dict[int, object] = field(default_factory=dict)  # officer id -> User
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def read_rows(path: str | Path) -> Iterator[list[object]]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file, one at a time."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield list(row)
+        finally:
+            book.close()
+        return
+    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+        sample = handle.read(4096)
+        handle.seek(0)
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        yield from csv.reader(handle, delimiter=delimiter)
+
+
+def _mapping(unit: Unit) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    questions = {k: list(v) for k, v in DEFAULT_QUESTIONS.items()}
+    columns = {k: list(v) for k, v in DEFAULT_COLUMNS.items()}
+    custom = SurveyFormMapping.objects.filter(unit=unit).first()
+    if custom is not None:
+        for code, texts in (custom.questions or {}).items():
+            if code in questions:
+                questions[code] = [texts] if isinstance(texts, str) else list(texts)
+        for name, texts in (custom.columns or {}).items():
+            if name in columns:
+                columns[name] = [texts] if isinstance(texts, str) else list(texts)
+    return questions, columns
+
+
+def make_plan(unit: Unit, header: list[object]) -> Plan:
+    """Map the header to fields; raise ImportFailed naming what is missing or unknown."""
+    cells = [str(h or "").strip() for h in header]
+    lowered = [c.lower() for c in cells]
+    users = {u.pk: u for u in unit_officers(unit)}
+    officers = {u.username.lower(): u.pk for u in users.values()}
+    services = {s.code.lower(): s.pk for s in ServiceType.objects.filter(unit=unit)}
+    if {"submitted_at", "service"} <= set(lowered):
+        columns = {
+            name: lowered.index(name.lower()) for name in STANDARD_HEADER if name.lower() in lowered
+        }
+        names = {name: name for name in columns}
+        plan = Plan(columns, names, False, services, officers, users)
+    else:
+        questions, others = _mapping(unit)
+        wanted = {**questions, **others}
+        columns, names = {}, {}
+        normalised = [normalise(c) for c in cells]
+        for name, texts in wanted.items():
+            targets = [normalise(t) for t in texts] + [normalise(name)]
+            for i, cell in enumerate(normalised):
+                if not cell or i in columns.values():
+                    continue
+                if cell in targets or any(len(t) > 25 and t in cell for t in targets):
+                    columns[name], names[name] = i, cells[i]
+                    break
+        for st in ServiceType.objects.filter(unit=unit):
+            services[normalise(st.name)] = st.pk
+            services[normalise(st.code)] = st.pk
+        for user in users.values():
+            officers[normalise(user.username)] = user.pk
+            if user.full_name:
+                officers[normalise(user.full_name)] = user.pk
+        plan = Plan(columns, names, True, services, officers, users)
+    missing = [name for name in REQUIRED if name not in plan.columns]
+    if missing:
+        raise ImportFailed(
+            [RowError(1, name, _("column missing from the header")) for name in missing]
+        )
+    return plan
+
+
+# --- parsing one row -------------------------------------------------------------------------
+
+
+def parse_moment(value: object, unit: Unit) -> datetime.datetime:
+    """An ISO date or datetime (or a spreadsheet's), aware in the unit's zone if naive."""
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime.combine(value, datetime.time.min)
+    else:
+        text = str(value or "").strip()
+        if not text:
+            raise ValueError(_("empty"))
+        offset = None
+        match = _GMT.search(text)
+        if match:
+            hours, minutes = int(match.group(2)), int(match.group(3) or 0)
+            sign = -1 if hours < 0 else 1
+            offset = datetime.timezone(sign * datetime.timedelta(hours=abs(hours), minutes=minutes))
+            text = text[: match.start()]
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            for fmt in _DATE_FORMATS:
+                try:
+                    moment = datetime.datetime.strptime(text, fmt)  # noqa: DTZ007 (zone set below)
+                    break
+                except ValueError:
+                    continue
+            else:
+                raise ValueError(
+                    _("not a date or date-time: %(value)r") % {"value": text}
+                ) from None
+        if offset is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=offset)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=unit.zone)
+    return moment
+
+
+def parse_score(value: object, code: str, google: bool) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if 1 <= value <= 4:
+            return value
+        raise ValueError(_("must be a whole number from 1 to 4, not %(value)s") % {"value": value})
+    text = str(value).strip()
+    if not text:
+        return None
+    if re.fullmatch(r"[1-4]", text):
+        return int(text)
+    if google:
+        lead = re.match(r"^([1-4])\s*[-.):]\s*\S", text)
+        if lead:
+            return int(lead.group(1))
+        wanted = normalise(text)
+        for score, label in enumerate(ANSWER_LABELS[code], start=1):
+            if normalise(label) == wanted:
+                return score
+    raise ValueError(_("must be a whole number from 1 to 4, not %(value)r") % {"value": text})
+
+
+@dataclass
+class Parsed:
+    submitted_at: datetime.datetime
+    service_type_id: int
+    officer_id: int | None
+    scores: dict[str, int]
+    comment: str
+
+
+def parse_row(
+    plan: Plan, cells: list[object], unit: Unit, now: datetime.datetime
+) -> tuple[Parsed | None, list[tuple[str, str]]]:
+    """(parsed row, []) or (None, [(column, reason), ...])."""
+
+    def cell(name: str) -> object:
+        i = plan.columns.get(name)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    errors: list[tuple[str, str]] = []
+    submitted_at = None
+    try:
+        submitted_at = parse_moment(cell("submitted_at"), unit)
+        if submitted_at > now:
+            errors.append(("submitted_at", _("in the future")))
+    except ValueError as exc:
+        errors.append(("submitted_at", str(exc)))
+    service_text = str(cell("service") or "").strip()
+    key = normalise(service_text) if plan.google else service_text.lower()
+    service_type_id = plan.services.get(key)
+    if service_type_id is None:
+        reason = _("unknown service type %(value)r") % {"value": service_text}
+        errors.append(("service", reason if service_text else _("empty")))
+    officer_text = str(cell("officer") or "").strip()
+    officer_id = None
+    if officer_text:
+        key = normalise(officer_text) if plan.google else officer_text.lower()
+        officer_id = plan.officers.get(key)
+        if officer_id is None:
+            errors.append(
+                ("officer", _("not an officer of this unit: %(value)r") % {"value": officer_text})
+            )
+    scores: dict[str, int] = {}
+    for code in ELEMENT_CODES:
+        try:
+            score = parse_score(cell(code), code, plan.google)
+        except ValueError as exc:
+            errors.append((code, str(exc)))
+            continue
+        if score is not None:
+            scores[code] = score
+    if not scores and not any(c == code for c, _r in errors for code in ELEMENT_CODES):
+        errors.append(("U1", _("no question answered")))
+    if errors:
+        return None, errors
+    comment = str(cell("comment") or "").strip()[:4000]
+    return Parsed(submitted_at, service_type_id, officer_id, scores, comment), []
+
+
+# --- the import ------------------------------------------------------------------------------
+
+
+def validate_file(
+    path: str | Path, unit: Unit, *, progress: Callable[[str], None] | None = None
+) -> int:
+    """First pass: the number of data rows, or ImportFailed with each bad row/column/reason."""
+    rows = read_rows(path)
+    header = next(rows, None)
+    if header is None:
+        raise ImportFailed([RowError(1, "-", _("the file is empty"))])
+    plan = make_plan(unit, header)
+    now = timezone.now()
+    errors: list[RowError] = []
+    more = count = 0
+    for number, cells in enumerate(rows, start=2):
+        if not any(str(c or "").strip() for c in cells):
+            continue  # blank line
+        count += 1
+        _parsed, problems = parse_row(plan, cells, unit, now)
+        for column, reason in problems:
+            if len(errors) < MAX_ERRORS:
+                errors.append(RowError(number, plan.names.get(column, column), reason))
+            else:
+                more += 1
+        if progress and count % PROGRESS_EVERY == 0:
+            progress(_("checked %(count)s rows") % {"count": count})
+    if errors:
+        raise ImportFailed(errors, more)
+    return count
+
+
+def import_file(
+    path: str | Path,
+    unit: Unit,
+    *,
+    progress: Callable[[str], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> int:
+    """Validate the whole file, then insert it in one transaction; returns rows imported."""
+    total = validate_file(path, unit, progress=progress)
+    if total == 0:
+        return 0
+    rows = read_rows(path)
+    plan = make_plan(unit, next(rows))
+    now = timezone.now()
+    counters: dict[tuple, list[int]] = {}
+    imported = 0
+    with transaction.atomic():
+        batch: list[tuple[SurveyResponse, list[str], list[str]]] = []
+        for cells in rows:
+            if not any(str(c or "").strip() for c in cells):
+                continue
+            parsed, problems = parse_row(plan, cells, unit, now)
+            if parsed is None:  # the file changed between the passes
+                raise ImportFailed([RowError(0, c, r) for c, r in problems])
+            batch.append(_response(unit, plan, parsed, counters))
+            if len(batch) >= batch_size:
+                imported += _insert(batch)
+                batch = []
+                if progress and imported % PROGRESS_EVERY < batch_size:
+                    progress(
+                        _("imported %(count)s of %(total)s rows")
+                        % {"count": imported, "total": total}
+                    )
+        if batch:
+            imported += _insert(batch)
+        add_tallies(unit, counters)
+    return imported
+
+
+def _response(unit: Unit, plan: Plan, parsed: Parsed, counters: dict) -> tuple:
+    scores = parsed.scores
+    officer_poor, institution_poor = poor_elements(unit, scores)
+    flagged = set(officer_poor) | set(institution_poor)
+    response = SurveyResponse(
+        unit=unit,
+        service_type_id=parsed.service_type_id,
+        officer=plan.users.get(parsed.officer_id),
+        submitted_at=parsed.submitted_at,
+        comment=parsed.comment,
+        source=ResponseSource.IMPORT,
+        flagged=bool(flagged),
+        flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
+        **{c.lower(): v for c, v in scores.items()},
+    )
+    key = (local_day(unit, parsed.submitted_at), parsed.service_type_id, parsed.officer_id)
+    counts = counters.get(key)
+    if counts is None:
+        counts = counters[key] = [0] * 19
+    counts[0] += 1
+    for i, code in enumerate(ELEMENT_CODES):
+        score = scores.get(code)
+        if score is not None:
+            counts[1 + 2 * i] += score
+            counts[2 + 2 * i] += 1
+    return response, officer_poor, institution_poor
+
+
+def _insert(batch: list[tuple]) -> int:
+    SurveyResponse.objects.bulk_create([r for r, _o, _i in batch])
+    for response, officer_poor, institution_poor in batch:
+        if officer_poor or institution_poor:
+            act_on_flags(response, officer_poor, institution_poor)
+    return len(batch)
+
+
+def error_report(exc: ImportFailed) -> str:
+    lines = [str(e) for e in exc.errors]
+    if exc.more:
+        lines.append(_("… and %(count)s more errors") % {"count": exc.more})
+    return "\n".join(lines)
+
+
+def csv_text(rows: list[list[object]]) -> str:
+    """A CSV in Pulih's own layout (tests and the demo)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(STANDARD_HEADER)
+    writer.writerows(rows)
+    return out.getvalue()
