@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +33,14 @@ from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from .ikm import ANSWER_LABELS
 from .models import ResponseSource, SurveyFormMapping, SurveyResponse
-from .services import act_on_flags, add_tallies, local_day, poor_elements, unit_officers
+from .services import (
+    add_tallies,
+    case_reason,
+    improvement_description,
+    local_day,
+    poor_elements,
+    unit_officers,
+)
 
 STANDARD_HEADER = ["submitted_at", "service", "officer", *ELEMENT_CODES, "comment"]
 REQUIRED = ["submitted_at", "service", *ELEMENT_CODES]
@@ -140,6 +147,10 @@ class Plan:
     services: dict[str, int] = field(default_factory=dict)
     officers: dict[str, int] = field(default_factory=dict)
     users: dict[int, object] = field(default_factory=dict)  # officer id -> User
+    score_columns: list[tuple[str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.score_columns = [(c, self.columns.get(c, 10**6)) for c in ELEMENT_CODES]
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -295,14 +306,20 @@ class Parsed:
     comment: str
 
 
+_FAST_SCORES: dict[str, int | None] = {"1": 1, "2": 2, "3": 3, "4": 4, "": None}
+_MISSING = object()
+
+
 def parse_row(
     plan: Plan, cells: list[object], unit: Unit, now: datetime.datetime
 ) -> tuple[Parsed | None, list[tuple[str, str]]]:
     """(parsed row, []) or (None, [(column, reason), ...])."""
+    width = len(cells)
+    columns = plan.columns
 
     def cell(name: str) -> object:
-        i = plan.columns.get(name)
-        return cells[i] if i is not None and i < len(cells) else None
+        i = columns.get(name, width)
+        return cells[i] if i < width else None
 
     errors: list[tuple[str, str]] = []
     submitted_at = None
@@ -328,15 +345,20 @@ def parse_row(
                 ("officer", _("not an officer of this unit: %(value)r") % {"value": officer_text})
             )
     scores: dict[str, int] = {}
-    for code in ELEMENT_CODES:
-        try:
-            score = parse_score(cell(code), code, plan.google)
-        except ValueError as exc:
-            errors.append((code, str(exc)))
-            continue
+    bad_score = False
+    for code, i in plan.score_columns:
+        value = cells[i] if i < width else None
+        score = _FAST_SCORES.get(value, _MISSING) if value.__class__ is str else _MISSING
+        if score is _MISSING:
+            try:
+                score = parse_score(value, code, plan.google)
+            except ValueError as exc:
+                errors.append((code, str(exc)))
+                bad_score = True
+                continue
         if score is not None:
             scores[code] = score
-    if not scores and not any(c == code for c, _r in errors for code in ELEMENT_CODES):
+    if not scores and not bad_score:
         errors.append(("U1", _("no question answered")))
     if errors:
         return None, errors
@@ -392,63 +414,142 @@ def import_file(
     now = timezone.now()
     counters: dict[tuple, list[int]] = {}
     imported = 0
+    batch = _Batch(unit, plan)
     with transaction.atomic():
-        batch: list[tuple[SurveyResponse, list[str], list[str]]] = []
         for cells in rows:
             if not any(str(c or "").strip() for c in cells):
                 continue
             parsed, problems = parse_row(plan, cells, unit, now)
             if parsed is None:  # the file changed between the passes
                 raise ImportFailed([RowError(0, c, r) for c, r in problems])
-            batch.append(_response(unit, plan, parsed, counters))
+            _count(unit, parsed, counters)
+            batch.add(parsed)
             if len(batch) >= batch_size:
-                imported += _insert(batch)
-                batch = []
+                imported += batch.flush()
                 if progress and imported % PROGRESS_EVERY < batch_size:
                     progress(
                         _("imported %(count)s of %(total)s rows")
                         % {"count": imported, "total": total}
                     )
-        if batch:
-            imported += _insert(batch)
+        imported += batch.flush()
         add_tallies(unit, counters)
     return imported
 
 
-def _response(unit: Unit, plan: Plan, parsed: Parsed, counters: dict) -> tuple:
-    scores = parsed.scores
-    officer_poor, institution_poor = poor_elements(unit, scores)
-    flagged = set(officer_poor) | set(institution_poor)
-    response = SurveyResponse(
-        unit=unit,
-        service_type_id=parsed.service_type_id,
-        officer=plan.users.get(parsed.officer_id),
-        submitted_at=parsed.submitted_at,
-        comment=parsed.comment,
-        source=ResponseSource.IMPORT,
-        flagged=bool(flagged),
-        flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
-        **{c.lower(): v for c, v in scores.items()},
-    )
+def _count(unit: Unit, parsed: Parsed, counters: dict) -> None:
     key = (local_day(unit, parsed.submitted_at), parsed.service_type_id, parsed.officer_id)
     counts = counters.get(key)
     if counts is None:
         counts = counters[key] = [0] * 19
     counts[0] += 1
     for i, code in enumerate(ELEMENT_CODES):
-        score = scores.get(code)
+        score = parsed.scores.get(code)
         if score is not None:
             counts[1 + 2 * i] += score
             counts[2 + 2 * i] += 1
-    return response, officer_poor, institution_poor
 
 
-def _insert(batch: list[tuple]) -> int:
-    SurveyResponse.objects.bulk_create([r for r, _o, _i in batch])
-    for response, officer_poor, institution_poor in batch:
-        if officer_poor or institution_poor:
-            act_on_flags(response, officer_poor, institution_poor)
-    return len(batch)
+_PLAIN_FIELDS = [
+    "unit",
+    "service_type",
+    "officer",
+    "submitted_at",
+    *(c.lower() for c in ELEMENT_CODES),
+    "comment",
+    "source",
+    "flagged",
+    "flagged_elements",
+]
+
+
+class _Batch:
+    """Rows waiting to be inserted. Unflagged rows (the vast majority) go in with one
+    parametrised executemany; flagged ones through bulk_create, which returns their ids for
+    the cases and improvement items they open."""
+
+    def __init__(self, unit: Unit, plan: Plan):
+        self.unit, self.plan = unit, plan
+        self.threshold = unit.flag_threshold
+        self.plain: list[tuple] = []
+        self.flagged: list[tuple[SurveyResponse, list[str], list[str]]] = []
+        meta = SurveyResponse._meta
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(meta.get_field(f).column) for f in _PLAIN_FIELDS)
+        marks = ", ".join(["%s"] * len(_PLAIN_FIELDS))
+        # Identifiers from the model's own meta; every value is a parameter.
+        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+    def __len__(self) -> int:
+        return len(self.plain) + len(self.flagged)
+
+    def add(self, parsed: Parsed) -> None:
+        scores = parsed.scores
+        if min(scores.values()) > self.threshold:
+            officer_poor = institution_poor = []
+        else:
+            officer_poor, institution_poor = poor_elements(self.unit, scores)
+        if not officer_poor and not institution_poor:
+            self.plain.append(
+                (
+                    self.unit.pk,
+                    parsed.service_type_id,
+                    parsed.officer_id,
+                    connection.ops.adapt_datetimefield_value(parsed.submitted_at),
+                    *(scores.get(c) for c in ELEMENT_CODES),
+                    parsed.comment,
+                    ResponseSource.IMPORT.value,
+                    False,
+                    "",
+                )
+            )
+            return
+        flagged = set(officer_poor) | set(institution_poor)
+        response = SurveyResponse(
+            unit=self.unit,
+            service_type_id=parsed.service_type_id,
+            officer=self.plan.users.get(parsed.officer_id),
+            submitted_at=parsed.submitted_at,
+            comment=parsed.comment,
+            source=ResponseSource.IMPORT,
+            flagged=True,
+            flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
+            **{c.lower(): v for c, v in scores.items()},
+        )
+        self.flagged.append((response, officer_poor, institution_poor))
+
+    def flush(self) -> int:
+        from cases.models import ImprovementItem
+        from cases.workflow import open_case
+
+        count = len(self)
+        if self.plain:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.plain)
+        if self.flagged:
+            SurveyResponse.objects.bulk_create([r for r, _o, _i in self.flagged])
+            items = []
+            for response, officer_poor, institution_poor in self.flagged:
+                if officer_poor and response.officer is not None:
+                    open_case(
+                        self.unit,
+                        actor=None,
+                        officer=response.officer,
+                        survey_response=response,
+                        reason=case_reason(officer_poor),
+                    )
+                if institution_poor:
+                    items.append(
+                        ImprovementItem(
+                            unit=self.unit,
+                            survey_response=response,
+                            elements=",".join(institution_poor),
+                            description=improvement_description(response, institution_poor),
+                            created_at=timezone.now(),
+                        )
+                    )
+            ImprovementItem.objects.bulk_create(items)
+        self.plain, self.flagged = [], []
+        return count
 
 
 def error_report(exc: ImportFailed) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,6 +208,27 @@ def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
         qs.update(**increments)
 
 
+def _tally_update_sql() -> str:
+    """UPDATE adding each column's increment to one tally row (by id), for executemany."""
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    sets = ", ".join(
+        f"{quote(meta.get_field(c).column)} = {quote(meta.get_field(c).column)} + %s"
+        for c in _TALLY_COLUMNS
+    )
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (identifiers from meta)
+
+
+def _tally_insert_sql() -> str:
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
 def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
     """Add many keys' counts at once (the import): one read, bulk update, bulk create.
 
@@ -222,31 +243,26 @@ def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
     try:
         with transaction.atomic():
             existing = {
-                (t.day, t.service_type_id, t.officer_id): t
-                for t in DailyTally.objects.select_for_update().filter(
-                    unit=unit, day__gte=min(days), day__lte=max(days)
-                )
+                (day, service_type_id, officer_id): pk
+                for pk, day, service_type_id, officer_id in DailyTally.objects.select_for_update()
+                .filter(unit=unit, day__gte=min(days), day__lte=max(days))
+                .values_list("pk", "day", "service_type_id", "officer_id")
             }
-            changed, new = [], []
+            changed: list[tuple] = []
+            new: list[tuple] = []
+            adapt = connection.ops.adapt_datefield_value
             for key, counts in counters.items():
-                tally = existing.get(key)
-                if tally is None:
-                    day, st, off = key
-                    new.append(
-                        DailyTally(
-                            unit=unit,
-                            day=day,
-                            service_type_id=st,
-                            officer_id=off,
-                            **dict(zip(_TALLY_COLUMNS, counts, strict=True)),
-                        )
-                    )
-                    continue
-                for col, n in zip(_TALLY_COLUMNS, counts, strict=True):
-                    setattr(tally, col, getattr(tally, col) + n)
-                changed.append(tally)
-            DailyTally.objects.bulk_update(changed, _TALLY_COLUMNS, batch_size=500)
-            DailyTally.objects.bulk_create(new, batch_size=500)
+                pk = existing.get(key)
+                if pk is None:
+                    day, service_type_id, officer_id = key
+                    new.append((unit.pk, adapt(day), service_type_id, officer_id, *counts))
+                else:
+                    changed.append((*counts, pk))
+            with connection.cursor() as cursor:
+                if changed:
+                    cursor.executemany(_tally_update_sql(), changed)
+                if new:
+                    cursor.executemany(_tally_insert_sql(), new)
     except IntegrityError:
         for key, counts in counters.items():
             _upsert_tally(unit, key, counts)
@@ -264,8 +280,7 @@ def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_
             actor=None,
             officer=response.officer,
             survey_response=response,
-            reason=_("Survey rating kurang/sangat kurang on %(elements)s")
-            % {"elements": ", ".join(officer_poor)},
+            reason=case_reason(officer_poor),
         )
     if institution_poor:
         item = ImprovementItem.objects.create(
@@ -276,6 +291,10 @@ def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_
             created_at=timezone.now(),
         )
     return case, item
+
+
+def case_reason(codes: Iterable[str]) -> str:
+    return _("Survey rating kurang/sangat kurang on %(elements)s") % {"elements": ", ".join(codes)}
 
 
 def improvement_description(response: SurveyResponse, codes: Iterable[str]) -> str:

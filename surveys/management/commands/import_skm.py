@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from surveys.importer import ImportFailed, error_report, import_file
 from units.models import Unit
@@ -34,11 +37,14 @@ class Command(BaseCommand):
         def progress(message: str) -> None:
             self.stderr.write(f"{message} ({time.monotonic() - started:.1f} s)")
 
-        try:
-            count = import_file(path, target, progress=progress)
-        except ImportFailed as exc:
-            self.stderr.write(error_report(exc))
-            raise CommandError(
-                f"{len(exc.errors) + exc.more} errors; nothing was imported."
-            ) from None
+        # The report is for the unit's operators: in the default language (Indonesian).
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                count = import_file(path, target, progress=progress)
+            except ImportFailed as exc:
+                self.stderr.write(error_report(exc))
+                raise CommandError(
+                    _("%(count)s errors; nothing was imported.")
+                    % {"count": len(exc.errors) + exc.more}
+                ) from None
         self.stdout.write(f"{count} rows imported into {target.code}.")
