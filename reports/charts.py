@@ -7,6 +7,7 @@ Values may be int, float, Decimal or Fraction; None means "no data" (no bar, a g
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -33,6 +34,15 @@ def _fmt(value: Number | None, value_format: str) -> str:
     if value is None:
         return "–"
     return value_format.format(float(value)).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+def _ticks(low: float, high: float) -> list[float]:
+    """Round values for the axis: steps of 1, 2, 2.5 or 5 times a power of ten."""
+    raw = (high - low) / 4
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
 def _short(label: str, limit: int) -> str:
@@ -136,11 +146,15 @@ def line_chart(
     max_value: Number | None = None,
     value_format: str = "{:.2f}",
     guides: Sequence[tuple[Number, str]] = (),
+    ticks: Sequence[Number] | None = None,
     width: int = 640,
     height: int = 260,
     css_class: str = "chart line-chart",
 ) -> SafeString:
-    """A line through the points in label order; a None value breaks the line."""
+    """A line through the points in label order; a None value breaks the line.
+
+    `ticks` fixes the labelled values of the vertical axis (default: round steps).
+    """
     if len(labels) != len(values):
         raise ValueError("labels and values differ in length")
     nums = [_num(v) for v in values]
@@ -165,8 +179,7 @@ def line_chart(
             f'<text x="0" y="14" font-size="13" font-weight="bold" fill="{INK}">'
             f"{escape(title)}</text>"
         )
-    for k in range(5):
-        v = low + (high - low) * k / 4
+    for v in [float(t) for t in ticks] if ticks is not None else _ticks(low, high):
         y = y_at(v)
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="{GRID}" '

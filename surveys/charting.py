@@ -45,6 +45,7 @@ def ikm_charts(
         title=_("IKM per month (score 25–100)"),
         min_value=25,
         max_value=100,
+        ticks=[25, 50, 75, 100],
         guides=GRADE_GUIDES,
     )
 

@@ -224,7 +224,12 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "surveys/poster.html",
-        {"unit": request.unit, "service_type": service_type, "url": url, "qr": qr_svg(url, scale=8)},
+        {
+            "unit": request.unit,
+            "service_type": service_type,
+            "url": url,
+            "qr": qr_svg(url, scale=8),
+        },
     )
 
 
