@@ -163,7 +163,7 @@ def line_chart(
     high = _num(max_value) if max_value is not None else max(present or [1])
     if high <= low:
         high = low + 1
-    left, right, top_pad, bottom = 44, 16, 14 + (18 if title else 0), 34
+    left, right, top_pad, bottom = 44, 30, 14 + (18 if title else 0), 34
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     step = plot_w / max(len(labels) - 1, 1)
 

@@ -61,10 +61,12 @@ def walk_in_url(unit: Unit, service_type: ServiceType) -> str:
     return settings.SITE_URL + reverse("survey-walk-in", args=[unit.code, service_type.code])
 
 
-def qr_svg(url: str, *, scale: int = 4) -> SafeString:
-    """The QR code of `url` as inline SVG (segno; no external service, no style attribute)."""
+def qr_svg(url: str) -> SafeString:
+    """The QR code of `url` as inline SVG (segno; no external service, no style attribute).
+
+    One unit per module and a viewBox, so CSS sizes it for screen, receipt or poster."""
     qr = segno.make(url, error="m")
-    markup = qr.svg_inline(scale=scale, svgclass="qr", lineclass=None, omitsize=False)
+    markup = qr.svg_inline(scale=1, svgclass="qr", lineclass=None, omitsize=True, light="#fff")
     return mark_safe(markup)  # noqa: S308 (segno's own markup of our URL)
 
 
@@ -211,7 +213,7 @@ def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "unit": record.unit,
             "survey_url": url,
-            "qr": qr_svg(url, scale=3),
+            "qr": qr_svg(url),
             "closes_at": survey_closes_at(record),
         },
     )
@@ -228,7 +230,7 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
             "unit": request.unit,
             "service_type": service_type,
             "url": url,
-            "qr": qr_svg(url, scale=8),
+            "qr": qr_svg(url),
         },
     )
 
