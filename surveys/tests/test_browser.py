@@ -22,7 +22,16 @@ def test_customer_answers_from_the_receipt_and_back_office_sees_it(
     browser, live_server, settings, people, service_type
 ):
     settings.SITE_URL = live_server.url
-    officer = browser.new_context(**PHONE).new_page()
+    contexts = [browser.new_context(**PHONE) for _ in range(3)]
+    try:
+        run_flow(contexts, live_server, service_type)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def run_flow(contexts, live_server, service_type) -> None:
+    officer = contexts[0].new_page()
     log_in(officer, live_server.url, "oscar")
     officer.click("#home-surveys-record a.button.primary")
     officer.select_option("#id_service_type", str(service_type.pk))
@@ -32,7 +41,7 @@ def test_customer_answers_from_the_receipt_and_back_office_sees_it(
     link = officer.locator(".receipt .url").first.inner_text().strip()
     assert link.startswith(f"{live_server.url}/s/")
 
-    customer = browser.new_context(**PHONE).new_page()
+    customer = contexts[1].new_page()
     customer.goto(link)
     assert customer.locator("h1").inner_text() == "Survei kepuasan pelanggan"
     for code in [f"U{i}" for i in range(1, 10)]:
@@ -45,7 +54,7 @@ def test_customer_answers_from_the_receipt_and_back_office_sees_it(
     customer.wait_for_selector("#survey-done")
     assert "Terima kasih" in customer.content()
 
-    back_office = browser.new_context(**PHONE).new_page()
+    back_office = contexts[2].new_page()
     log_in(back_office, live_server.url, "bella")
     back_office.click("#home-surveys-daily a.button")
     row = back_office.locator("#flagged tr.flagged")
