@@ -9,6 +9,7 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -36,6 +37,14 @@ IKM_ROLES = (
     Role.HEAD,
     Role.SUPERVISOR,
 )
+
+
+def _param(request, name: str) -> str:
+    """A query parameter as text; one a database cannot hold (NUL) is a 400, not a 500."""
+    value = request.query_params.get(name, "")
+    if "\x00" in value:
+        raise ValidationError({name: ["Invalid characters."]})
+    return value.strip()
 
 
 def _unit_for(request, code: str | None, roles) -> Unit:
@@ -84,6 +93,8 @@ class ServiceRecordOut(serializers.Serializer):
 
 
 class ServiceRecordView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=ServiceRecordIn,
         responses={
@@ -92,6 +103,7 @@ class ServiceRecordView(APIView):
             401: Detail,
             403: Detail,
             404: Detail,
+            415: Detail,
         },
     )
     def post(self, request):
@@ -150,6 +162,7 @@ class SurveyView(APIView):
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "survey"
+    parser_classes = [JSONParser]
 
     @extend_schema(
         request=SurveyIn,
@@ -159,6 +172,7 @@ class SurveyView(APIView):
             404: Detail,
             409: Detail,
             410: Detail,
+            415: Detail,
             429: Detail,
         },
     )
@@ -213,17 +227,17 @@ class IkmView(APIView):
         responses={200: IkmOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
     def get(self, request):
-        q = request.query_params
-        unit = _unit_for(request, q.get("unit"), IKM_ROLES)
-        start, end = _date(q.get("start"), "start"), _date(q.get("end"), "end")
+        q = {name: _param(request, name) for name in ("unit", "start", "end", "service", "officer")}
+        unit = _unit_for(request, q["unit"], IKM_ROLES)
+        start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
             raise ValidationError({"end": ["The end is before the start."]})
         service_type = officer = None
-        if q.get("service"):
+        if q["service"]:
             service_type = ServiceType.objects.filter(unit=unit, code=q["service"]).first()
             if service_type is None:
                 raise ValidationError({"service": ["Unknown service type in this unit."]})
-        if q.get("officer"):
+        if q["officer"]:
             officer = unit_officers(unit).filter(username=q["officer"]).first()
             if officer is None:
                 raise ValidationError({"officer": ["Not an officer of this unit."]})
@@ -274,9 +288,8 @@ class RecapView(APIView):
         responses={200: RecapOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
     def get(self, request):
-        q = request.query_params
-        unit = _unit_for(request, q.get("unit"), RECAP_ROLES)
-        day = _date(q.get("date"), "date")
+        unit = _unit_for(request, _param(request, "unit"), RECAP_ROLES)
+        day = _date(_param(request, "date"), "date")
         flagged = []
         for r in daily_q.flagged_on(unit, day):
             answers = r.answers()

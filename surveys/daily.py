@@ -16,8 +16,8 @@ from django.utils import timezone
 from units.deadlines import due_date, end_of_day, rule_for
 from units.models import Unit
 
+from .ikm import day_bounds
 from .models import DailyCheck, DailyTally, SurveyResponse
-from .services import day_bounds
 
 LOOKBACK_DAYS = 92  # how far back the missed-days list and the reminders look
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
+from .ikm import FIRST_DAY, LAST_DAY
 from .models import CustomerKind, ServiceChannel
 from .services import unit_officers
 
@@ -195,6 +196,8 @@ class PeriodForm(forms.Form):
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
+        if (start and start < FIRST_DAY) or (end and end > LAST_DAY):
+            raise forms.ValidationError(_("The period is too long."))
         if start and end and (end - start) > datetime.timedelta(days=3660):
             raise forms.ValidationError(_("The period is too long."))
         return data

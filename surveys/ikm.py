@@ -160,6 +160,23 @@ def sample_size(population: int) -> int:
     return int(round_half_up(s, 0))
 
 
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+
+
+def day_bounds(unit: Unit, start: datetime.date, end: datetime.date):
+    """[since, until) as aware datetimes covering the local days start..end of `unit`.
+
+    Days are clamped to 1900–2999 so that no client-sent date can overflow a datetime.
+    """
+    start, end = max(start, FIRST_DAY), min(end, LAST_DAY)
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=unit.zone)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=unit.zone
+    )
+    return since, until
+
+
 # --- queries ---------------------------------------------------------------------------------
 
 
@@ -281,11 +298,7 @@ def raw_totals(
 
     from .models import SurveyResponse
 
-    zone = unit.zone
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
-    )
+    since, until = day_bounds(unit, start, end)
     qs = SurveyResponse.objects.filter(unit=unit, submitted_at__gte=since, submitted_at__lt=until)
     if service_type is not None:
         qs = qs.filter(service_type=service_type)

@@ -9,6 +9,7 @@ transaction whatever door it came in by.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
@@ -45,15 +46,6 @@ class SurveyClosed(DomainError):
 
 def local_day(unit: Unit, moment: datetime.datetime) -> datetime.date:
     return moment.astimezone(unit.zone).date()
-
-
-def day_bounds(unit: Unit, start: datetime.date, end: datetime.date):
-    """[since, until) in UTC-aware datetimes covering the local days start..end."""
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=unit.zone)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=unit.zone
-    )
-    return since, until
 
 
 def unit_officers(unit: Unit) -> QuerySet[User]:
@@ -109,6 +101,14 @@ def record_service(
         served_at=served_at,
         created_by=actor,
     )
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def is_token(value: str) -> bool:
+    """Whether `value` could be a survey token (anything else is unknown without a query)."""
+    return bool(_TOKEN.fullmatch(value or ""))
 
 
 def survey_closes_at(record: ServiceRecord) -> datetime.datetime:
@@ -366,6 +366,8 @@ def submit_survey(
 
     Raises ServiceRecord.DoesNotExist (unknown), SurveyClosed (expired), StateConflict (used).
     """
+    if not is_token(token):
+        raise ServiceRecord.DoesNotExist
     record = (
         ServiceRecord.objects.select_for_update()
         .select_related("unit", "service_type", "officer")

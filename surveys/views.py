@@ -27,7 +27,15 @@ from units.models import ELEMENT_CODES, Role, ServiceType, Unit
 from . import daily as daily_q
 from .charting import ikm_charts
 from .forms import DayForm, PeriodForm, ServiceRecordForm, SignForm, SurveyForm
-from .ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_for, sample_size
+from .ikm import (
+    ANSWER_LABELS,
+    ELEMENT_NAMES,
+    FIRST_DAY,
+    LAST_DAY,
+    day_bounds,
+    ikm_for,
+    sample_size,
+)
 from .models import DailyCheck, ResponseSource, ServiceRecord
 from .services import (
     RECORD_FOR_OTHERS_ROLES,
@@ -35,7 +43,7 @@ from .services import (
     SIGNING_ROLES,
     SURVEY_VALID_DAYS,
     SurveyClosed,
-    day_bounds,
+    is_token,
     record_service,
     sign_daily_check,
     submit_response,
@@ -121,10 +129,12 @@ def _today(unit: Unit) -> datetime.date:
 
 
 def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
+    """A date from the query, within 1900–2999; `default` when absent or unreadable."""
     try:
-        return datetime.date.fromisoformat(value) if value else default
+        day = datetime.date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return min(max(day, FIRST_DAY), LAST_DAY)
 
 
 # --- service records -------------------------------------------------------------------------
@@ -253,6 +263,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         ServiceRecord.objects.select_related("unit", "service_type", "officer")
         .filter(survey_token=token)
         .first()
+        if is_token(token)
+        else None
     )
     if record is None:
         return _closed(request, "unknown", 404)

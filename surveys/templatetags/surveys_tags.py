@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from units.models import Role
 
+from ..ikm import day_bounds
 from ..models import DailyCheck, SurveyResponse
-from ..services import RECORDING_ROLES, day_bounds
+from ..services import RECORDING_ROLES
 
 register = template.Library()
 DAILY_ROLES = {

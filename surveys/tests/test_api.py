@@ -267,3 +267,18 @@ def test_the_endpoints_are_in_the_openapi_schema(client, db):
         assert path in schema["paths"]
     responses = schema["paths"]["/api/v1/surveys/{token}/"]["post"]["responses"]
     assert {"201", "400", "404", "409", "410"} <= set(responses)
+
+
+def test_hostile_query_values_are_400_not_500(api, unit, people):
+    login(api, people["coordinator"])
+    for url in (
+        "/api/v1/ikm/?unit=a%00b&start=2026-11-01&end=2026-11-02",
+        f"/api/v1/ikm/?unit={unit.code}&start=0001-01-01&end=9999-12-31&officer=%00",
+        f"/api/v1/recap/?unit={unit.code}&date=9999-12-31%00",
+    ):
+        assert api.get(url).status_code == 400
+    wide = api.get(f"/api/v1/ikm/?unit={unit.code}&start=0001-01-01&end=9999-12-31")
+    assert wide.status_code == 200
+    assert api.get(f"/api/v1/recap/?unit={unit.code}&date=9999-12-31").status_code == 200
+    assert api.get(f"/api/v1/recap/?unit={unit.code}&date=0001-01-01").status_code == 200
+    assert api.post("/api/v1/surveys/a%00b/", {"answers": GOOD}, format="json").status_code == 404

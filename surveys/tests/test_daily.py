@@ -222,3 +222,10 @@ def test_home_shows_the_back_office_todays_flagged_count(client, people, monday)
     assert 'id="home-surveys-daily"' not in html
     assert 'id="home-surveys-record"' in html
     assert 'href="/harian/"' not in html
+
+
+def test_extreme_dates_do_not_break_the_pages(client, people):
+    client.force_login(people["head"])
+    assert client.get("/ikm/?start=0001-01-01&end=9999-12-31").status_code == 200
+    assert client.get("/harian/?day=0001-01-01").status_code == 200
+    assert client.get("/harian/rekap.pdf?start=0001-01-01&end=0001-01-02").status_code == 200

@@ -142,3 +142,8 @@ def test_survey_pages_have_no_inline_styles_or_scripts(client, record, unit, ser
     html = client.get(url).content.decode()
     assert "style=" not in html
     assert "<script" not in html
+
+
+def test_a_token_with_odd_characters_is_simply_unknown(client, db):
+    assert client.get("/s/a%00b/").status_code == 404
+    assert client.post("/s/%E2%9C%93/", ALL_FOURS).status_code == 404
