@@ -19,11 +19,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import marshal
 import re
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -37,7 +40,6 @@ from .services import (
     add_tallies,
     case_reason,
     improvement_description,
-    local_day,
     poor_elements,
     unit_officers,
 )
@@ -370,32 +372,55 @@ def parse_row(
 
 
 def validate_file(
-    path: str | Path, unit: Unit, *, progress: Callable[[str], None] | None = None
+    path: str | Path,
+    unit: Unit,
+    *,
+    progress: Callable[[str], None] | None = None,
+    spill: BinaryIO | None = None,
+    counters: dict | None = None,
 ) -> int:
-    """First pass: the number of data rows, or ImportFailed with each bad row/column/reason."""
+    """First pass: the number of data rows, or ImportFailed with each bad row/column/reason.
+
+    With `spill`, each parsed row is also written there (marshal) so that the insert pass
+    need not parse the file again; with `counters`, the tallies' increments are summed.
+    """
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
         raise ImportFailed([RowError(1, "-", _("the file is empty"))])
     plan = make_plan(unit, header)
     now = timezone.now()
+    zone = unit.zone
     errors: list[RowError] = []
     more = count = 0
     for number, cells in enumerate(rows, start=2):
         if not any(str(c or "").strip() for c in cells):
             continue  # blank line
         count += 1
-        _parsed, problems = parse_row(plan, cells, unit, now)
+        parsed, problems = parse_row(plan, cells, unit, now)
         for column, reason in problems:
             if len(errors) < MAX_ERRORS:
                 errors.append(RowError(number, plan.names.get(column, column), reason))
             else:
                 more += 1
+        if parsed is not None and not errors and spill is not None:
+            day = parsed.submitted_at.astimezone(zone).date().toordinal()
+            scores = tuple(parsed.scores.get(c) for c in ELEMENT_CODES)
+            micros = (parsed.submitted_at - _EPOCH) // _MICROSECOND
+            marshal.dump(
+                (micros, parsed.service_type_id, parsed.officer_id, scores, parsed.comment), spill
+            )
+            if counters is not None:
+                _count(counters, (day, parsed.service_type_id, parsed.officer_id), scores)
         if progress and count % PROGRESS_EVERY == 0:
             progress(_("checked %(count)s rows") % {"count": count})
     if errors:
         raise ImportFailed(errors, more)
     return count
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 def import_file(
@@ -406,44 +431,44 @@ def import_file(
     batch_size: int = BATCH_SIZE,
 ) -> int:
     """Validate the whole file, then insert it in one transaction; returns rows imported."""
-    total = validate_file(path, unit, progress=progress)
-    if total == 0:
-        return 0
-    rows = read_rows(path)
-    plan = make_plan(unit, next(rows))
-    now = timezone.now()
     counters: dict[tuple, list[int]] = {}
-    imported = 0
-    batch = _Batch(unit, plan)
-    with transaction.atomic():
-        for cells in rows:
-            if not any(str(c or "").strip() for c in cells):
-                continue
-            parsed, problems = parse_row(plan, cells, unit, now)
-            if parsed is None:  # the file changed between the passes
-                raise ImportFailed([RowError(0, c, r) for c, r in problems])
-            _count(unit, parsed, counters)
-            batch.add(parsed)
-            if len(batch) >= batch_size:
-                imported += batch.flush()
-                if progress and imported % PROGRESS_EVERY < batch_size:
-                    progress(
-                        _("imported %(count)s of %(total)s rows")
-                        % {"count": imported, "total": total}
-                    )
-        imported += batch.flush()
-        add_tallies(unit, counters)
+    with tempfile.TemporaryFile() as spill:
+        total = validate_file(path, unit, progress=progress, spill=spill, counters=counters)
+        if total == 0:
+            return 0
+        spill.seek(0)
+        plan_users = {u.pk: u for u in unit_officers(unit)}
+        imported = 0
+        batch = _Batch(unit, plan_users)
+        with transaction.atomic():
+            while True:
+                try:
+                    row = marshal.load(spill)  # noqa: S302 (our own temporary file)
+                except EOFError:
+                    break
+                batch.add(row)
+                if len(batch) >= batch_size:
+                    imported += batch.flush()
+                    if progress and imported % PROGRESS_EVERY < batch_size:
+                        progress(
+                            _("imported %(count)s of %(total)s rows")
+                            % {"count": imported, "total": total}
+                        )
+            imported += batch.flush()
+            tallies = {
+                (datetime.date.fromordinal(day), st, off): counts
+                for (day, st, off), counts in counters.items()
+            }
+            add_tallies(unit, tallies)
     return imported
 
 
-def _count(unit: Unit, parsed: Parsed, counters: dict) -> None:
-    key = (local_day(unit, parsed.submitted_at), parsed.service_type_id, parsed.officer_id)
+def _count(counters: dict, key: tuple, scores: tuple) -> None:
     counts = counters.get(key)
     if counts is None:
         counts = counters[key] = [0] * 19
     counts[0] += 1
-    for i, code in enumerate(ELEMENT_CODES):
-        score = parsed.scores.get(code)
+    for i, score in enumerate(scores):
         if score is not None:
             counts[1 + 2 * i] += score
             counts[2 + 2 * i] += 1
@@ -467,9 +492,10 @@ class _Batch:
     parametrised executemany; flagged ones through bulk_create, which returns their ids for
     the cases and improvement items they open."""
 
-    def __init__(self, unit: Unit, plan: Plan):
-        self.unit, self.plan = unit, plan
+    def __init__(self, unit: Unit, users: dict):
+        self.unit, self.users = unit, users
         self.threshold = unit.flag_threshold
+        self.adapt = connection.ops.adapt_datetimefield_value
         self.plain: list[tuple] = []
         self.flagged: list[tuple[SurveyResponse, list[str], list[str]]] = []
         meta = SurveyResponse._meta
@@ -482,40 +508,67 @@ class _Batch:
     def __len__(self) -> int:
         return len(self.plain) + len(self.flagged)
 
-    def add(self, parsed: Parsed) -> None:
-        scores = parsed.scores
-        if min(scores.values()) > self.threshold:
-            officer_poor = institution_poor = []
-        else:
-            officer_poor, institution_poor = poor_elements(self.unit, scores)
-        if not officer_poor and not institution_poor:
+    def add(self, row: tuple) -> None:
+        """A row as spilled by validate_file: (µs since epoch, service, officer, scores, note)."""
+        micros, service_type_id, officer_id, scores, comment = row
+        submitted_at = _EPOCH + datetime.timedelta(microseconds=micros)
+        answered = [s for s in scores if s is not None]
+        if min(answered) > self.threshold:
             self.plain.append(
                 (
                     self.unit.pk,
-                    parsed.service_type_id,
-                    parsed.officer_id,
-                    connection.ops.adapt_datetimefield_value(parsed.submitted_at),
-                    *(scores.get(c) for c in ELEMENT_CODES),
-                    parsed.comment,
+                    service_type_id,
+                    officer_id,
+                    self.adapt(submitted_at),
+                    *scores,
+                    comment,
                     ResponseSource.IMPORT.value,
                     False,
                     "",
                 )
             )
             return
+        answers = {c: s for c, s in zip(ELEMENT_CODES, scores, strict=True) if s is not None}
+        officer_poor, institution_poor = poor_elements(self.unit, answers)
         flagged = set(officer_poor) | set(institution_poor)
         response = SurveyResponse(
             unit=self.unit,
-            service_type_id=parsed.service_type_id,
-            officer=self.plan.users.get(parsed.officer_id),
-            submitted_at=parsed.submitted_at,
-            comment=parsed.comment,
+            service_type_id=service_type_id,
+            officer=self.users.get(officer_id),
+            submitted_at=submitted_at,
+            comment=comment,
             source=ResponseSource.IMPORT,
             flagged=True,
             flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
-            **{c.lower(): v for c, v in scores.items()},
+            **{c.lower(): v for c, v in answers.items()},
         )
         self.flagged.append((response, officer_poor, institution_poor))
+
+    def _insert_flagged(self) -> None:
+        """Insert the flagged rows, learning their ids (RETURNING where the database can)."""
+        responses = [r for r, _o, _i in self.flagged]
+        if not connection.features.can_return_columns_from_insert:
+            SurveyResponse.objects.bulk_create(responses)
+            return
+        sql = f"{self.sql} RETURNING {connection.ops.quote_name(SurveyResponse._meta.pk.column)}"
+        with connection.cursor() as cursor:
+            for response in responses:
+                cursor.execute(
+                    sql,
+                    (
+                        self.unit.pk,
+                        response.service_type_id,
+                        response.officer_id,
+                        self.adapt(response.submitted_at),
+                        *response.answers_row(),
+                        response.comment,
+                        response.source,
+                        True,
+                        response.flagged_elements,
+                    ),
+                )
+                response.pk = cursor.fetchone()[0]
+                response._state.adding = False
 
     def flush(self) -> int:
         from cases.models import ImprovementItem
@@ -526,7 +579,7 @@ class _Batch:
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql, self.plain)
         if self.flagged:
-            SurveyResponse.objects.bulk_create([r for r, _o, _i in self.flagged])
+            self._insert_flagged()
             items = []
             for response, officer_poor, institution_poor in self.flagged:
                 if officer_poor and response.officer is not None:
