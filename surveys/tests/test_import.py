@@ -302,3 +302,18 @@ def test_unknown_unit_or_file_is_a_command_error(tmp_path, unit):
     path = write_csv(tmp_path, [row()])
     with pytest.raises(CommandError):
         run("import_skm", str(path), "--unit", "nope")
+
+
+def test_unit_admin_edits_the_form_mapping_in_the_admin(client, unit, people):
+    from units.models import User
+
+    User.objects.filter(pk=people["admin"].pk).update(is_staff=True)
+    client.force_login(people["admin"])
+    response = client.post(
+        "/admin/surveys/surveyformmapping/add/",
+        {"unit": unit.pk, "questions": '{"U1": ["Syarat?"]}', "columns": "{}"},
+    )
+    assert response.status_code == 302
+    mapping = SurveyFormMapping.objects.get()
+    assert mapping.questions == {"U1": ["Syarat?"]}
+    assert client.get(f"/admin/surveys/surveyformmapping/{mapping.pk}/change/").status_code == 200
