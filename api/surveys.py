@@ -29,14 +29,7 @@ FieldErrors = inline_serializer(
     {"detail": serializers.CharField(required=False)},
 )
 RECAP_ROLES = (Role.BACK_OFFICE, *READ_ALL_ROLES)
-IKM_ROLES = (
-    Role.BACK_OFFICE,
-    Role.OFFICER,
-    Role.COORDINATOR,
-    Role.PERSON_IN_CHARGE,
-    Role.HEAD,
-    Role.SUPERVISOR,
-)
+IKM_ROLES = tuple(Role.values)  # any staff member of the unit
 
 
 def _param(request, name: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import checks
@@ -14,7 +16,23 @@ ENDPOINTS = "^/api/v1/(service-records|surveys|ikm|recap)/"
 
 
 @pytest.fixture
-def operations(db):
+def keep_connection():
+    """Calls straight into the WSGI app would close the test's database connection at the end
+    of each request (PostgreSQL then loses the test transaction); Django's test client avoids
+    that the same way."""
+    signal_pairs = [
+        (request_started, close_old_connections),
+        (request_finished, close_old_connections),
+    ]
+    for signal, receiver in signal_pairs:
+        signal.disconnect(receiver)
+    yield
+    for signal, receiver in signal_pairs:
+        signal.connect(receiver)
+
+
+@pytest.fixture
+def operations(db, keep_connection):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
     schema = schema.include(path_regex=ENDPOINTS)
     found = [result.ok() for result in schema.get_all_operations()]
