@@ -8,6 +8,7 @@ from . import cases
 from .auth import TokenView
 from .complaints import urlpatterns as complaint_urls
 from .standard import StandardView
+from .surveys import urlpatterns as survey_urls
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -21,3 +22,4 @@ urlpatterns = [
 urlpatterns += router.urls
 urlpatterns += complaint_urls
 urlpatterns += cases.urlpatterns
+urlpatterns += survey_urls

@@ -6,6 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from units.models import ELEMENT_CODES, ServiceType, Unit
@@ -144,9 +146,128 @@ class SurveyResponse(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.submitted_at:%Y-%m-%d}"
 
+    def answers_row(self) -> list[int | None]:
+        """U1..U9 in order, None where not answered."""
+        return [getattr(self, c.lower()) for c in ELEMENT_CODES]
+
     def answers(self) -> dict[str, int]:
         return {
             c: getattr(self, c.lower())
             for c in ELEMENT_CODES
             if getattr(self, c.lower()) is not None
         }
+
+
+TALLY_FIELDS = [f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n")]
+
+
+class DailyTally(models.Model):
+    """Exact running totals of one unit's responses for one local day, service type and officer.
+
+    Updated in the same transaction as every response stored (form, API, import), so an IKM
+    over any period sums a few hundred of these rows instead of scanning the responses.
+    `uN_sum` is the sum of the scores given to element N, `uN_n` how many answered it.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # local date in the unit's time zone
+    service_type = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    respondents = models.PositiveIntegerField(default=0)
+    u1_sum = models.PositiveIntegerField(default=0)
+    u1_n = models.PositiveIntegerField(default=0)
+    u2_sum = models.PositiveIntegerField(default=0)
+    u2_n = models.PositiveIntegerField(default=0)
+    u3_sum = models.PositiveIntegerField(default=0)
+    u3_n = models.PositiveIntegerField(default=0)
+    u4_sum = models.PositiveIntegerField(default=0)
+    u4_n = models.PositiveIntegerField(default=0)
+    u5_sum = models.PositiveIntegerField(default=0)
+    u5_n = models.PositiveIntegerField(default=0)
+    u6_sum = models.PositiveIntegerField(default=0)
+    u6_n = models.PositiveIntegerField(default=0)
+    u7_sum = models.PositiveIntegerField(default=0)
+    u7_n = models.PositiveIntegerField(default=0)
+    u8_sum = models.PositiveIntegerField(default=0)
+    u8_n = models.PositiveIntegerField(default=0)
+    u9_sum = models.PositiveIntegerField(default=0)
+    u9_n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily tally")
+        verbose_name_plural = _("daily tallies")
+        constraints = [
+            # One row per key; NULL service/officer count as one key (COALESCE to 0).
+            models.UniqueConstraint(
+                "unit",
+                "day",
+                Coalesce("service_type", Value(0)),
+                Coalesce("officer", Value(0)),
+                name="dailytally_one_per_key",
+            )
+        ]
+        indexes = [
+            # IKM over a unit and a period (ikm.totals_for) and the months of a chart.
+            models.Index(fields=["unit", "day"], name="dailytally_unit_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.service_type_id} {self.officer_id}"
+
+
+class DailyCheck(models.Model):
+    """The back office's sign-off that one day's satisfaction results were checked (A–B)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="daily_checks", verbose_name=_("unit")
+    )
+    day = models.DateField(_("day"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed at"))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("daily check")
+        verbose_name_plural = _("daily checks")
+        ordering = ["-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day"], name="dailycheck_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day}"
+
+
+class SurveyFormMapping(models.Model):
+    """How a unit's Google Forms export names its columns, for `import_skm`.
+
+    `questions` maps an element code to the question texts used for it; `columns` maps
+    `submitted_at`, `service`, `officer` and `comment` to their header texts. Missing keys
+    fall back to the standard questionnaire's texts (surveys.importer.DEFAULT_*).
+    """
+
+    unit = models.OneToOneField(
+        Unit, on_delete=models.CASCADE, related_name="survey_form_mapping", verbose_name=_("unit")
+    )
+    questions = models.JSONField(_("question texts per element"), default=dict, blank=True)
+    columns = models.JSONField(_("other column headers"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("survey form mapping")
+        verbose_name_plural = _("survey form mappings")
+
+    def __str__(self) -> str:
+        return str(self.unit)

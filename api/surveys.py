@@ -1,0 +1,328 @@
+"""Satisfaction endpoints of DESIGN.md §6: service records, the public survey, IKM and the
+daily recap. Thin: parse, authorise, call surveys.services / surveys.ikm."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from surveys import daily as daily_q
+from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
+from surveys.models import CustomerKind, ResponseSource, ServiceChannel, ServiceRecord
+from surveys.services import record_service, submit_survey, unit_officers
+from surveys.views import survey_url
+from units.access import READ_ALL_ROLES, has_role, units_for
+from units.models import Role, ServiceType, Unit
+
+Detail = inline_serializer("SurveysDetail", {"detail": serializers.CharField()})
+FieldErrors = inline_serializer(
+    "SurveysFieldErrors",
+    {"detail": serializers.CharField(required=False)},
+)
+RECAP_ROLES = (Role.BACK_OFFICE, *READ_ALL_ROLES)
+IKM_ROLES = tuple(Role.values)  # any staff member of the unit
+
+
+def _param(request, name: str) -> str:
+    """A query parameter as text; one a database cannot hold (NUL) is a 400, not a 500."""
+    value = request.query_params.get(name, "")
+    if "\x00" in value:
+        raise ValidationError({name: ["Invalid characters."]})
+    return value.strip()
+
+
+def _unit_for(request, code: str | None, roles) -> Unit:
+    """The staff member's unit by code: 404 if not theirs (or unknown), 403 for a wrong role."""
+    if not code:
+        raise ValidationError({"unit": ["This field is required."]})
+    unit = units_for(request.user).filter(code=code).first()
+    if unit is None:
+        raise NotFound("Unknown unit.")
+    if not has_role(request.user, unit, *roles):
+        raise PermissionDenied("Your role in this unit does not allow this.")
+    return unit
+
+
+def _date(value: str | None, name: str) -> datetime.date:
+    if not value:
+        raise ValidationError({name: ["This query parameter is required (YYYY-MM-DD)."]})
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: ["Use the format YYYY-MM-DD."]}) from None
+
+
+# --- service records -------------------------------------------------------------------------
+
+
+class ServiceRecordIn(serializers.Serializer):
+    unit = serializers.CharField(max_length=50)
+    service_type = serializers.CharField(max_length=50)
+    officer = serializers.CharField(max_length=150)
+    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    customer_kind = serializers.ChoiceField(
+        choices=CustomerKind.choices, required=False, default=CustomerKind.EXTERNAL
+    )
+    channel = serializers.ChoiceField(
+        choices=ServiceChannel.choices, required=False, default=ServiceChannel.IN_PERSON
+    )
+    served_at = serializers.DateTimeField(required=False)
+
+
+class ServiceRecordOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    survey_token = serializers.CharField()
+    survey_url = serializers.URLField()
+
+
+class ServiceRecordView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=ServiceRecordIn,
+        responses={
+            201: ServiceRecordOut,
+            400: FieldErrors,
+            401: Detail,
+            403: Detail,
+            404: Detail,
+            415: Detail,
+        },
+    )
+    def post(self, request):
+        data = ServiceRecordIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        unit = _unit_for(request, d["unit"], (Role.OFFICER, Role.BACK_OFFICE, Role.COORDINATOR))
+        service_type = ServiceType.objects.filter(unit=unit, code=d["service_type"]).first()
+        officer = unit_officers(unit).filter(username=d["officer"]).first()
+        errors = {}
+        if service_type is None:
+            errors["service_type"] = ["Unknown service type in this unit."]
+        if officer is None:
+            errors["officer"] = ["Not an officer of this unit."]
+        if errors:
+            raise ValidationError(errors)
+        record = record_service(
+            unit,
+            actor=request.user,
+            service_type=service_type,
+            officer=officer,
+            customer_name=d.get("customer_name", ""),
+            customer_contact=d.get("customer_contact", ""),
+            customer_kind=d["customer_kind"],
+            channel=d["channel"],
+            served_at=d.get("served_at"),
+        )
+        return Response(
+            {
+                "id": record.pk,
+                "survey_token": record.survey_token,
+                "survey_url": survey_url(record),
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# --- the public survey -----------------------------------------------------------------------
+
+
+class SurveyIn(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text='{"U1": 1–4, …}; unanswered elements left out.',
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class SurveyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    flagged = serializers.BooleanField()
+
+
+class SurveyView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "survey"
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=SurveyIn,
+        responses={
+            201: SurveyOut,
+            400: FieldErrors,
+            404: Detail,
+            409: Detail,
+            410: Detail,
+            415: Detail,
+            429: Detail,
+        },
+    )
+    def post(self, request, token: str):
+        data = SurveyIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            response = submit_survey(
+                token,
+                answers=data.validated_data["answers"],
+                comment=data.validated_data.get("comment", ""),
+                source=ResponseSource.API,
+            )
+        except ServiceRecord.DoesNotExist:
+            raise NotFound("Unknown survey token.") from None
+        return Response(
+            {"id": response.pk, "flagged": response.flagged}, status=status.HTTP_201_CREATED
+        )
+
+
+# --- IKM -------------------------------------------------------------------------------------
+
+
+class ElementOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    nrr = serializers.FloatField()
+    weighted = serializers.FloatField()
+
+
+class IkmOut(serializers.Serializer):
+    unit = serializers.CharField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    respondents = serializers.IntegerField()
+    elements = ElementOut(many=True)
+    ikm = serializers.FloatField(allow_null=True)
+    score = serializers.FloatField(allow_null=True)
+    grade = serializers.CharField(allow_null=True)
+    label = serializers.CharField(allow_null=True)
+
+
+class IkmView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", str, required=True, description="unit code"),
+            OpenApiParameter("start", datetime.date, required=True),
+            OpenApiParameter("end", datetime.date, required=True),
+            OpenApiParameter("service", str, required=False, description="service type code"),
+            OpenApiParameter("officer", str, required=False, description="officer's username"),
+        ],
+        responses={200: IkmOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
+    )
+    def get(self, request):
+        q = {name: _param(request, name) for name in ("unit", "start", "end", "service", "officer")}
+        unit = _unit_for(request, q["unit"], IKM_ROLES)
+        start, end = _date(q["start"], "start"), _date(q["end"], "end")
+        if start > end:
+            raise ValidationError({"end": ["The end is before the start."]})
+        service_type = officer = None
+        if q["service"]:
+            service_type = ServiceType.objects.filter(unit=unit, code=q["service"]).first()
+            if service_type is None:
+                raise ValidationError({"service": ["Unknown service type in this unit."]})
+        if q["officer"]:
+            officer = unit_officers(unit).filter(username=q["officer"]).first()
+            if officer is None:
+                raise ValidationError({"officer": ["Not an officer of this unit."]})
+        sees_all = has_role(request.user, unit, *(r for r in IKM_ROLES if r != Role.OFFICER))
+        if not sees_all and officer is not None and officer != request.user:
+            # An officer sees the unit's figures and their own, never a colleague's.
+            raise PermissionDenied("An officer may only see their own IKM.")
+        return Response(ikm_report(unit, start, end, service_type, officer))
+
+
+# --- the daily recap -------------------------------------------------------------------------
+
+
+class RecapElementOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    score = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class RecapResponseOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    service_type = serializers.CharField(allow_null=True)
+    officer = serializers.CharField(allow_null=True)
+    officer_name = serializers.CharField(allow_null=True)
+    elements = RecapElementOut(many=True)
+    cases = serializers.ListField(child=serializers.IntegerField())
+    improvement_items = serializers.ListField(child=serializers.IntegerField())
+
+
+class RecapOut(serializers.Serializer):
+    unit = serializers.CharField()
+    date = serializers.DateField()
+    respondents = serializers.IntegerField()
+    flagged = RecapResponseOut(many=True)
+    checked = serializers.BooleanField()
+    checked_by = serializers.CharField(allow_null=True)
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class RecapView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", str, required=True, description="unit code"),
+            OpenApiParameter("date", datetime.date, required=True),
+        ],
+        responses={200: RecapOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
+    )
+    def get(self, request):
+        unit = _unit_for(request, _param(request, "unit"), RECAP_ROLES)
+        day = _date(_param(request, "date"), "date")
+        flagged = []
+        for r in daily_q.flagged_on(unit, day):
+            answers = r.answers()
+            codes = [c for c in r.flagged_elements.split(",") if c in answers]
+            flagged.append(
+                {
+                    "id": r.pk,
+                    "submitted_at": r.submitted_at,
+                    "service_type": r.service_type.code if r.service_type else None,
+                    "officer": r.officer.username if r.officer else None,
+                    "officer_name": r.officer.display_name if r.officer else None,
+                    "elements": [
+                        {
+                            "code": c,
+                            "name": ELEMENT_NAMES[c],
+                            "score": answers[c],
+                            "label": ANSWER_LABELS[c][answers[c] - 1],
+                        }
+                        for c in codes
+                    ],
+                    "cases": [c.pk for c in r.cases.all()],
+                    "improvement_items": [i.pk for i in r.improvement_items.all()],
+                }
+            )
+        check = unit.daily_checks.filter(day=day).select_related("signed_by").first()
+        body = {
+            "unit": unit.code,
+            "date": day,
+            "respondents": daily_q.responses_on(unit, day).count(),
+            "flagged": flagged,
+            "checked": check is not None,
+            "checked_by": check.signed_by.username if check else None,
+            "checked_at": check.signed_at if check else None,
+        }
+        return Response(RecapOut(body).data)
+
+
+urlpatterns = [
+    path("service-records/", ServiceRecordView.as_view(), name="api-service-records"),
+    path("surveys/<str:token>/", SurveyView.as_view(), name="api-survey"),
+    path("ikm/", IkmView.as_view(), name="api-ikm"),
+    path("recap/", RecapView.as_view(), name="api-recap"),
+]

@@ -1,0 +1,96 @@
+"""The back office's daily check (steps A–B): what a day holds and which days were missed.
+
+A day's results are due for sign-off by the end of the next working day (the unit's rule
+`daily_check`); a day with responses and no sign-off by then is *missed* (and one signed
+after it, *late*).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from units.deadlines import due_date, end_of_day, rule_for
+from units.models import Unit
+
+from .ikm import day_bounds
+from .models import DailyCheck, DailyTally, SurveyResponse
+
+LOOKBACK_DAYS = 92  # how far back the missed-days list and the reminders look
+
+
+def responses_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
+    since, until = day_bounds(unit, day, day)
+    return SurveyResponse.objects.filter(
+        unit=unit, submitted_at__gte=since, submitted_at__lt=until
+    ).order_by("submitted_at", "pk")
+
+
+def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
+    """The day's flagged responses with their officer, service and the cases they opened."""
+    return (
+        responses_on(unit, day)
+        .filter(flagged=True)
+        .select_related("officer", "service_type")
+        .prefetch_related("cases", "improvement_items")
+    )
+
+
+def check_due(unit: Unit, day: datetime.date, rule: tuple[int, str] | None = None):
+    """When `day`'s sign-off is due (end of that day in the unit's zone)."""
+    length, kind = rule or rule_for(unit, "daily_check")
+    return end_of_day(unit, due_date(day, length, kind))
+
+
+@dataclass(frozen=True)
+class DayStatus:
+    day: datetime.date
+    respondents: int
+    check: DailyCheck | None
+    due: datetime.datetime
+
+    @property
+    def missed(self) -> bool:
+        """Not signed by the deadline (signed late or not at all), and the deadline passed."""
+        if self.check is not None:
+            return self.check.signed_at > self.due
+        return timezone.now() > self.due
+
+    @property
+    def late(self) -> bool:
+        return self.check is not None and self.check.signed_at > self.due
+
+    @property
+    def pending(self) -> bool:
+        return self.check is None
+
+
+def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
+    """Every day in start..end with responses, newest first, with its sign-off and deadline."""
+    days = (
+        DailyTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
+        .values("day")
+        .annotate(n=Sum("respondents"))
+        .order_by("-day")
+    )
+    checks = {
+        c.day: c
+        for c in DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
+            "signed_by"
+        )
+    }
+    rule = rule_for(unit, "daily_check")
+    return [
+        DayStatus(row["day"], row["n"], checks.get(row["day"]), check_due(unit, row["day"], rule))
+        for row in days
+        if row["n"]
+    ]
+
+
+def missed_days(unit: Unit, *, today: datetime.date | None = None) -> list[DayStatus]:
+    today = today or timezone.now().astimezone(unit.zone).date()
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS)
+    return [s for s in day_statuses(unit, start=start, end=today) if s.missed]

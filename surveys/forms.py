@@ -1,0 +1,203 @@
+"""Forms of the satisfaction domain: they parse; services.py decides."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import ELEMENT_CODES, ServiceType, Unit, User
+
+from .ikm import FIRST_DAY, LAST_DAY
+from .models import CustomerKind, ServiceChannel
+from .services import unit_officers
+
+# The nine questions and their labelled answers 1..4, in English source text; the Indonesian
+# catalogue gives the questionnaire's own wording (PermenPANRB 14/2017).
+QUESTIONS = {
+    "U1": (
+        _("How well do the service requirements match the kind of service?"),
+        (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
+    ),
+    "U2": (
+        _("How easy is the service procedure at this unit?"),
+        (_("Not easy"), _("Less easy"), _("Easy"), _("Very easy")),
+    ),
+    "U3": (
+        _("How fast was the service delivered?"),
+        (_("Not fast"), _("Less fast"), _("Fast"), _("Very fast")),
+    ),
+    "U4": (
+        _("How fair is the cost/tariff of the service?"),
+        (_("Very expensive"), _("Fairly expensive"), _("Cheap"), _("Free")),
+    ),
+    "U5": (
+        _("How well does the service product match what the service standard states?"),
+        (_("Not suitable"), _("Less suitable"), _("Suitable"), _("Very suitable")),
+    ),
+    "U6": (
+        _("How competent was the officer who served you?"),
+        (_("Not competent"), _("Less competent"), _("Competent"), _("Very competent")),
+    ),
+    "U7": (
+        _("How polite and friendly was the officer who served you?"),
+        (
+            _("Not polite and friendly"),
+            _("Less polite and friendly"),
+            _("Polite and friendly"),
+            _("Very polite and friendly"),
+        ),
+    ),
+    "U8": (
+        _("What is the quality of the facilities and infrastructure?"),
+        (_("Poor"), _("Adequate"), _("Good"), _("Very good")),
+    ),
+    "U9": (
+        _("How are complaints, suggestions and input handled?"),
+        (
+            _("Not available"),
+            _("Available but not working"),
+            _("Working, not at its best"),
+            _("Well managed"),
+        ),
+    ),
+}
+
+
+class SurveyForm(forms.Form):
+    """The nine elements (each optional, 1–4) and a comment; `officers` adds the walk-in's
+    choice of the officer who served."""
+
+    comment = forms.CharField(
+        label=_("Comments or suggestions (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, officers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code in ELEMENT_CODES:
+            question, labels = QUESTIONS[code]
+            self.fields[code.lower()] = forms.TypedChoiceField(
+                label=question,
+                choices=[(str(i), label) for i, label in enumerate(labels, start=1)],
+                coerce=int,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if officers is not None:
+            self.fields["officer"] = forms.ModelChoiceField(
+                label=_("The officer who served you (optional)"),
+                queryset=officers,
+                required=False,
+                empty_label=_("— I don't know / not sure —"),
+            )
+            self.order_fields(["officer"])
+
+    def elements(self):
+        """(code, bound field) in questionnaire order, for the template."""
+        return [(code, self[code.lower()]) for code in ELEMENT_CODES]
+
+    def answers(self) -> dict[str, int]:
+        return {
+            code: self.cleaned_data[code.lower()]
+            for code in ELEMENT_CODES
+            if self.cleaned_data.get(code.lower()) not in (None, "")
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not self.answers():
+            raise forms.ValidationError(_("Please answer at least one question."))
+        return data
+
+
+class ServiceRecordForm(forms.Form):
+    service_type = forms.ModelChoiceField(label=_("Service type"), queryset=ServiceType.objects)
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=User.objects.none())
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200, required=False)
+    customer_contact = forms.CharField(
+        label=_("Customer contact (phone/email)"), max_length=200, required=False
+    )
+    customer_kind = forms.ChoiceField(
+        label=_("Customer"),
+        choices=CustomerKind.choices,
+        initial=CustomerKind.EXTERNAL,
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=ServiceChannel.choices, initial=ServiceChannel.IN_PERSON
+    )
+    served_at = forms.DateTimeField(
+        label=_("Served at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+    def __init__(self, *args, unit: Unit, own_only: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].queryset = ServiceType.objects.filter(unit=unit, active=True)
+        officers = unit_officers(unit)
+        if own_only is not None:
+            officers = officers.filter(pk=own_only.pk)
+            self.fields["officer"].initial = own_only.pk
+            self.fields["officer"].empty_label = None
+        self.fields["officer"].queryset = officers
+        if not self.is_bound:
+            now = timezone.now().astimezone(unit.zone).replace(second=0, microsecond=0)
+            self.fields["served_at"].initial = now.replace(tzinfo=None)
+
+
+class DayForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class SignForm(forms.Form):
+    day = forms.DateField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    service = forms.ModelChoiceField(
+        label=_("Service type"),
+        queryset=ServiceType.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All services"),
+    )
+    officer = forms.ModelChoiceField(
+        label=_("Officer"),
+        queryset=User.objects.none(),
+        required=False,
+        to_field_name="username",
+        empty_label=_("All officers"),
+    )
+
+    def __init__(self, *args, unit: Unit, with_officers: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = ServiceType.objects.filter(unit=unit)
+        if with_officers:
+            self.fields["officer"].queryset = unit_officers(unit)
+        else:
+            del self.fields["officer"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        if (start and start < FIRST_DAY) or (end and end > LAST_DAY):
+            raise forms.ValidationError(_("The period is too long."))
+        if start and end and (end - start) > datetime.timedelta(days=3660):
+            raise forms.ValidationError(_("The period is too long."))
+        return data

@@ -1,0 +1,312 @@
+"""The satisfaction index (IKM) of PermenPANRB 14/2017, computed exactly (shared/ikm-method.md).
+
+`compute_ikm` is pure arithmetic on (sum, count) per element with Fractions; the only rounding
+is the score's, half-up to two decimals, and the grade is read from that rounded score.
+`ikm_for` feeds it from the daily tallies, summed in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import F, Q, Sum
+
+from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
+
+# The official names of the elements (unsur) and the labels of answers 1..4, as the
+# regulation's questionnaire prints them; they are terms of the regulation, kept in Indonesian.
+ELEMENT_NAMES = {
+    "U1": "Persyaratan",
+    "U2": "Sistem, mekanisme, dan prosedur",
+    "U3": "Waktu penyelesaian",
+    "U4": "Biaya/tarif",
+    "U5": "Produk spesifikasi jenis pelayanan",
+    "U6": "Kompetensi pelaksana",
+    "U7": "Perilaku pelaksana",
+    "U8": "Sarana dan prasarana",
+    "U9": "Penanganan pengaduan, saran dan masukan",
+}
+ANSWER_LABELS = {
+    "U1": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "U2": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
+    "U3": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
+    "U4": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
+    "U5": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "U6": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
+    "U7": (
+        "Tidak sopan dan ramah",
+        "Kurang sopan dan ramah",
+        "Sopan dan ramah",
+        "Sangat sopan dan ramah",
+    ),
+    "U8": ("Buruk", "Cukup", "Baik", "Sangat baik"),
+    "U9": (
+        "Tidak ada",
+        "Ada tetapi tidak berfungsi",
+        "Berfungsi kurang maksimal",
+        "Dikelola dengan baik",
+    ),
+}
+# Lower bounds of the converted score (rounded) per grade: (bound, grade, label).
+GRADES = [
+    (Decimal("88.31"), "A", "Sangat baik"),
+    (Decimal("76.61"), "B", "Baik"),
+    (Decimal("65.00"), "C", "Kurang baik"),
+    (Decimal("25.00"), "D", "Tidak baik"),
+]
+LEGACY_WEIGHT_PLACES = 3  # spreadsheets print 1/9 as 0,111
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    code: str
+    name: str
+    total: int  # sum of scores
+    count: int  # respondents who answered it
+    nrr: Fraction
+    weighted: Fraction
+
+
+@dataclass(frozen=True)
+class IkmResult:
+    respondents: int
+    elements: list[ElementResult]
+    ikm: Fraction | None  # 1..4, unrounded
+    score: Decimal | None  # 25..100, rounded half-up to 2 decimals
+    grade: str
+    label: str
+    legacy_weight: bool
+
+    @property
+    def empty(self) -> bool:
+        return self.ikm is None
+
+    def as_json(self) -> dict:
+        """The object of `manage.py ikm --json` and GET /api/v1/ikm/ (without unit and dates)."""
+        return {
+            "respondents": self.respondents,
+            "elements": [
+                {
+                    "code": e.code,
+                    "name": e.name,
+                    "nrr": _display(e.nrr),
+                    "weighted": _display(e.weighted),
+                }
+                for e in self.elements
+            ],
+            "ikm": _display(self.ikm) if self.ikm is not None else None,
+            "score": float(self.score) if self.score is not None else None,
+            "grade": self.grade or None,
+            "label": self.label or None,
+        }
+
+
+def round_half_up(value: Fraction, places: int) -> Decimal:
+    """`value` (≥ 0) rounded half-up to `places` decimals, computed exactly."""
+    scaled = math.floor(value * 10**places + Fraction(1, 2))
+    return Decimal(scaled).scaleb(-places).quantize(Decimal(1).scaleb(-places))
+
+
+def _display(value: Fraction) -> float:
+    """A figure for display: 4 decimals (the score alone is the method's rounding)."""
+    return float(round_half_up(value, 4))
+
+
+def grade_for(score: Decimal) -> tuple[str, str]:
+    for bound, grade, label in GRADES:
+        if score >= bound:
+            return grade, label
+    return GRADES[-1][1], GRADES[-1][2]
+
+
+def compute_ikm(
+    totals: Mapping[str, tuple[int, int]], *, respondents: int, legacy_weight: bool = False
+) -> IkmResult:
+    """IKM from `totals` = {code: (sum of scores, number who answered)}.
+
+    Elements nobody answered are left out; the weight is 1/k over the k answered elements
+    (or 1/k rounded to three decimals, 0.111 for nine, with the legacy setting).
+    """
+    answered = [c for c in ELEMENT_CODES if totals.get(c, (0, 0))[1] > 0]
+    if not answered:
+        return IkmResult(respondents, [], None, None, "", "", legacy_weight)
+    k = len(answered)
+    weight = Fraction(1, k)
+    if legacy_weight:
+        weight = Fraction(round_half_up(weight, LEGACY_WEIGHT_PLACES))
+    elements = []
+    for code in answered:
+        total, count = totals[code]
+        nrr = Fraction(total, count)
+        elements.append(ElementResult(code, ELEMENT_NAMES[code], total, count, nrr, nrr * weight))
+    ikm = sum((e.weighted for e in elements), Fraction(0))
+    score = round_half_up(ikm * 25, 2)
+    grade, label = grade_for(score)
+    return IkmResult(respondents, elements, ikm, score, grade, label, legacy_weight)
+
+
+def sample_size(population: int) -> int:
+    """Krejcie–Morgan: S = 3.841·N·0.25 ÷ (0.0025·(N−1) + 3.841·0.25), to the nearest whole."""
+    if population <= 0:
+        return 0
+    chi = Fraction(3841, 1000)
+    n = Fraction(population)
+    s = chi * n * Fraction(1, 4) / (Fraction(1, 400) * (n - 1) + chi * Fraction(1, 4))
+    return int(round_half_up(s, 0))
+
+
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+
+
+def day_bounds(unit: Unit, start: datetime.date, end: datetime.date):
+    """[since, until) as aware datetimes covering the local days start..end of `unit`.
+
+    Days are clamped to 1900–2999 so that no client-sent date can overflow a datetime.
+    """
+    start, end = max(start, FIRST_DAY), min(end, LAST_DAY)
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=unit.zone)
+    until = datetime.datetime.combine(
+        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=unit.zone
+    )
+    return since, until
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def _tally_filter(
+    unit: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None,
+    officer: User | None,
+) -> Q:
+    q = Q(unit=unit, day__gte=start, day__lte=end)
+    if service_type is not None:
+        q &= Q(service_type=service_type)
+    if officer is not None:
+        q &= Q(officer=officer)
+    return q
+
+
+def _sums() -> dict:
+    sums = {"respondents": Sum("respondents")}
+    for code in ELEMENT_CODES:
+        c = code.lower()
+        sums[f"{c}_sum"] = Sum(f"{c}_sum")
+        sums[f"{c}_n"] = Sum(f"{c}_n")
+    return sums
+
+
+def _totals_from_row(row: Mapping) -> tuple[int, dict[str, tuple[int, int]]]:
+    totals = {
+        code: (int(row[f"{code.lower()}_sum"] or 0), int(row[f"{code.lower()}_n"] or 0))
+        for code in ELEMENT_CODES
+    }
+    return int(row["respondents"] or 0), totals
+
+
+def ikm_for(
+    unit: Unit,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> IkmResult:
+    """IKM of `unit` over the local days start..end (inclusive), optionally one service/officer."""
+    from .models import DailyTally
+
+    row = DailyTally.objects.filter(
+        _tally_filter(unit, start, end, service_type, officer)
+    ).aggregate(**_sums())
+    respondents, totals = _totals_from_row(row)
+    return compute_ikm(
+        totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
+    )
+
+
+def ikm_by(
+    unit: Unit,
+    key: str,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> list[tuple[object, IkmResult]]:
+    """IKM per group in one SQL query; `key` is "month", "service_type" or "officer".
+
+    Returns (group value, result) in group order: a date (first of month), a ServiceType id
+    or a User id; groups without any answer are left out.
+    """
+    from django.db.models.functions import TruncMonth
+
+    from .models import DailyTally
+
+    qs = DailyTally.objects.filter(_tally_filter(unit, start, end, service_type, officer))
+    if key == "month":
+        qs = qs.annotate(group=TruncMonth("day"))
+    elif key in ("service_type", "officer"):
+        qs = qs.filter(**{f"{key}__isnull": False}).annotate(group=F(f"{key}_id"))
+    else:
+        raise ValueError(key)
+    rows = qs.values("group").annotate(**_sums()).order_by("group")
+    legacy = unit.ikm_weight == IkmWeight.LEGACY
+    results = []
+    for row in rows:
+        respondents, totals = _totals_from_row(row)
+        result = compute_ikm(totals, respondents=respondents, legacy_weight=legacy)
+        if not result.empty:
+            results.append((row["group"], result))
+    return results
+
+
+def ikm_report(
+    unit: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> dict:
+    """The object of `manage.py ikm --json` and GET /api/v1/ikm/."""
+    result = ikm_for(unit, start=start, end=end, service_type=service_type, officer=officer)
+    return {
+        "unit": unit.code,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        **result.as_json(),
+    }
+
+
+def raw_totals(
+    unit: Unit,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> tuple[int, dict[str, tuple[int, int]]]:
+    """The same totals by scanning the responses themselves (the tallies' check, and tests)."""
+    from django.db.models import Count
+
+    from .models import SurveyResponse
+
+    since, until = day_bounds(unit, start, end)
+    qs = SurveyResponse.objects.filter(unit=unit, submitted_at__gte=since, submitted_at__lt=until)
+    if service_type is not None:
+        qs = qs.filter(service_type=service_type)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    aggregates: dict = {"respondents": Count("pk")}
+    for code in ELEMENT_CODES:
+        c = code.lower()
+        aggregates[f"{c}_sum"] = Sum(c)
+        aggregates[f"{c}_n"] = Count(c)
+    return _totals_from_row(qs.aggregate(**aggregates))

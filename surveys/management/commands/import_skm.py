@@ -1,0 +1,50 @@
+"""manage.py import_skm FILE --unit CODE — all or nothing; see surveys/importer.py."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from surveys.importer import ImportFailed, error_report, import_file
+from units.models import Unit
+
+
+class Command(BaseCommand):
+    help = (
+        "Import SKM responses from a CSV or XLSX file (Pulih's header "
+        "submitted_at,service,officer,U1..U9,comment, or a Google Forms export). "
+        "A file with any bad cell imports nothing and lists each bad row, column and reason."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--unit", required=True, help="unit code")
+
+    def handle(self, *args, file, unit, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"No such file: {file}")
+        target = Unit.objects.filter(code=unit).first()
+        if target is None:
+            raise CommandError(f"Unknown unit: {unit}")
+        started = time.monotonic()
+
+        def progress(message: str) -> None:
+            self.stderr.write(f"{message} ({time.monotonic() - started:.1f} s)")
+
+        # The report is for the unit's operators: in the default language (Indonesian).
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                count = import_file(path, target, progress=progress)
+            except ImportFailed as exc:
+                self.stderr.write(error_report(exc))
+                raise CommandError(
+                    _("%(count)s errors; nothing was imported.")
+                    % {"count": len(exc.errors) + exc.more}
+                ) from None
+        self.stdout.write(f"{count} rows imported into {target.code}.")

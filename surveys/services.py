@@ -1,0 +1,441 @@
+"""Writes of the satisfaction domain: service records, responses (with their flags, cases,
+improvement items and tallies), and the back office's daily sign-off.
+
+The web form, the API and `import_skm` all store responses through `submit_response` (or its
+bulk twin in `importer.py`), so a response, its tally and whatever it flags are written in one
+transaction whatever door it came in by.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from units.access import members_with_role, roles_in
+from units.models import ELEMENT_CODES, Role, ServiceType, Unit, User
+
+from .models import (
+    CustomerKind,
+    DailyCheck,
+    DailyTally,
+    ResponseSource,
+    ServiceChannel,
+    ServiceRecord,
+    SurveyResponse,
+)
+
+# A receipt's survey link stays open this many days after the service.
+SURVEY_VALID_DAYS = 30
+RECORDING_ROLES = (Role.OFFICER, Role.BACK_OFFICE, Role.COORDINATOR)
+RECORD_FOR_OTHERS_ROLES = (Role.BACK_OFFICE, Role.COORDINATOR)
+SIGNING_ROLES = (Role.BACK_OFFICE, Role.COORDINATOR)
+
+
+class SurveyClosed(DomainError):
+    """The survey link has expired (410)."""
+
+    status = 410
+
+
+def local_day(unit: Unit, moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(unit.zone).date()
+
+
+def unit_officers(unit: Unit) -> QuerySet[User]:
+    return members_with_role(unit, [Role.OFFICER]).order_by("full_name", "username")
+
+
+# --- service records -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_service(
+    unit: Unit,
+    *,
+    actor: User,
+    service_type: ServiceType,
+    officer: User,
+    customer_name: str = "",
+    customer_contact: str = "",
+    customer_kind: str = CustomerKind.EXTERNAL,
+    channel: str = ServiceChannel.IN_PERSON,
+    served_at: datetime.datetime | None = None,
+) -> ServiceRecord:
+    """Record one service delivered. An officer records their own; back office and coordinator
+    record for any officer of the unit."""
+    roles = roles_in(actor, unit)
+    if not roles & set(RECORDING_ROLES):
+        raise ActionForbidden(_("You may not record services in this unit."))
+    if officer != actor and not roles & set(RECORD_FOR_OTHERS_ROLES):
+        raise ActionForbidden(_("An officer may only record the services they delivered."))
+    errors: dict[str, list[str]] = {}
+    if service_type.unit_id != unit.pk or not service_type.active:
+        errors["service_type"] = [_("Unknown service type.")]
+    if not unit_officers(unit).filter(pk=officer.pk).exists():
+        errors["officer"] = [_("Not an officer of this unit.")]
+    if customer_kind not in CustomerKind.values:
+        errors["customer_kind"] = [_("Choose internal or external.")]
+    if channel not in ServiceChannel.values:
+        errors["channel"] = [_("Unknown channel.")]
+    now = timezone.now()
+    served_at = served_at or now
+    if served_at > now + datetime.timedelta(minutes=5):
+        errors["served_at"] = [_("The service cannot be in the future.")]
+    if errors:
+        raise InvalidInput(_("The service record is not valid."), fields=errors)
+    return ServiceRecord.objects.create(
+        unit=unit,
+        service_type=service_type,
+        officer=officer,
+        customer_name=customer_name.strip(),
+        customer_contact=customer_contact.strip(),
+        customer_kind=customer_kind,
+        channel=channel,
+        served_at=served_at,
+        created_by=actor,
+    )
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def is_token(value: str) -> bool:
+    """Whether `value` could be a survey token (anything else is unknown without a query)."""
+    return bool(_TOKEN.fullmatch(value or ""))
+
+
+def survey_closes_at(record: ServiceRecord) -> datetime.datetime:
+    return record.served_at + datetime.timedelta(days=SURVEY_VALID_DAYS)
+
+
+def survey_state(record: ServiceRecord, now: datetime.datetime | None = None) -> str:
+    """ "open", "answered" or "expired"."""
+    if SurveyResponse.objects.filter(service_record=record).exists():
+        return "answered"
+    if (now or timezone.now()) > survey_closes_at(record):
+        return "expired"
+    return "open"
+
+
+# --- answers, flags and tallies --------------------------------------------------------------
+
+
+def parse_answers(raw: Mapping[str, object] | None) -> dict[str, int]:
+    """{"U1": 4, ...} validated: known codes, integers 1–4, at least one answered.
+
+    Raises InvalidInput naming each bad element (as `answers.U3`) — never a 500.
+    """
+    if not isinstance(raw, Mapping):
+        raise InvalidInput(
+            _("Answers must be an object of element codes."),
+            fields={"answers": [_('Expected an object such as {"U1": 4}.')]},
+        )
+    answers: dict[str, int] = {}
+    errors: dict[str, list[str]] = {}
+    for key, value in raw.items():
+        code = str(key).upper()
+        if code not in ELEMENT_CODES:
+            errors[f"answers.{key}"] = [_("Unknown element; use U1 to U9.")]
+            continue
+        if value is None or value == "":
+            continue  # not answered
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            errors[f"answers.{code}"] = [_("The answer must be a whole number from 1 to 4.")]
+            continue
+        try:
+            score = int(value)
+        except ValueError:
+            errors[f"answers.{code}"] = [_("The answer must be a whole number from 1 to 4.")]
+            continue
+        if not 1 <= score <= 4:
+            errors[f"answers.{code}"] = [_("The answer must be a whole number from 1 to 4.")]
+            continue
+        answers[code] = score
+    if not errors and not answers:
+        errors["answers"] = [_("Answer at least one question.")]
+    if errors:
+        raise InvalidInput(_("The answers are not valid."), fields=errors)
+    return answers
+
+
+def poor_elements(unit: Unit, answers: Mapping[str, int]) -> tuple[list[str], list[str]]:
+    """(officer's elements, institution's elements) scored at or below the unit's threshold."""
+    poor = [c for c in ELEMENT_CODES if c in answers and answers[c] <= unit.flag_threshold]
+    mine = set(unit.officer_elements)
+    return [c for c in poor if c in mine], [c for c in poor if c not in mine]
+
+
+def tally_increments(answers: Mapping[str, int]) -> list[int]:
+    """[respondents, u1_sum, u1_n, ..., u9_sum, u9_n] of one response."""
+    row = [1]
+    for code in ELEMENT_CODES:
+        score = answers.get(code)
+        row += [score, 1] if score is not None else [0, 0]
+    return row
+
+
+_TALLY_COLUMNS = ["respondents"] + [
+    f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n")
+]
+TallyKey = tuple[datetime.date, int | None, int | None]  # day, service type id, officer id
+
+
+def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
+    day, service_type_id, officer_id = key
+    qs = DailyTally.objects.filter(
+        unit=unit, day=day, service_type_id=service_type_id, officer_id=officer_id
+    )
+    increments = {col: F(col) + n for col, n in zip(_TALLY_COLUMNS, counts, strict=True) if n}
+    if qs.update(**increments):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent insert of the same key may win
+            DailyTally.objects.create(
+                unit=unit,
+                day=day,
+                service_type_id=service_type_id,
+                officer_id=officer_id,
+                **dict(zip(_TALLY_COLUMNS, counts, strict=True)),
+            )
+    except IntegrityError:
+        qs.update(**increments)
+
+
+def _tally_update_sql() -> str:
+    """UPDATE adding each column's increment to one tally row (by id), for executemany."""
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    sets = ", ".join(
+        f"{quote(meta.get_field(c).column)} = {quote(meta.get_field(c).column)} + %s"
+        for c in _TALLY_COLUMNS
+    )
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    return f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (identifiers from meta)
+
+
+def _tally_insert_sql() -> str:
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
+def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
+    """Add many keys' counts at once (the import): one read, bulk update, bulk create.
+
+    Must run inside the caller's transaction. The rows read are locked (PostgreSQL); if a
+    concurrent form submission creates one of the new keys first, fall back to key-by-key.
+    """
+    if len(counters) <= 20:
+        for key, counts in counters.items():
+            _upsert_tally(unit, key, counts)
+        return
+    days = [k[0] for k in counters]
+    try:
+        with transaction.atomic():
+            existing = {
+                (day, service_type_id, officer_id): pk
+                for pk, day, service_type_id, officer_id in DailyTally.objects.select_for_update()
+                .filter(unit=unit, day__gte=min(days), day__lte=max(days))
+                .values_list("pk", "day", "service_type_id", "officer_id")
+            }
+            changed: list[tuple] = []
+            new: list[tuple] = []
+            adapt = connection.ops.adapt_datefield_value
+            for key, counts in counters.items():
+                pk = existing.get(key)
+                if pk is None:
+                    day, service_type_id, officer_id = key
+                    new.append((unit.pk, adapt(day), service_type_id, officer_id, *counts))
+                else:
+                    changed.append((*counts, pk))
+            with connection.cursor() as cursor:
+                if changed:
+                    cursor.executemany(_tally_update_sql(), changed)
+                if new:
+                    cursor.executemany(_tally_insert_sql(), new)
+    except IntegrityError:
+        for key, counts in counters.items():
+            _upsert_tally(unit, key, counts)
+
+
+def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]):
+    """Open a case for the officer's poor elements, an improvement item for the institution's."""
+    from cases.models import ImprovementItem
+    from cases.workflow import open_case
+
+    case = item = None
+    if officer_poor and response.officer_id is not None:
+        case = open_case(
+            response.unit,
+            actor=None,
+            officer=response.officer,
+            survey_response=response,
+            reason=case_reason(officer_poor),
+        )
+    if institution_poor:
+        item = ImprovementItem.objects.create(
+            unit=response.unit,
+            survey_response=response,
+            elements=",".join(institution_poor),
+            description=improvement_description(response, institution_poor),
+            created_at=timezone.now(),
+        )
+    return case, item
+
+
+def case_reason(codes: Iterable[str]) -> str:
+    return _("Survey rating kurang/sangat kurang on %(elements)s") % {"elements": ", ".join(codes)}
+
+
+def improvement_description(response: SurveyResponse, codes: Iterable[str]) -> str:
+    from .ikm import ANSWER_LABELS, ELEMENT_NAMES
+
+    answers = response.answers()
+    parts = [
+        f"{c} {ELEMENT_NAMES[c]}: {answers[c]} ({ANSWER_LABELS[c][answers[c] - 1]})" for c in codes
+    ]
+    text = _("Poor survey rating: %(parts)s.") % {"parts": "; ".join(parts)}
+    if response.comment:
+        text += " " + _("Comment: %(comment)s") % {"comment": response.comment[:500]}
+    return text
+
+
+@transaction.atomic
+def submit_response(
+    unit: Unit,
+    *,
+    answers: Mapping[str, object],
+    comment: str = "",
+    submitted_at: datetime.datetime | None = None,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+    service_record: ServiceRecord | None = None,
+    source: str = ResponseSource.WEB,
+) -> SurveyResponse:
+    """Store one response, its tally and what it flags, in one transaction."""
+    scores = parse_answers(answers)
+    officer_poor, institution_poor = poor_elements(unit, scores)
+    flagged = officer_poor + institution_poor
+    response = SurveyResponse(
+        unit=unit,
+        service_record=service_record,
+        service_type=service_type,
+        officer=officer,
+        submitted_at=submitted_at or timezone.now(),
+        comment=(comment or "").strip()[:4000],
+        source=source,
+        flagged=bool(flagged),
+        flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
+        **{c.lower(): v for c, v in scores.items()},
+    )
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
+        raise StateConflict(_("This survey has already been answered.")) from exc
+    key = (
+        local_day(unit, response.submitted_at),
+        service_type.pk if service_type else None,
+        officer.pk if officer else None,
+    )
+    _upsert_tally(unit, key, tally_increments(scores))
+    if flagged:
+        act_on_flags(response, officer_poor, institution_poor)
+    return response
+
+
+@transaction.atomic
+def submit_survey(
+    token: str,
+    *,
+    answers: Mapping[str, object],
+    comment: str = "",
+    source: str = ResponseSource.WEB,
+) -> SurveyResponse:
+    """The customer's answers for the service record of `token` (one response per token).
+
+    Raises ServiceRecord.DoesNotExist (unknown), SurveyClosed (expired), StateConflict (used).
+    """
+    if not is_token(token):
+        raise ServiceRecord.DoesNotExist
+    record = (
+        ServiceRecord.objects.select_for_update()
+        .select_related("unit", "service_type", "officer")
+        .get(survey_token=token)
+    )
+    state = survey_state(record)
+    if state == "answered":
+        raise StateConflict(_("This survey has already been answered. Thank you!"))
+    if state == "expired":
+        raise SurveyClosed(_("This survey link has expired."))
+    return submit_response(
+        record.unit,
+        answers=answers,
+        comment=comment,
+        service_type=record.service_type,
+        officer=record.officer,
+        service_record=record,
+        source=source,
+    )
+
+
+# --- improvement items (the institution's findings) ----------------------------------------
+
+IMPROVEMENT_ROLES = (Role.COORDINATOR,)
+
+
+@transaction.atomic
+def resolve_improvement_item(item, *, actor: User, resolution: str):
+    """The coordinator records what was done about a finding and closes it."""
+    from cases.models import ImprovementItem, ImprovementStatus
+
+    if not roles_in(actor, item.unit) & set(IMPROVEMENT_ROLES):
+        raise ActionForbidden(_("Only the coordinator works through the improvement list."))
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise InvalidInput(
+            _("Say what was done."), fields={"resolution": [_("This field is required.")]}
+        )
+    updated = ImprovementItem.objects.filter(pk=item.pk, status=ImprovementStatus.OPEN).update(
+        status=ImprovementStatus.DONE,
+        resolution=resolution,
+        resolved_at=timezone.now(),
+        resolved_by=actor,
+    )
+    if not updated:
+        raise StateConflict(_("This item is already done."))
+    item.refresh_from_db()
+    return item
+
+
+# --- the daily check -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_daily_check(unit: Unit, *, actor: User, day: datetime.date, note: str = "") -> DailyCheck:
+    """The back office (or coordinator) signs that `day`'s results were checked."""
+    if not roles_in(actor, unit) & set(SIGNING_ROLES):
+        raise ActionForbidden(_("Only the back office or the coordinator signs the daily check."))
+    if day > timezone.now().astimezone(unit.zone).date():
+        raise InvalidInput(
+            _("A day in the future cannot be checked."), fields={"day": [_("In the future.")]}
+        )
+    if DailyCheck.objects.filter(unit=unit, day=day).exists():
+        raise StateConflict(_("This day has already been signed off."))
+    try:
+        with transaction.atomic():
+            return DailyCheck.objects.create(
+                unit=unit, day=day, signed_by=actor, signed_at=timezone.now(), note=note.strip()
+            )
+    except IntegrityError as exc:
+        raise StateConflict(_("This day has already been signed off.")) from exc

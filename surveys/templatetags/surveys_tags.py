@@ -1,0 +1,52 @@
+"""The surveys app's piece of the home page: today's figures for whoever checks them."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from units.models import Role
+
+from ..ikm import day_bounds
+from ..models import DailyCheck, SurveyResponse
+from ..services import RECORDING_ROLES
+
+register = template.Library()
+DAILY_ROLES = {
+    Role.BACK_OFFICE,
+    Role.COORDINATOR,
+    Role.PERSON_IN_CHARGE,
+    Role.HEAD,
+    Role.SUPERVISOR,
+}
+
+
+@register.simple_tag(takes_context=True)
+def surveys_home(context) -> dict:
+    request = context.get("request")
+    unit = getattr(request, "unit", None)
+    roles = getattr(request, "roles", frozenset())
+    info: dict = {"daily": False, "record": bool(roles & set(RECORDING_ROLES))}
+    if unit is None or not roles & DAILY_ROLES:
+        return info
+    today = timezone.now().astimezone(unit.zone).date()
+    since, until = day_bounds(unit, today, today)
+    counts = SurveyResponse.objects.filter(
+        unit=unit, submitted_at__gte=since, submitted_at__lt=until
+    ).aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
+    yesterday = today - datetime.timedelta(days=1)
+    y_since, y_until = day_bounds(unit, yesterday, yesterday)
+    had_yesterday = SurveyResponse.objects.filter(
+        unit=unit, submitted_at__gte=y_since, submitted_at__lt=y_until
+    ).exists()
+    info.update(
+        daily=True,
+        today_count=counts["n"],
+        flagged_count=counts["flagged"],
+        unsigned_yesterday=had_yesterday
+        and not DailyCheck.objects.filter(unit=unit, day=yesterday).exists(),
+    )
+    return info

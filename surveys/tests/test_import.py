@@ -1,0 +1,319 @@
+"""import_skm and ikm commands: all or nothing, streaming, the worked example end to end."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from cases.models import Case, ImprovementItem
+from surveys import importer
+from surveys.ikm import ikm_for, raw_totals
+from surveys.importer import STANDARD_HEADER, csv_text
+from surveys.models import DailyTally, ResponseSource, SurveyFormMapping, SurveyResponse
+from units.models import IkmWeight
+
+from .conftest import worked_example_rows
+
+
+def run(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command(*args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def write_csv(tmp_path, rows, name="skm.csv"):
+    path = tmp_path / name
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def row(at="2026-11-02T09:00:00", service="informasi", officer="oscar", scores=(4,) * 9, c=""):
+    return [at, service, officer, *scores, c]
+
+
+def worked_csv(tmp_path):
+    rows = [row(scores=[a[f"U{i}"] for i in range(1, 10)]) for a in worked_example_rows()]
+    return write_csv(tmp_path, rows)
+
+
+def test_import_then_ikm_command_reproduces_the_worked_example(
+    tmp_path, unit, people, service_type
+):
+    out, _err = run("import_skm", str(worked_csv(tmp_path)), "--unit", unit.code)
+    assert out.strip() == f"29 rows imported into {unit.code}."
+    out, _err = run(
+        "ikm", "--unit", unit.code, "--start", "2026-11-02", "--end", "2026-11-02", "--json"
+    )
+    data = json.loads(out)
+    assert list(data) == [
+        "unit",
+        "start",
+        "end",
+        "respondents",
+        "elements",
+        "ikm",
+        "score",
+        "grade",
+        "label",
+    ]
+    assert data["unit"] == unit.code
+    assert (data["start"], data["end"]) == ("2026-11-02", "2026-11-02")
+    assert data["respondents"] == 29
+    assert data["elements"][0] == {
+        "code": "U1",
+        "name": "Persyaratan",
+        "nrr": 3.6207,
+        "weighted": 0.4023,
+    }
+    assert [e["code"] for e in data["elements"]] == [f"U{i}" for i in range(1, 10)]
+    assert (data["ikm"], data["score"], data["grade"], data["label"]) == (
+        3.659,
+        91.48,
+        "A",
+        "Sangat baik",
+    )
+    unit.ikm_weight = IkmWeight.LEGACY
+    unit.save()
+    out, _err = run(
+        "ikm", "--unit", unit.code, "--start", "2026-11-02", "--end", "2026-11-02", "--json"
+    )
+    assert json.loads(out)["score"] == 91.38
+
+
+def test_ikm_command_prints_a_readable_table(tmp_path, unit, people, service_type):
+    run("import_skm", str(worked_csv(tmp_path)), "--unit", unit.code)
+    out, _err = run("ikm", "--unit", unit.code, "--start", "2026-11-01", "--end", "2026-11-30")
+    assert "U7    Perilaku pelaksana" in out
+    assert "score: 91.48  grade: A  (Sangat baik)" in out
+
+
+def test_ikm_command_filters_by_service_and_officer(tmp_path, unit, people, service_type):
+    rows = [row(scores=[4] * 9), row(officer="olive", scores=[3] * 9), row(officer="", c="x")]
+    run("import_skm", str(write_csv(tmp_path, rows)), "--unit", unit.code)
+    base = ["ikm", "--unit", unit.code, "--start", "2026-11-02", "--end", "2026-11-02", "--json"]
+    assert json.loads(run(*base, "--officer", "olive")[0])["score"] == 75.0
+    assert json.loads(run(*base, "--service", "informasi")[0])["respondents"] == 3
+    with pytest.raises(CommandError):
+        run(*base, "--officer", "hadi")
+    with pytest.raises(CommandError):
+        run(*base, "--service", "nope")
+
+
+def test_one_bad_cell_imports_nothing_and_names_row_and_column(
+    tmp_path, unit, people, service_type
+):
+    rows = [row() for _ in range(5)]
+    rows[2][3 + 4] = "5"  # U5 of the file's row 4 (the header is row 1)
+    path = write_csv(tmp_path, rows)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 kesalahan; tidak ada yang diimpor"):
+        call_command("import_skm", str(path), "--unit", unit.code, stderr=err, stdout=io.StringIO())
+    assert "baris 4, kolom U5" in err.getvalue()
+    assert "'5'" in err.getvalue()
+    assert not SurveyResponse.objects.exists()
+    assert not DailyTally.objects.exists()
+
+
+def test_every_bad_row_is_reported(tmp_path, unit, people, service_type):
+    rows = [
+        row(at="kemarin"),
+        row(service="nope"),
+        row(officer="hadi"),
+        row(scores=["", ""] + [""] * 7),
+        row(at="2999-01-01"),
+        row(),
+    ]
+    path = write_csv(tmp_path, rows)
+    with pytest.raises(importer.ImportFailed) as caught:
+        importer.import_file(path, unit)
+    found = {(e.row, e.column) for e in caught.value.errors}
+    assert found == {
+        (2, "submitted_at"),
+        (3, "service"),
+        (4, "officer"),
+        (5, "U1"),
+        (6, "submitted_at"),
+    }
+    assert not SurveyResponse.objects.exists()
+
+
+def test_a_missing_column_is_reported(tmp_path, unit, people, service_type):
+    path = tmp_path / "bad.csv"
+    path.write_text("submitted_at,service,U1,U2\n2026-11-02,informasi,4,4\n", encoding="utf-8")
+    with pytest.raises(importer.ImportFailed) as caught:
+        importer.import_file(path, unit)
+    assert {e.column for e in caught.value.errors} == {f"U{i}" for i in range(3, 10)}
+
+
+def test_rows_with_an_officer_and_a_poor_rating_open_cases(tmp_path, unit, people, service_type):
+    rows = [
+        row(scores=[4, 4, 1, 4, 4, 4, 4, 4, 4]),  # U3: the officer's
+        row(officer="", scores=[4, 4, 1, 4, 4, 4, 4, 4, 4]),  # nobody to open a case about
+        row(scores=[4, 4, 4, 4, 4, 4, 4, 2, 4]),  # U8: the institution's
+        row(),
+    ]
+    importer.import_file(write_csv(tmp_path, rows), unit)
+    assert SurveyResponse.objects.filter(flagged=True).count() == 3
+    case = Case.objects.get()
+    assert case.officer == people["officer"]
+    assert case.survey_response.source == ResponseSource.IMPORT
+    assert ImprovementItem.objects.get().elements == "U8"
+
+
+def test_large_files_go_in_batches_with_progress(tmp_path, unit, people, service_type, monkeypatch):
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 10)
+    start = datetime.datetime(2026, 1, 1, 8)
+    rows = [
+        row(
+            at=(start + datetime.timedelta(hours=7 * i)).isoformat(),
+            officer=["oscar", "olive", ""][i % 3],
+            scores=[(i + k) % 4 + 1 for k in range(9)],
+        )
+        for i in range(95)
+    ]
+    messages = []
+    count = importer.import_file(
+        write_csv(tmp_path, rows), unit, progress=messages.append, batch_size=7
+    )
+    assert count == 95
+    assert any("95" in m for m in messages)
+    assert DailyTally.objects.count() > 20  # the bulk path of add_tallies
+    first, last = datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)
+    respondents, totals = raw_totals(unit, start=first, end=last)
+    tallied = ikm_for(unit, start=first, end=last)
+    assert tallied.respondents == respondents == 95
+    assert {e.code: (e.total, e.count) for e in tallied.elements} == totals
+    # A second import adds to the existing tallies.
+    importer.import_file(write_csv(tmp_path, rows[:40]), unit)
+    assert (
+        ikm_for(unit, start=first, end=last).respondents
+        == raw_totals(unit, start=first, end=last)[0]
+        == 135
+    )
+
+
+def test_xlsx_with_spreadsheet_dates_and_numbers(tmp_path, unit, people, service_type):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(STANDARD_HEADER)
+    sheet.append([datetime.datetime(2026, 11, 2, 10, 0), "informasi", "oscar", *[4.0] * 9, None])
+    sheet.append([datetime.date(2026, 11, 3), "informasi", None, *[3] * 8, None, "ok"])
+    path = tmp_path / "skm.xlsx"
+    book.save(path)
+    out, _err = run("import_skm", str(path), "--unit", unit.code)
+    assert out.startswith("2 rows imported")
+    second = SurveyResponse.objects.get(officer=None)
+    assert second.u9 is None
+    assert second.comment == "ok"
+    assert second.submitted_at.astimezone(unit.zone).date() == datetime.date(2026, 11, 3)
+
+
+GOOGLE_HEADER = [
+    "Stempel waktu",
+    "Jenis layanan",
+    "Nama petugas",
+    "1. Bagaimana pendapat Saudara tentang kesesuaian persyaratan pelayanan dengan jenis "
+    "pelayanannya?",
+    "Bagaimana pemahaman Saudara tentang kemudahan prosedur pelayanan di unit ini?",
+    "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?",
+    "Bagaimana pendapat Saudara tentang kewajaran biaya/tarif dalam pelayanan?",
+    "Bagaimana pendapat Saudara tentang kesesuaian produk pelayanan antara yang tercantum "
+    "dalam standar pelayanan dengan hasil yang diberikan?",
+    "Bagaimana pendapat Saudara tentang kompetensi/kemampuan petugas dalam pelayanan?",
+    "Bagaimana pendapat Saudara tentang perilaku petugas dalam pelayanan terkait kesopanan "
+    "dan keramahan?",
+    "Bagaimana pendapat Saudara tentang kualitas sarana dan prasarana?",
+    "Bagaimana pendapat Saudara tentang penanganan pengaduan pengguna layanan?",
+    "Saran dan masukan",
+]
+
+
+def test_google_forms_export_is_matched_by_question_text(tmp_path, unit, people, service_type):
+    import csv
+
+    path = tmp_path / "google.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(GOOGLE_HEADER)
+        writer.writerow(
+            [
+                "02/11/2026 10:15:23",
+                "Layanan informasi",
+                "Oscar Officer",
+                "Sangat sesuai",
+                "Mudah",
+                "Kurang cepat",
+                "Gratis",
+                "Sesuai",
+                "4",
+                "Sangat sopan dan ramah",
+                "Baik",
+                "Dikelola dengan baik",
+                "Mantap",
+            ]
+        )
+    assert importer.import_file(path, unit) == 1
+    response = SurveyResponse.objects.get()
+    assert response.answers() == {
+        "U1": 4,
+        "U2": 3,
+        "U3": 2,
+        "U4": 4,
+        "U5": 3,
+        "U6": 4,
+        "U7": 4,
+        "U8": 3,
+        "U9": 4,
+    }
+    assert response.officer == people["officer"]
+    assert response.comment == "Mantap"
+    assert response.submitted_at.astimezone(unit.zone) == datetime.datetime(
+        2026, 11, 2, 10, 15, 23, tzinfo=unit.zone
+    )
+    assert Case.objects.filter(officer=people["officer"]).count() == 1  # U3 "Kurang cepat"
+
+
+def test_a_units_own_question_texts_are_used(tmp_path, unit, people, service_type):
+    SurveyFormMapping.objects.create(
+        unit=unit,
+        questions={f"U{i}": f"Pertanyaan nomor {i} dari formulir kami" for i in range(1, 10)},
+        columns={"submitted_at": "Waktu isi"},
+    )
+    path = tmp_path / "own.csv"
+    header = ["Waktu isi", "Jenis layanan"] + [
+        f"Pertanyaan nomor {i} dari formulir kami" for i in range(1, 10)
+    ]
+    path.write_text(
+        ",".join(header) + "\n2026-11-02 08:00,informasi," + ",".join(["3"] * 9) + "\n",
+        encoding="utf-8",
+    )
+    assert importer.import_file(path, unit) == 1
+    assert SurveyResponse.objects.get().u9 == 3
+
+
+def test_unknown_unit_or_file_is_a_command_error(tmp_path, unit):
+    with pytest.raises(CommandError):
+        run("import_skm", str(tmp_path / "none.csv"), "--unit", unit.code)
+    path = write_csv(tmp_path, [row()])
+    with pytest.raises(CommandError):
+        run("import_skm", str(path), "--unit", "nope")
+
+
+def test_unit_admin_edits_the_form_mapping_in_the_admin(client, unit, people):
+    from units.models import User
+
+    User.objects.filter(pk=people["admin"].pk).update(is_staff=True)
+    client.force_login(people["admin"])
+    response = client.post(
+        "/admin/surveys/surveyformmapping/add/",
+        {"unit": unit.pk, "questions": '{"U1": ["Syarat?"]}', "columns": "{}"},
+    )
+    assert response.status_code == 302
+    mapping = SurveyFormMapping.objects.get()
+    assert mapping.questions == {"U1": ["Syarat?"]}
+    assert client.get(f"/admin/surveys/surveyformmapping/{mapping.pk}/change/").status_code == 200

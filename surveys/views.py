@@ -1,0 +1,538 @@
+"""Screens of the satisfaction domain: thin — parse, authorise, call services.py."""
+
+from __future__ import annotations
+
+import datetime
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from documents.pdf import pdf_response, render_pdf
+from pulih.lib.errors import DomainError, InvalidInput, StateConflict
+from units.access import READ_ALL_ROLES, role_required
+from units.models import ELEMENT_CODES, Role, ServiceType, Unit
+
+from . import daily as daily_q
+from .charting import ikm_charts
+from .forms import DayForm, PeriodForm, ServiceRecordForm, SignForm, SurveyForm
+from .ikm import (
+    ANSWER_LABELS,
+    ELEMENT_NAMES,
+    FIRST_DAY,
+    LAST_DAY,
+    day_bounds,
+    ikm_for,
+    sample_size,
+)
+from .models import DailyCheck, ResponseSource, ServiceRecord
+from .services import (
+    RECORD_FOR_OTHERS_ROLES,
+    RECORDING_ROLES,
+    SIGNING_ROLES,
+    SURVEY_VALID_DAYS,
+    SurveyClosed,
+    is_token,
+    record_service,
+    resolve_improvement_item,
+    sign_daily_check,
+    submit_response,
+    submit_survey,
+    survey_closes_at,
+    survey_state,
+    unit_officers,
+)
+
+RECORD_VIEW_ROLES = (*RECORDING_ROLES, *READ_ALL_ROLES)
+DAILY_ROLES = (Role.BACK_OFFICE, *READ_ALL_ROLES)
+OFFICER_CHART_ROLES = tuple(READ_ALL_ROLES)  # coordinator, PJ, head, supervisor
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def survey_url(record: ServiceRecord) -> str:
+    return settings.SITE_URL + reverse("survey", args=[record.survey_token])
+
+
+def walk_in_url(unit: Unit, service_type: ServiceType) -> str:
+    return settings.SITE_URL + reverse("survey-walk-in", args=[unit.code, service_type.code])
+
+
+def qr_svg(url: str) -> SafeString:
+    """The QR code of `url` as inline SVG (segno; no external service, no style attribute).
+
+    One unit per module and a viewBox, so CSS sizes it for screen, receipt or poster."""
+    qr = segno.make(url, error="m")
+    markup = qr.svg_inline(scale=1, svgclass="qr", lineclass=None, omitsize=True, light="#fff")
+    return mark_safe(markup)  # noqa: S308 (segno's own markup of our URL)
+
+
+def case_link(case) -> str | None:
+    """The case's page, whatever the cases app names it (None while it has none)."""
+    if hasattr(case, "get_absolute_url"):
+        return case.get_absolute_url()
+    for name in ("case-detail", "case"):
+        try:
+            return reverse(name, args=[case.pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _records_for(request: HttpRequest) -> QuerySet[ServiceRecord]:
+    """The records the current person may see: an officer only their own."""
+    qs = ServiceRecord.objects.filter(unit=request.unit)
+    if not (request.roles & {*RECORD_FOR_OTHERS_ROLES, *READ_ALL_ROLES}):
+        qs = qs.filter(officer=request.user)
+    return qs
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate(scope: str) -> tuple[int, int]:
+    """(requests, seconds) from the REST throttle rates in settings, e.g. "30/minute"."""
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
+    count, period = rate.split("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    return int(count), seconds
+
+
+def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
+    """True when this address has used up its `scope` rate in the current window."""
+    limit, window = _rate(scope)
+    slot = int(timezone.now().timestamp() // window)
+    key = f"pulih:rate:{scope}:{_client_ip(request)}:{slot}"
+    if cache.add(key, 1, timeout=window + 1):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window + 1)
+        return False
+
+
+def _today(unit: Unit) -> datetime.date:
+    return timezone.now().astimezone(unit.zone).date()
+
+
+def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
+    """A date from the query, within 1900–2999; `default` when absent or unreadable."""
+    try:
+        day = datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
+# --- service records -------------------------------------------------------------------------
+
+
+@role_required(*RECORD_VIEW_ROLES)
+def record_list(request: HttpRequest) -> HttpResponse:
+    records = _records_for(request).select_related("service_type", "officer")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/record_list.html",
+        {
+            "page": page,
+            "can_record": bool(request.roles & set(RECORDING_ROLES)),
+            "service_types": ServiceType.objects.filter(unit=request.unit, active=True),
+        },
+    )
+
+
+@role_required(*RECORDING_ROLES)
+def record_new(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    own_only = None if request.roles & set(RECORD_FOR_OTHERS_ROLES) else request.user
+    form = ServiceRecordForm(request.POST or None, unit=unit, own_only=own_only)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        served_at = data["served_at"]
+        if timezone.is_naive(served_at):
+            served_at = served_at.replace(tzinfo=unit.zone)
+        try:
+            record = record_service(
+                unit,
+                actor=request.user,
+                service_type=data["service_type"],
+                officer=data["officer"],
+                customer_name=data["customer_name"],
+                customer_contact=data["customer_contact"],
+                customer_kind=data["customer_kind"],
+                channel=data["channel"],
+                served_at=served_at,
+            )
+        except InvalidInput as exc:
+            for name, errors in exc.fields.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("Service recorded. Give the customer the receipt."))
+            return redirect("service-record", pk=record.pk)
+    return render(request, "surveys/record_form.html", {"form": form})
+
+
+def _record_for(request: HttpRequest, pk: int) -> ServiceRecord:
+    return get_object_or_404(
+        _records_for(request).select_related("service_type", "officer", "unit"), pk=pk
+    )
+
+
+@role_required(*RECORD_VIEW_ROLES)
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record_for(request, pk)
+    url = survey_url(record)
+    # The officer must never learn whether (or how) this customer rated them.
+    show_state = bool(request.roles & {*RECORD_FOR_OTHERS_ROLES, *READ_ALL_ROLES})
+    return render(
+        request,
+        "surveys/record_detail.html",
+        {
+            "record": record,
+            "survey_url": url,
+            "qr": qr_svg(url),
+            "closes_at": survey_closes_at(record),
+            "state": survey_state(record) if show_state else None,
+        },
+    )
+
+
+@role_required(*RECORD_VIEW_ROLES)
+def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record_for(request, pk)
+    url = survey_url(record)
+    return render(
+        request,
+        "surveys/receipt.html",
+        {
+            "record": record,
+            "unit": record.unit,
+            "survey_url": url,
+            "qr": qr_svg(url),
+            "closes_at": survey_closes_at(record),
+        },
+    )
+
+
+@role_required(*RECORD_VIEW_ROLES)
+def poster(request: HttpRequest, code: str) -> HttpResponse:
+    service_type = get_object_or_404(ServiceType, unit=request.unit, code=code)
+    url = walk_in_url(request.unit, service_type)
+    return render(
+        request,
+        "surveys/poster.html",
+        {
+            "unit": request.unit,
+            "service_type": service_type,
+            "url": url,
+            "qr": qr_svg(url),
+        },
+    )
+
+
+# --- the public survey -----------------------------------------------------------------------
+
+
+def _closed(request: HttpRequest, state: str, status: int, unit: Unit | None = None):
+    return render(
+        request,
+        "surveys/survey_closed.html",
+        {"state": state, "unit": unit, "days": SURVEY_VALID_DAYS},
+        status=status,
+    )
+
+
+def survey(request: HttpRequest, token: str) -> HttpResponse:
+    """The customer's survey for one service record (link or QR on the receipt)."""
+    record = (
+        ServiceRecord.objects.select_related("unit", "service_type", "officer")
+        .filter(survey_token=token)
+        .first()
+        if is_token(token)
+        else None
+    )
+    if record is None:
+        return _closed(request, "unknown", 404)
+    state = survey_state(record)
+    if state == "answered":
+        status = 409 if request.method == "POST" else 200
+        return _closed(request, "answered", status, record.unit)
+    if state == "expired":
+        return _closed(request, "expired", 410, record.unit)
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_survey(
+                token,
+                answers=form.answers(),
+                comment=form.cleaned_data["comment"],
+                source=ResponseSource.WEB,
+            )
+        except StateConflict:
+            return _closed(request, "answered", 409, record.unit)
+        except SurveyClosed:
+            return _closed(request, "expired", 410, record.unit)
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "surveys/survey_done.html", {"unit": record.unit})
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {
+            "form": form,
+            "unit": record.unit,
+            "service_type": record.service_type,
+            "served_at": record.served_at,
+            "closes_at": survey_closes_at(record),
+        },
+    )
+
+
+def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpResponse:
+    """The counter poster's survey: no receipt; the customer may name the officer."""
+    unit = get_object_or_404(Unit, code=code)
+    service_type = get_object_or_404(ServiceType, unit=unit, code=service, active=True)
+    officers = unit_officers(unit)
+    form = SurveyForm(request.POST or None, officers=officers)
+    if request.method == "POST":
+        if rate_limited(request, "survey"):
+            return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
+        if form.is_valid():
+            try:
+                submit_response(
+                    unit,
+                    answers=form.answers(),
+                    comment=form.cleaned_data["comment"],
+                    service_type=service_type,
+                    officer=form.cleaned_data.get("officer"),
+                    source=ResponseSource.WEB,
+                )
+            except InvalidInput as exc:
+                form.add_error(None, exc.message)
+            else:
+                return render(request, "surveys/survey_done.html", {"unit": unit})
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {"form": form, "unit": unit, "service_type": service_type, "walk_in": True},
+    )
+
+
+# --- the improvement list ---------------------------------------------------------------------
+
+
+@role_required(*DAILY_ROLES)
+def improvement_list(request: HttpRequest) -> HttpResponse:
+    """Findings about the institution (facilities, procedure, tariffs) the coordinator closes."""
+    from cases.models import ImprovementItem, ImprovementStatus
+
+    status = request.GET.get("status", ImprovementStatus.OPEN)
+    if status not in ImprovementStatus.values:
+        status = ImprovementStatus.OPEN
+    items = (
+        ImprovementItem.objects.filter(unit=request.unit, status=status)
+        .select_related("survey_response__service_type", "resolved_by")
+        .order_by("-created_at")
+    )
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/improvements.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ImprovementStatus.choices,
+            "can_resolve": Role.COORDINATOR in request.roles,
+        },
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def improvement_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    from cases.models import ImprovementItem
+
+    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
+    try:
+        resolve_improvement_item(
+            item, actor=request.user, resolution=request.POST.get("resolution", "")
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The improvement item is done."))
+    return redirect("improvements")
+
+
+# --- the daily check -------------------------------------------------------------------------
+
+
+def _flag_rows(unit: Unit, responses) -> list[dict]:
+    rows = []
+    for r in responses:
+        answers = r.answers()
+        codes = [c for c in r.flagged_elements.split(",") if c]
+        rows.append(
+            {
+                "response": r,
+                "elements": [
+                    {
+                        "code": c,
+                        "name": ELEMENT_NAMES[c],
+                        "score": answers.get(c),
+                        "label": ANSWER_LABELS[c][answers[c] - 1] if c in answers else "",
+                        "officer_element": c in unit.officer_elements,
+                    }
+                    for c in codes
+                ],
+                "cases": [(c, case_link(c)) for c in r.cases.all()],
+                "items": list(r.improvement_items.all()),
+            }
+        )
+    return rows
+
+
+@role_required(*DAILY_ROLES)
+def daily(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    today = _today(unit)
+    day = min(_parse_date(request.GET.get("day"), today), today)
+    responses = list(daily_q.responses_on(unit, day).select_related("service_type", "officer"))
+    flagged = _flag_rows(unit, daily_q.flagged_on(unit, day))
+    check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
+    can_sign = bool(request.roles & set(SIGNING_ROLES))
+    context = {
+        "day": day,
+        "today": today,
+        "previous": day - datetime.timedelta(days=1),
+        "next": day + datetime.timedelta(days=1) if day < today else None,
+        "day_form": DayForm(initial={"day": day}),
+        "responses": responses,
+        "codes": ELEMENT_CODES,
+        "flagged": flagged,
+        "ikm_day": ikm_for(unit, start=day, end=day),
+        "ikm_month": ikm_for(unit, start=day.replace(day=1), end=day),
+        "check": check,
+        "due": daily_q.check_due(unit, day),
+        "can_sign": can_sign and check is None,
+        "sign_form": SignForm(initial={"day": day}),
+        "missed": daily_q.missed_days(unit, today=today),
+        "recap_day": reverse("daily-recap") + "?" + urlencode({"start": day, "end": day}),
+        "recap_month": reverse("daily-recap")
+        + "?"
+        + urlencode({"start": day.replace(day=1), "end": day}),
+    }
+    return render(request, "surveys/daily.html", context)
+
+
+@require_POST
+@role_required(*SIGNING_ROLES)
+def daily_sign(request: HttpRequest) -> HttpResponse:
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid date."))
+        return redirect("daily-check")
+    day = form.cleaned_data["day"]
+    try:
+        sign_daily_check(request.unit, actor=request.user, day=day, note=form.cleaned_data["note"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The day's results are signed off as checked."))
+    return redirect(reverse("daily-check") + "?" + urlencode({"day": day.isoformat()}))
+
+
+def _period(request: HttpRequest, unit: Unit, with_officers: bool):
+    today = _today(unit)
+    data = request.GET.copy()
+    data.setdefault("start", today.replace(month=1, day=1).isoformat())
+    data.setdefault("end", today.isoformat())
+    form = PeriodForm(data, unit=unit, with_officers=with_officers)
+    if form.is_valid():
+        d = form.cleaned_data
+        return form, d["start"], d["end"], d.get("service"), d.get("officer")
+    return form, today.replace(month=1, day=1), today, None, None
+
+
+@role_required(*DAILY_ROLES)
+def ikm_page(request: HttpRequest) -> HttpResponse:
+    unit = request.unit
+    with_officers = bool(request.roles & set(OFFICER_CHART_ROLES))
+    form, start, end, service_type, officer = _period(request, unit, with_officers)
+    filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
+    since, until = day_bounds(unit, start, end)
+    services = ServiceRecord.objects.filter(unit=unit, served_at__gte=since, served_at__lt=until)
+    if service_type:
+        services = services.filter(service_type=service_type)
+    if officer:
+        services = services.filter(officer=officer)
+    delivered = services.count()
+    result = ikm_for(unit, **filters)
+    return render(
+        request,
+        "surveys/ikm.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "result": result,
+            "delivered": delivered,
+            "sample": sample_size(delivered),
+            "charts": ikm_charts(unit, with_officers=with_officers, **filters),
+            "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
+            "posters": ServiceType.objects.filter(unit=unit, active=True),
+        },
+    )
+
+
+@role_required(*DAILY_ROLES)
+def daily_recap(request: HttpRequest) -> HttpResponse:
+    """The printable recap of a day or period (step A), official layout, with the charts."""
+    unit = request.unit
+    today = _today(unit)
+    start = min(_parse_date(request.GET.get("start"), today), today)
+    end = min(max(_parse_date(request.GET.get("end"), start), start), today)
+    if (end - start).days > 366:
+        raise Http404
+    with_officers = bool(request.roles & set(OFFICER_CHART_ROLES))
+    since, until = day_bounds(unit, start, end)
+    flagged_qs = (
+        unit.survey_responses.filter(submitted_at__gte=since, submitted_at__lt=until, flagged=True)
+        .select_related("officer", "service_type")
+        .prefetch_related("cases", "improvement_items")
+        .order_by("submitted_at")
+    )
+    checks = DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
+        "signed_by"
+    )
+    context = {
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "result": ikm_for(unit, start=start, end=end),
+        "flagged": _flag_rows(unit, flagged_qs),
+        "checks": checks,
+        "statuses": daily_q.day_statuses(unit, start=start, end=end),
+        "charts": ikm_charts(unit, start=start, end=end, with_officers=with_officers),
+        "printed_at": timezone.now(),
+        "printed_by": request.user,
+    }
+    pdf = render_pdf("surveys/recap_pdf.html", context)
+    return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")
