@@ -139,7 +139,7 @@ class ComplaintOut(serializers.ModelSerializer):
         ]
 
 
-class EventOut(serializers.Serializer):
+class ComplaintEventOut(serializers.Serializer):
     action = serializers.CharField()
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     at = serializers.DateTimeField()
@@ -157,7 +157,7 @@ class AttachmentOut(serializers.Serializer):
 
 class ComplaintDetailOut(ComplaintOut):
     triage_note = serializers.CharField()
-    events = EventOut(many=True, read_only=True)
+    events = ComplaintEventOut(many=True, read_only=True)
     attachments = AttachmentOut(many=True, read_only=True)
     cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     improvement_items = serializers.PrimaryKeyRelatedField(many=True, read_only=True)

@@ -356,6 +356,8 @@ class Decree(models.Model):
     signer_nip = models.CharField(_("NIP"), max_length=30, blank=True)
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     issued_at = models.DateTimeField()
+    # The deadline the decree was held to, kept so reports count "within 7 days" in SQL.
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("decree")
@@ -421,6 +423,8 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField()
+    # The deadline the delivery was held to (1 working day after the decree by default).
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

@@ -526,6 +526,7 @@ def decide_decree(
                 signer_nip=actor.nip,
                 signer_title=locked.unit.head_title,
                 issued_at=at,
+                due_at=locked.due_at,
             )
     except IntegrityError as exc:  # a pattern without {seq} repeats numbers
         message = _("The unit's decree number pattern does not give a new number.")
@@ -639,6 +640,7 @@ def deliver_compensation(
         note=(note or "").strip(),
         recorded_by=actor,
         recorded_at=now(),
+        due_at=locked.due_at,
     )
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -19,12 +20,13 @@ def build_workbook(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) 
     book.remove(book.active)
     for title, (header, rows) in sheets.items():
         sheet = book.create_sheet(title=title[:31])
-        sheet.append(list(header))
+        sheet.append([str(h) for h in header])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         widths = [len(str(h)) for h in header]
         for row in rows:
-            values = list(row)
+            # Lazy translations (choice labels) are written as the text they stand for.
+            values = [str(v) if isinstance(v, Promise) else v for v in row]
             sheet.append(values)
             for i, value in enumerate(values[: len(widths)]):
                 widths[i] = min(60, max(widths[i], len(str(value)) if value is not None else 0))

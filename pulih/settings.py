@@ -238,6 +238,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintKindEnum": "complaints.models.ComplaintKind",
+        "CaseSourceKindEnum": "cases.models.SourceKind",
+    },
 }
 
 # The public complaint form refuses submissions filled faster than a person can type.

@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("laporan/", views.dashboard, name="dashboard"),
+    path("laporan/unduh.pdf", views.download_pdf, name="pdf"),
+    path("laporan/unduh.xlsx", views.download_xlsx, name="xlsx"),
+    path("u/<slug:code>/hasil/", views.results, name="results"),
+]

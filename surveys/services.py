@@ -389,35 +389,6 @@ def submit_survey(
     )
 
 
-# --- improvement items (the institution's findings) ----------------------------------------
-
-IMPROVEMENT_ROLES = (Role.COORDINATOR,)
-
-
-@transaction.atomic
-def resolve_improvement_item(item, *, actor: User, resolution: str):
-    """The coordinator records what was done about a finding and closes it."""
-    from cases.models import ImprovementItem, ImprovementStatus
-
-    if not roles_in(actor, item.unit) & set(IMPROVEMENT_ROLES):
-        raise ActionForbidden(_("Only the coordinator works through the improvement list."))
-    resolution = (resolution or "").strip()
-    if not resolution:
-        raise InvalidInput(
-            _("Say what was done."), fields={"resolution": [_("This field is required.")]}
-        )
-    updated = ImprovementItem.objects.filter(pk=item.pk, status=ImprovementStatus.OPEN).update(
-        status=ImprovementStatus.DONE,
-        resolution=resolution,
-        resolved_at=timezone.now(),
-        resolved_by=actor,
-    )
-    if not updated:
-        raise StateConflict(_("This item is already done."))
-    item.refresh_from_db()
-    return item
-
-
 # --- the daily check -------------------------------------------------------------------------
 
 

@@ -13,8 +13,6 @@ urlpatterns = [
     path("harian/tanda-tangan/", views.daily_sign, name="daily-sign"),
     path("harian/rekap.pdf", views.daily_recap, name="daily-recap"),
     path("ikm/", views.ikm_page, name="ikm"),
-    path("perbaikan/", views.improvement_list, name="improvements"),
-    path("perbaikan/<int:pk>/selesai/", views.improvement_resolve, name="improvement-resolve"),
     # public
     path("s/<str:token>/", views.survey, name="survey"),
     path("u/<slug:code>/survey/<slug:service>/", views.survey_walk_in, name="survey-walk-in"),

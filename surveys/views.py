@@ -45,7 +45,6 @@ from .services import (
     SurveyClosed,
     is_token,
     record_service,
-    resolve_improvement_item,
     sign_daily_check,
     submit_response,
     submit_survey,
@@ -333,52 +332,6 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
         "surveys/survey_form.html",
         {"form": form, "unit": unit, "service_type": service_type, "walk_in": True},
     )
-
-
-# --- the improvement list ---------------------------------------------------------------------
-
-
-@role_required(*DAILY_ROLES)
-def improvement_list(request: HttpRequest) -> HttpResponse:
-    """Findings about the institution (facilities, procedure, tariffs) the coordinator closes."""
-    from cases.models import ImprovementItem, ImprovementStatus
-
-    status = request.GET.get("status", ImprovementStatus.OPEN)
-    if status not in ImprovementStatus.values:
-        status = ImprovementStatus.OPEN
-    items = (
-        ImprovementItem.objects.filter(unit=request.unit, status=status)
-        .select_related("survey_response__service_type", "resolved_by")
-        .order_by("-created_at")
-    )
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "surveys/improvements.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": ImprovementStatus.choices,
-            "can_resolve": Role.COORDINATOR in request.roles,
-        },
-    )
-
-
-@require_POST
-@role_required(Role.COORDINATOR)
-def improvement_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    from cases.models import ImprovementItem
-
-    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
-    try:
-        resolve_improvement_item(
-            item, actor=request.user, resolution=request.POST.get("resolution", "")
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("The improvement item is done."))
-    return redirect("improvements")
 
 
 # --- the daily check -------------------------------------------------------------------------

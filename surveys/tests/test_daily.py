@@ -229,37 +229,3 @@ def test_extreme_dates_do_not_break_the_pages(client, people):
     assert client.get("/ikm/?start=0001-01-01&end=9999-12-31").status_code == 200
     assert client.get("/harian/?day=0001-01-01").status_code == 200
     assert client.get("/harian/rekap.pdf?start=0001-01-01&end=0001-01-02").status_code == 200
-
-
-def test_coordinator_works_through_the_improvement_list(client, unit, people, respond):
-    from cases.models import ImprovementItem, ImprovementStatus
-
-    respond({**GOOD, "U8": 1}, comment="Toilet rusak")
-    item = ImprovementItem.objects.get()
-    client.force_login(people["back_office"])
-    html = client.get("/perbaikan/").content.decode()
-    assert "Toilet rusak" in html and "Tandai selesai" not in html
-    assert client.post(f"/perbaikan/{item.pk}/selesai/", {"resolution": "x"}).status_code == 403
-    client.force_login(people["coordinator"])
-    assert "Tandai selesai" in client.get("/perbaikan/").content.decode()
-    client.post(f"/perbaikan/{item.pk}/selesai/", {"resolution": "Toilet diperbaiki"})
-    item.refresh_from_db()
-    assert item.status == ImprovementStatus.DONE
-    assert item.resolved_by == people["coordinator"]
-    assert "Toilet rusak" not in client.get("/perbaikan/").content.decode()
-    assert "Toilet diperbaiki" in client.get("/perbaikan/?status=done").content.decode()
-
-
-def test_improvement_list_is_scoped_and_role_checked(client, unit, people, outsider, respond):
-    from cases.models import ImprovementItem
-
-    respond({**GOOD, "U8": 1}, comment="Toilet rusak")
-    item = ImprovementItem.objects.get()
-    client.force_login(outsider)
-    assert "Toilet rusak" not in client.get("/perbaikan/").content.decode()
-    assert client.post(f"/perbaikan/{item.pk}/selesai/", {"resolution": "x"}).status_code == 404
-    client.force_login(people["officer"])
-    assert client.get("/perbaikan/").status_code == 403
-    client.force_login(people["supervisor"])
-    assert client.get("/perbaikan/").status_code == 200
-    assert client.post(f"/perbaikan/{item.pk}/selesai/", {"resolution": "x"}).status_code == 403

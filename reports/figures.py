@@ -1,0 +1,166 @@
+"""The figures the head, the person in charge and the supervisor watch, for one unit and period.
+
+One function gathers them with a fixed number of aggregate queries (whatever the data size);
+the dashboard, the PDF and XLSX reports and the public results page all read this object, so
+they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from cases.budget import BudgetStatus, budget_status
+from cases.models import Case, CaseState, Decree, Delivery, Proposal
+from complaints.models import Complaint, ComplaintStatus
+from complaints.stats import MonthlyTable, monthly_table
+from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, sample_size
+from surveys.models import ServiceRecord, SurveyResponse
+from units.models import ServiceType, Unit, User, Violation
+
+from .periods import months_back, previous_quarter
+
+TOP = 5
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole` (e.g. decrees issued within the deadline of all decrees issued)."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.part / self.whole, 1) if self.whole else None
+
+
+@dataclass
+class Figures:
+    unit: Unit
+    start: datetime.date
+    end: datetime.date
+    ikm: IkmResult
+    previous_start: datetime.date
+    previous_end: datetime.date
+    previous_ikm: IkmResult
+    monthly: list[tuple[datetime.date, IkmResult]]
+    by_service: list[tuple[ServiceType, IkmResult]]
+    by_officer: list[tuple[User, IkmResult]]
+    services_delivered: int
+    sample_required: int
+    cases_by_state: dict[str, int]
+    decrees_on_time: Share
+    compensations_on_time: Share
+    overdue_cases: int
+    overdue_complaints: int
+    violations: list[tuple[Violation, int]]
+    poor_by_service: list[tuple[str, int]]
+    poor_by_officer: list[tuple[User, int]]
+    complaints_received: int
+    complaints_answered: int
+    complaints_table: MonthlyTable
+    budget: BudgetStatus
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def cases_total(self) -> int:
+        return sum(self.cases_by_state.values())
+
+    @property
+    def cases_rows(self) -> list[tuple[str, str, int]]:
+        return [(s.value, s.label, self.cases_by_state.get(s.value, 0)) for s in CaseState]
+
+
+def _names(model, ids) -> dict:
+    return {obj.pk: obj for obj in model.objects.filter(pk__in=list(ids))}
+
+
+def _ranked(pairs, lookup):
+    return [(lookup[key], result) for key, result in pairs if key in lookup]
+
+
+def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
+    since, until = day_bounds(unit, start, end)
+    previous_start, previous_end = previous_quarter(start)
+    by_service = ikm_by(unit, "service_type", start=start, end=end)
+    by_officer = ikm_by(unit, "officer", start=start, end=end)
+    services = _names(ServiceType, (k for k, _ in by_service))
+    officers = _names(User, (k for k, _ in by_officer))
+    delivered = ServiceRecord.objects.filter(
+        unit=unit, served_at__gte=since, served_at__lt=until
+    ).count()
+    flagged = SurveyResponse.objects.filter(
+        unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
+    )
+    poor_services = list(
+        flagged.filter(service_type__isnull=False)
+        .values("service_type__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "service_type__name")[:TOP]
+    )
+    poor_officers = list(
+        flagged.filter(officer__isnull=False)
+        .values("officer")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "officer")[:TOP]
+    )
+    poor_officer_users = _names(User, (r["officer"] for r in poor_officers))
+    cases = Case.objects.filter(unit=unit, opened_at__gte=since, opened_at__lt=until)
+    cases_by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
+    decrees = Decree.objects.filter(unit=unit, issued_at__gte=since, issued_at__lt=until)
+    decree_share = decrees.aggregate(
+        whole=Count("pk"), part=Count("pk", filter=Q(issued_at__lte=F("due_at")))
+    )
+    deliveries = Delivery.objects.filter(
+        case__unit=unit, delivered_at__gte=since, delivered_at__lt=until
+    )
+    delivery_share = deliveries.aggregate(
+        whole=Count("pk"), part=Count("pk", filter=Q(delivered_at__lte=F("due_at")))
+    )
+    now = timezone.now()
+    violation_counts = list(
+        Proposal.violations.through.objects.filter(
+            proposal__case__unit=unit,
+            proposal__case__decree__issued_at__gte=since,
+            proposal__case__decree__issued_at__lt=until,
+            proposal__case__decree__proposal=F("proposal"),
+        )
+        .values("violation")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "violation")
+    )
+    violations = _names(Violation, (r["violation"] for r in violation_counts))
+    complaints = Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
+    complaint_counts = complaints.aggregate(
+        received=Count("pk"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
+    )
+    return Figures(
+        unit=unit,
+        start=start,
+        end=end,
+        ikm=ikm_for(unit, start=start, end=end),
+        previous_start=previous_start,
+        previous_end=previous_end,
+        previous_ikm=ikm_for(unit, start=previous_start, end=previous_end),
+        monthly=ikm_by(unit, "month", start=months_back(end, 12), end=end),
+        by_service=_ranked(by_service, services),
+        by_officer=_ranked(by_officer, officers),
+        services_delivered=delivered,
+        sample_required=sample_size(delivered) if delivered else 0,
+        cases_by_state=cases_by_state,
+        decrees_on_time=Share(decree_share["part"], decree_share["whole"]),
+        compensations_on_time=Share(delivery_share["part"], delivery_share["whole"]),
+        overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
+        overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
+        violations=[(violations[r["violation"]], r["n"]) for r in violation_counts],
+        poor_by_service=[(r["service_type__name"], r["n"]) for r in poor_services],
+        poor_by_officer=[(poor_officer_users[r["officer"]], r["n"]) for r in poor_officers],
+        complaints_received=complaint_counts["received"],
+        complaints_answered=complaint_counts["answered"],
+        complaints_table=monthly_table(unit, start=start, end=end),
+        budget=budget_status(unit, end.year),
+    )

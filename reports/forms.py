@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .periods import quarter_of
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date must not be after the end date."))
+        if start and end and (end - start).days > 3 * 366:
+            raise forms.ValidationError(_("A report covers at most three years."))
+        return data
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen period; the current quarter by default."""
+        default_start, default_end = quarter_of(timezone.localdate())
+        data = self.cleaned_data if self.is_valid() else {}
+        return data.get("start") or default_start, data.get("end") or default_end

@@ -1,0 +1,55 @@
+"""What the public sees: IKM of each past quarter and the complaints received and answered."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from complaints.models import Complaint, ComplaintStatus
+from surveys.ikm import IkmResult, day_bounds, ikm_for
+
+from .periods import past_quarters, quarter_label
+
+QUARTERS_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class QuarterResult:
+    start: datetime.date
+    end: datetime.date
+    ikm: IkmResult
+    complaints_received: int
+    complaints_answered: int
+
+    @property
+    def label(self) -> str:
+        return quarter_label(self.start)
+
+
+def public_results(unit, today: datetime.date | None = None) -> list[QuarterResult]:
+    """The last complete quarters, newest first: one IKM query per quarter (a fixed eight)
+    and one query for all complaint counts."""
+    quarters = past_quarters(today or timezone.localdate(), QUARTERS_SHOWN)
+    since, until = day_bounds(unit, quarters[-1][0], quarters[0][1])
+    rows = (
+        Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
+        .annotate(quarter=TruncQuarter("received_at", tzinfo=unit.zone))
+        .values("quarter")
+        .order_by("quarter")
+        .annotate(
+            received=Count("pk"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
+        )
+    )
+    counts = {_as_date(r["quarter"]): (r["received"], r["answered"]) for r in rows}
+    return [
+        QuarterResult(start, end, ikm_for(unit, start=start, end=end), *counts.get(start, (0, 0)))
+        for start, end in quarters
+    ]
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value

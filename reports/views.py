@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from documents.pdf import pdf_response
+from documents.xlsx import xlsx_response
+from units.access import role_required
+from units.models import Role, Unit
+
+from .figures import gather
+from .forms import PeriodForm
+from .public import public_results
+from .render import report_context, report_pdf, report_xlsx
+
+READERS = (Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR, Role.COORDINATOR)
+# Figures per officer are for the head, the person in charge and the supervisor only.
+OFFICER_FIGURE_READERS = {Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR}
+
+
+def _figures(request: HttpRequest):
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    show_officers = bool(OFFICER_FIGURE_READERS & set(request.roles))
+    return form, gather(request.unit, start, end), show_officers
+
+
+@role_required(*READERS)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, figures, show_officers = _figures(request)
+    context = report_context(figures, show_officers=show_officers)
+    return render(
+        request,
+        "reports/dashboard.html",
+        {**context, "form": form, "query": request.GET.urlencode()},
+    )
+
+
+@role_required(*READERS)
+def download_pdf(request: HttpRequest) -> HttpResponse:
+    _form, figures, show_officers = _figures(request)
+    name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.pdf"
+    return pdf_response(report_pdf(figures, show_officers=show_officers), name, inline=False)
+
+
+@role_required(*READERS)
+def download_xlsx(request: HttpRequest) -> HttpResponse:
+    _form, figures, show_officers = _figures(request)
+    name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
+    return xlsx_response(report_xlsx(figures, show_officers=show_officers), name)
+
+
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    """The unit's published results (public): IKM per past quarter and complaints handled."""
+    unit = get_object_or_404(Unit, code=code)
+    return render(
+        request, "reports/public_results.html", {"unit": unit, "quarters": public_results(unit)}
+    )
