@@ -8,5 +8,6 @@ urlpatterns = [
     path("laporan/", views.dashboard, name="dashboard"),
     path("laporan/unduh.pdf", views.download_pdf, name="pdf"),
     path("laporan/unduh.xlsx", views.download_xlsx, name="xlsx"),
+    path("laporan/audit/", views.audit, name="audit"),
     path("u/<slug:code>/hasil/", views.results, name="results"),
 ]

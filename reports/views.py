@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
 from units.access import role_required
 from units.models import Role, Unit
 
+from .audit import unit_changes
 from .figures import gather
 from .forms import PeriodForm
 from .public import public_results
@@ -56,3 +58,10 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "reports/public_results.html", {"unit": unit, "quarters": public_results(unit)}
     )
+
+
+@require_GET
+@role_required(Role.SUPERVISOR, Role.HEAD, Role.PERSON_IN_CHARGE)
+def audit(request: HttpRequest) -> HttpResponse:
+    """Read-only: who changed what in the unit's standard and settings, and when."""
+    return render(request, "reports/audit.html", {"changes": unit_changes(request.unit)})
