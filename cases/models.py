@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from pulih.lib.models import AppendOnly
 from surveys.models import SurveyResponse
 from units.models import CompensationKind, SanctionKind, Unit, Violation
 
@@ -126,7 +127,7 @@ class Case(models.Model):
         return getattr(self, related).order_by("-pk").first()
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly, models.Model):
     """One entry of a case's timeline. Append-only: never edited, never deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
@@ -151,14 +152,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.action} {self.from_state}→{self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Case events are append-only.")
 
 
 class ImprovementStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pulih.lib.models import AppendOnly
 from units.models import ComplaintChannel, ServiceType, Unit
 
 
@@ -163,7 +164,7 @@ class EventAction(models.TextChoices):
     ANSWERED = "answered", pgettext_lazy("complaint event", "Answered")
 
 
-class ComplaintEvent(models.Model):
+class ComplaintEvent(AppendOnly, models.Model):
     """One entry of a complaint's timeline. Append-only: never edited, never deleted."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
@@ -188,14 +189,6 @@ class ComplaintEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.action} {self.from_status}→{self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Complaint events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Complaint events are append-only.")
 
     @property
     def outcome_label(self) -> str:

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pulih.lib.models import AppendOnly
+
 ELEMENT_CODES = [f"U{i}" for i in range(1, 10)]
 
 
@@ -370,7 +372,7 @@ class ErasureKind(models.TextChoices):
     RETENTION = "retention", _("Retention period ended")
 
 
-class ErasureLog(models.Model):
+class ErasureLog(AppendOnly, models.Model):
     """An erasure of customers' personal data: when, by whom, why and how many records.
 
     It never holds what was erased (no name, no contact), only which criterion matched.
@@ -407,11 +409,3 @@ class ErasureLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.code} {self.get_kind_display()} {self.at:%Y-%m-%d}: {self.total}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Erasure records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Erasure records are append-only.")
