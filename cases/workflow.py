@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -23,7 +23,15 @@ from complaints.models import Complaint
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from surveys.models import SurveyResponse
 from units.access import has_role, roles_in
-from units.models import CompensationBudget, CompensationKind, Role, SanctionKind, Unit, User
+from units.models import (
+    CompensationBudget,
+    CompensationKind,
+    Membership,
+    Role,
+    SanctionKind,
+    Unit,
+    User,
+)
 from units.models import Violation as ViolationKind
 
 from . import deadlines, notify
@@ -70,6 +78,7 @@ def step(roles: Iterable[str], to: str | Mapping[str, str]) -> Step:
 
 # state → action → (roles allowed, next state). Segregation of duties is in cases.rules.
 OPENING = step({BACK_OFFICE, COORDINATOR}, S.REVIEW)
+OPEN_BATCH = 1000  # cases (and their events) per INSERT when opening many
 WORKFLOW: dict[str, dict[str, Step]] = {
     S.REVIEW: {
         A.REFER: step({BACK_OFFICE, COORDINATOR}, S.HEARING),
@@ -264,6 +273,17 @@ def _aware(value, field: str, errors: _Errors) -> datetime.datetime | None:
 # Opening
 
 
+@dataclass(frozen=True)
+class Opening:
+    """One case to open with `open_cases`: about `officer`, from a survey response, a
+    complaint or neither (a manual opening, which needs a reason)."""
+
+    officer: User
+    survey_response: SurveyResponse | None = None
+    complaint: Complaint | None = None
+    reason: str = ""
+
+
 @transaction.atomic
 def open_case(
     unit: Unit,
@@ -275,48 +295,87 @@ def open_case(
     reason: str = "",
 ) -> Case:
     """Open a case in `review` about `officer`; `actor` None means the system (a flagged rating)."""
+    opening = Opening(officer, survey_response, complaint, reason)
+    return open_cases(unit, [opening], actor=actor)[0]
+
+
+@transaction.atomic
+def open_cases(unit: Unit, openings: Sequence[Opening], *, actor: User | None) -> list[Case]:
+    """Open one case in `review` per opening, with its opening event, all or none.
+
+    The one way cases are opened: `open_case` opens one, the import opens a batch (a constant
+    number of queries however many). Each opening is checked as `open_case` checks it; any
+    failure raises (ActionForbidden or InvalidInput) and nothing is written.
+    """
+    openings = list(openings)
+    if not openings:
+        return []
     if actor is not None:
         if not has_role(actor, unit, *OPENING.roles):
             raise ActionForbidden(_("Your role may not open a case."))
-        if actor.pk == officer.pk:
+        if any(actor.pk == o.officer.pk for o in openings):
             raise ActionForbidden(_("Nobody acts on a case about themselves."))
     errors = _Errors()
-    if not officer.memberships.filter(unit=unit).exists():
-        errors.add("officer", _("This person is not a member of the unit."))
-    if survey_response is not None:
-        kind = SourceKind.SURVEY
-        if survey_response.unit_id != unit.pk:
-            errors.add("survey_response", _("The response belongs to another unit."))
-    elif complaint is not None:
-        kind = SourceKind.COMPLAINT
-        if complaint.unit_id != unit.pk:
-            errors.add("complaint", _("The complaint belongs to another unit."))
-    else:
-        kind = SourceKind.MANUAL
-        reason = errors.required("reason", reason)
-    errors.raise_any()
+    officer_ids = {o.officer.pk for o in openings}
+    members = set(
+        Membership.objects.filter(unit=unit, user_id__in=officer_ids).values_list(
+            "user_id", flat=True
+        )
+    )
     at = now()
-    case = Case.objects.create(
-        unit=unit,
-        officer=officer,
-        state=CaseState.REVIEW,
-        source_kind=kind,
-        survey_response=survey_response,
-        complaint=complaint,
-        reason=reason,
-        opened_at=at,
-        opened_by=actor,
+    cases, events = [], []
+    for opening in openings:
+        reason = opening.reason
+        if opening.officer.pk not in members:
+            errors.add("officer", _("This person is not a member of the unit."))
+        if opening.survey_response is not None:
+            kind = SourceKind.SURVEY
+            if opening.survey_response.unit_id != unit.pk:
+                errors.add("survey_response", _("The response belongs to another unit."))
+        elif opening.complaint is not None:
+            kind = SourceKind.COMPLAINT
+            if opening.complaint.unit_id != unit.pk:
+                errors.add("complaint", _("The complaint belongs to another unit."))
+        else:
+            kind = SourceKind.MANUAL
+            reason = errors.required("reason", reason)
+        cases.append(
+            Case(
+                unit=unit,
+                officer=opening.officer,
+                state=CaseState.REVIEW,
+                source_kind=kind,
+                survey_response=opening.survey_response,
+                complaint=opening.complaint,
+                reason=reason,
+                opened_at=at,
+                opened_by=actor,
+            )
+        )
+        events.append({"source": kind, "reason": reason})
+    errors.raise_any()
+    if len(cases) == 1:
+        cases[0].save()  # save() rather than a one-row bulk insert: the same as ever for one
+    else:
+        Case.objects.bulk_create(cases, batch_size=OPEN_BATCH)
+        if any(case.pk is None for case in cases):  # a database that cannot return the ids
+            raise RuntimeError("bulk_create returned no ids for the opened cases")
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                case=case,
+                action=CaseAction.OPEN,
+                actor=actor,
+                at=at,
+                from_state="",
+                to_state=CaseState.REVIEW,
+                data=data,
+            )
+            for case, data in zip(cases, events, strict=True)
+        ],
+        batch_size=OPEN_BATCH,
     )
-    CaseEvent.objects.create(
-        case=case,
-        action=CaseAction.OPEN,
-        actor=actor,
-        at=at,
-        from_state="",
-        to_state=CaseState.REVIEW,
-        data={"source": kind, "reason": reason},
-    )
-    return case
+    return cases
 
 
 # ---------------------------------------------------------------------------------------------

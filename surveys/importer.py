@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import marshal
+import pickle
 import re
 import tempfile
 import unicodedata
@@ -36,13 +36,7 @@ from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from .ikm import ANSWER_LABELS
 from .models import ResponseSource, SurveyFormMapping, SurveyResponse
-from .services import (
-    add_tallies,
-    case_reason,
-    improvement_description,
-    poor_elements,
-    unit_officers,
-)
+from .services import act_on_flags_many, add_tallies, poor_elements, unit_officers
 
 STANDARD_HEADER = ["submitted_at", "service", "officer", *ELEMENT_CODES, "comment"]
 REQUIRED = ["submitted_at", "service", *ELEMENT_CODES]
@@ -371,6 +365,32 @@ def parse_row(
 # --- the import ------------------------------------------------------------------------------
 
 
+def _fast_row(
+    plan: Plan, cells: list[object], zone: datetime.tzinfo, now: datetime.datetime
+) -> tuple | None:
+    """A row of Pulih's own layout whose every cell is in the usual form, parsed without
+    `parse_row`'s generality: (local moment, service id, officer id, scores, comment), or None
+    for anything else (parse_row then parses it, and names whatever is wrong)."""
+    columns = plan.columns
+    try:
+        text = cells[columns["submitted_at"]]
+        moment = datetime.datetime.fromisoformat(text.strip())
+        service_type_id = plan.services[cells[columns["service"]].strip().lower()]
+        i = columns.get("officer")
+        officer_text = cells[i].strip() if i is not None else ""
+        officer_id = plan.officers[officer_text.lower()] if officer_text else None
+        scores = tuple([_FAST_SCORES[cells[i]] for _c, i in plan.score_columns])
+        i = columns.get("comment")
+        comment = cells[i].strip()[:4000] if i is not None else ""
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    if moment > now or scores.count(None) == len(scores):
+        return None
+    return moment, service_type_id, officer_id, scores, comment
+
+
 def validate_file(
     path: str | Path,
     unit: Unit,
@@ -378,11 +398,13 @@ def validate_file(
     progress: Callable[[str], None] | None = None,
     spill: BinaryIO | None = None,
     counters: dict | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> int:
     """First pass: the number of data rows, or ImportFailed with each bad row/column/reason.
 
-    With `spill`, each parsed row is also written there (marshal) so that the insert pass
-    need not parse the file again; with `counters`, the tallies' increments are summed.
+    With `spill`, the parsed rows are also written there, `batch_size` at a time (pickled
+    lists, see `_Chunk`), so that the insert pass need not parse the file again; with
+    `counters`, the tallies' increments are summed. Only one batch is held in memory.
     """
     rows = read_rows(path)
     header = next(rows, None)
@@ -391,36 +413,41 @@ def validate_file(
     plan = make_plan(unit, header)
     now = timezone.now()
     zone = unit.zone
+    fast = not plan.google
+    chunk = _Chunk(unit)
     errors: list[RowError] = []
     more = count = 0
     for number, cells in enumerate(rows, start=2):
         if not any(str(c or "").strip() for c in cells):
             continue  # blank line
         count += 1
-        parsed, problems = parse_row(plan, cells, unit, now)
-        for column, reason in problems:
-            if len(errors) < MAX_ERRORS:
-                errors.append(RowError(number, plan.names.get(column, column), reason))
-            else:
-                more += 1
-        if parsed is not None and not errors and spill is not None:
-            day = parsed.submitted_at.astimezone(zone).date().toordinal()
-            scores = tuple(parsed.scores.get(c) for c in ELEMENT_CODES)
-            micros = (parsed.submitted_at - _EPOCH) // _MICROSECOND
-            marshal.dump(
-                (micros, parsed.service_type_id, parsed.officer_id, scores, parsed.comment), spill
-            )
+        row = _fast_row(plan, cells, zone, now) if fast else None
+        if row is None:
+            parsed, problems = parse_row(plan, cells, unit, now)
+            for column, reason in problems:
+                if len(errors) < MAX_ERRORS:
+                    errors.append(RowError(number, plan.names.get(column, column), reason))
+                else:
+                    more += 1
+            if parsed is not None:
+                scores = tuple(parsed.scores.get(c) for c in ELEMENT_CODES)
+                row = (parsed.submitted_at, parsed.service_type_id, parsed.officer_id)
+                row += (scores, parsed.comment)
+        if row is not None and not errors and spill is not None:
+            moment, service_type_id, officer_id, scores, comment = row
+            chunk.add(moment.astimezone(datetime.UTC), service_type_id, officer_id, scores, comment)
             if counters is not None:
-                _count(counters, (day, parsed.service_type_id, parsed.officer_id), scores)
+                day = moment.astimezone(zone).date().toordinal()
+                _count(counters, (day, service_type_id, officer_id), scores)
+            if len(chunk) >= batch_size:
+                chunk.dump(spill)
         if progress and count % PROGRESS_EVERY == 0:
             progress(_("checked %(count)s rows") % {"count": count})
     if errors:
         raise ImportFailed(errors, more)
+    if spill is not None:
+        chunk.dump(spill)
     return count
-
-
-_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
-_MICROSECOND = datetime.timedelta(microseconds=1)
 
 
 def import_file(
@@ -433,28 +460,26 @@ def import_file(
     """Validate the whole file, then insert it in one transaction; returns rows imported."""
     counters: dict[tuple, list[int]] = {}
     with tempfile.TemporaryFile() as spill:
-        total = validate_file(path, unit, progress=progress, spill=spill, counters=counters)
+        total = validate_file(
+            path, unit, progress=progress, spill=spill, counters=counters, batch_size=batch_size
+        )
         if total == 0:
             return 0
         spill.seek(0)
-        plan_users = {u.pk: u for u in unit_officers(unit)}
+        users = {u.pk: u for u in unit_officers(unit)}
         imported = 0
-        batch = _Batch(unit, plan_users)
         with transaction.atomic():
             while True:
                 try:
-                    row = marshal.load(spill)  # noqa: S302 (our own temporary file)
+                    plain, flagged = pickle.load(spill)  # noqa: S301 (our own temporary file)
                 except EOFError:
                     break
-                batch.add(row)
-                if len(batch) >= batch_size:
-                    imported += batch.flush()
-                    if progress and imported % PROGRESS_EVERY < batch_size:
-                        progress(
-                            _("imported %(count)s of %(total)s rows")
-                            % {"count": imported, "total": total}
-                        )
-            imported += batch.flush()
+                imported += _insert(unit, users, plain, flagged)
+                if progress and imported % PROGRESS_EVERY < batch_size:
+                    progress(
+                        _("imported %(count)s of %(total)s rows")
+                        % {"count": imported, "total": total}
+                    )
             tallies = {
                 (datetime.date.fromordinal(day), st, off): counts
                 for (day, st, off), counts in counters.items()
@@ -468,10 +493,12 @@ def _count(counters: dict, key: tuple, scores: tuple) -> None:
     if counts is None:
         counts = counters[key] = [0] * 19
     counts[0] += 1
-    for i, score in enumerate(scores):
+    i = 1
+    for score in scores:
         if score is not None:
-            counts[1 + 2 * i] += score
-            counts[2 + 2 * i] += 1
+            counts[i] += score
+            counts[i + 1] += 1
+        i += 2
 
 
 _PLAIN_FIELDS = [
@@ -487,122 +514,89 @@ _PLAIN_FIELDS = [
 ]
 
 
-class _Batch:
-    """Rows waiting to be inserted. Unflagged rows (the vast majority) go in with one
-    parametrised executemany; flagged ones through bulk_create, which returns their ids for
-    the cases and improvement items they open."""
+def _insert_sql() -> str:
+    meta = SurveyResponse._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(f).column) for f in _PLAIN_FIELDS)
+    marks = ", ".join(["%s"] * len(_PLAIN_FIELDS))
+    # Identifiers from the model's own meta; every value is a parameter.
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
-    def __init__(self, unit: Unit, users: dict):
-        self.unit, self.users = unit, users
-        self.threshold = unit.flag_threshold
+
+class _Chunk:
+    """One batch of parsed rows on its way to the spill file.
+
+    Unflagged rows (the vast majority) are kept as the very parameters of one executemany,
+    their time already adapted for the database; flagged ones as (UTC moment, service,
+    officer, scores, comment), to become SurveyResponse objects at insert time."""
+
+    def __init__(self, unit: Unit):
+        self.unit_id, self.threshold = unit.pk, unit.flag_threshold
         self.adapt = connection.ops.adapt_datetimefield_value
         self.plain: list[tuple] = []
-        self.flagged: list[tuple[SurveyResponse, list[str], list[str]]] = []
-        meta = SurveyResponse._meta
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(meta.get_field(f).column) for f in _PLAIN_FIELDS)
-        marks = ", ".join(["%s"] * len(_PLAIN_FIELDS))
-        # Identifiers from the model's own meta; every value is a parameter.
-        self.sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+        self.flagged: list[tuple] = []
 
     def __len__(self) -> int:
         return len(self.plain) + len(self.flagged)
 
-    def add(self, row: tuple) -> None:
-        """A row as spilled by validate_file: (µs since epoch, service, officer, scores, note)."""
-        micros, service_type_id, officer_id, scores, comment = row
-        submitted_at = _EPOCH + datetime.timedelta(microseconds=micros)
-        answered = [s for s in scores if s is not None]
-        if min(answered) > self.threshold:
+    def add(self, moment, service_type_id, officer_id, scores: tuple, comment: str) -> None:
+        if min([s for s in scores if s is not None]) > self.threshold:
             self.plain.append(
                 (
-                    self.unit.pk,
+                    self.unit_id,
                     service_type_id,
                     officer_id,
-                    self.adapt(submitted_at),
+                    self.adapt(moment),
                     *scores,
                     comment,
-                    ResponseSource.IMPORT.value,
+                    _IMPORT,
                     False,
                     "",
                 )
             )
-            return
-        answers = {c: s for c, s in zip(ELEMENT_CODES, scores, strict=True) if s is not None}
-        officer_poor, institution_poor = poor_elements(self.unit, answers)
-        flagged = set(officer_poor) | set(institution_poor)
-        response = SurveyResponse(
-            unit=self.unit,
-            service_type_id=service_type_id,
-            officer=self.users.get(officer_id),
-            submitted_at=submitted_at,
-            comment=comment,
-            source=ResponseSource.IMPORT,
-            flagged=True,
-            flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
-            **{c.lower(): v for c, v in answers.items()},
-        )
-        self.flagged.append((response, officer_poor, institution_poor))
+        else:
+            self.flagged.append((moment, service_type_id, officer_id, scores, comment))
 
-    def _insert_flagged(self) -> None:
-        """Insert the flagged rows, learning their ids (RETURNING where the database can)."""
-        responses = [r for r, _o, _i in self.flagged]
-        if not connection.features.can_return_columns_from_insert:
-            SurveyResponse.objects.bulk_create(responses)
-            return
-        sql = f"{self.sql} RETURNING {connection.ops.quote_name(SurveyResponse._meta.pk.column)}"
-        with connection.cursor() as cursor:
-            for response in responses:
-                cursor.execute(
-                    sql,
-                    (
-                        self.unit.pk,
-                        response.service_type_id,
-                        response.officer_id,
-                        self.adapt(response.submitted_at),
-                        *response.answers_row(),
-                        response.comment,
-                        response.source,
-                        True,
-                        response.flagged_elements,
-                    ),
-                )
-                response.pk = cursor.fetchone()[0]
-                response._state.adding = False
-
-    def flush(self) -> int:
-        from cases.models import ImprovementItem
-        from cases.workflow import open_case
-
-        count = len(self)
-        if self.plain:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.plain)
-        if self.flagged:
-            self._insert_flagged()
-            items = []
-            for response, officer_poor, institution_poor in self.flagged:
-                if officer_poor and response.officer is not None:
-                    open_case(
-                        self.unit,
-                        actor=None,
-                        officer=response.officer,
-                        survey_response=response,
-                        reason=case_reason(officer_poor),
-                    )
-                if institution_poor:
-                    items.append(
-                        ImprovementItem(
-                            unit=self.unit,
-                            survey_response=response,
-                            elements=",".join(institution_poor),
-                            description=improvement_description(response, institution_poor),
-                            created_at=timezone.now(),
-                        )
-                    )
-            ImprovementItem.objects.bulk_create(items)
+    def dump(self, spill: BinaryIO) -> None:
+        if len(self):
+            pickle.dump((self.plain, self.flagged), spill, protocol=pickle.HIGHEST_PROTOCOL)
         self.plain, self.flagged = [], []
-        return count
+
+
+_IMPORT = ResponseSource.IMPORT.value
+
+
+def _insert(unit: Unit, users: dict, plain: list[tuple], flagged: list[tuple]) -> int:
+    """Insert one batch: the unflagged rows with one executemany; the flagged ones with a bulk
+    insert that returns their ids, then their cases and improvement items through
+    `act_on_flags_many`, exactly as a response from the form would open them."""
+    if plain:
+        with connection.cursor() as cursor:
+            cursor.executemany(_insert_sql(), plain)
+    if flagged:
+        acted = []
+        for moment, service_type_id, officer_id, scores, comment in flagged:
+            answers = {c: s for c, s in zip(ELEMENT_CODES, scores, strict=True) if s is not None}
+            officer_poor, institution_poor = poor_elements(unit, answers)
+            poor = set(officer_poor) | set(institution_poor)
+            response = SurveyResponse(
+                unit=unit,
+                service_type_id=service_type_id,
+                officer=users.get(officer_id),
+                submitted_at=moment,
+                comment=comment,
+                source=ResponseSource.IMPORT,
+                flagged=True,
+                flagged_elements=",".join(c for c in ELEMENT_CODES if c in poor),
+                **{c.lower(): v for c, v in answers.items()},
+            )
+            acted.append((response, officer_poor, institution_poor))
+        responses = [r for r, _o, _i in acted]
+        SurveyResponse.objects.bulk_create(responses)
+        if any(r.pk is None for r in responses):  # a database that cannot return the ids
+            raise RuntimeError("bulk_create returned no ids for the flagged responses")
+        act_on_flags_many(unit, acted)
+    return len(plain) + len(flagged)
 
 
 def error_report(exc: ImportFailed) -> str:

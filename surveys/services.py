@@ -270,27 +270,47 @@ def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
 
 def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]):
     """Open a case for the officer's poor elements, an improvement item for the institution's."""
-    from cases.models import ImprovementItem
-    from cases.workflow import open_case
+    cases, items = act_on_flags_many(response.unit, [(response, officer_poor, institution_poor)])
+    return (cases[0] if cases else None), (items[0] if items else None)
 
-    case = item = None
-    if officer_poor and response.officer_id is not None:
-        case = open_case(
-            response.unit,
-            actor=None,
-            officer=response.officer,
-            survey_response=response,
-            reason=case_reason(officer_poor),
-        )
-    if institution_poor:
-        item = ImprovementItem.objects.create(
-            unit=response.unit,
-            survey_response=response,
-            elements=",".join(institution_poor),
-            description=improvement_description(response, institution_poor),
-            created_at=timezone.now(),
-        )
-    return case, item
+
+Flagged = tuple[SurveyResponse, list[str], list[str]]  # response, officer's and institution's
+
+
+def act_on_flags_many(unit: Unit, flagged: Iterable[Flagged]) -> tuple[list, list]:
+    """`act_on_flags` for many saved responses of `unit` at once (the import): the cases
+    through `cases.workflow.open_cases`, the improvement items in one bulk insert.
+
+    Returns (cases opened, improvement items created), in the responses' order.
+    """
+    from cases.models import ImprovementItem
+    from cases.workflow import Opening, open_cases
+
+    openings, items = [], []
+    created_at = timezone.now()
+    for response, officer_poor, institution_poor in flagged:
+        if officer_poor and response.officer_id is not None:
+            openings.append(
+                Opening(
+                    response.officer, survey_response=response, reason=case_reason(officer_poor)
+                )
+            )
+        if institution_poor:
+            items.append(
+                ImprovementItem(
+                    unit=unit,
+                    survey_response=response,
+                    elements=",".join(institution_poor),
+                    description=improvement_description(response, institution_poor),
+                    created_at=created_at,
+                )
+            )
+    cases = open_cases(unit, openings, actor=None)
+    if len(items) == 1:
+        items[0].save()
+    elif items:
+        ImprovementItem.objects.bulk_create(items, batch_size=1000)
+    return cases, items
 
 
 def case_reason(codes: Iterable[str]) -> str:

@@ -170,7 +170,7 @@ def test_a_failed_flag_rolls_back_the_response_and_its_tally(unit, people, respo
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cases.workflow, "open_case", broken)
+    monkeypatch.setattr(cases.workflow, "open_cases", broken)
     with pytest.raises(RuntimeError):
         respond({**GOOD, "U7": 1}, officer=people["officer"])
     assert not unit.survey_responses.exists()

@@ -1,0 +1,437 @@
+"""The import figure: `manage.py import_skm` of 100,000 CSV rows, against the floor.
+
+`run_import(database_url, unit_code)` discovers the unit's service types and officers (a small
+Django subprocess on that database), writes a seeded CSV in Pulih's own layout into var/bench/
+(streamed: never a list of all rows), and times `manage.py import_skm FILE --unit CODE` as a
+subprocess with DATABASE_URL set: wall time, rows per second and the child's peak resident
+memory (from os.wait4's rusage). In the same run it measures the floor: Python's sqlite3
+`executemany` of the same rows' parsed values into a fresh SQLite table with the survey
+response's columns, in one transaction. To show that memory is flat in the file's size, a file
+twice the size is imported once and both peaks are reported; a file with more poor ratings
+(more cases opened) is imported once as well.
+
+    python -m bench.import_rate --db sqlite|postgres [--unit CODE] [--rows N] [--reps N]
+
+runs it standalone on a development database (migrated, with `demo_data`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .report import (
+    ROOT,
+    Figure,
+    fmt_ratio,
+    format_machine,
+    format_table,
+    machine_info,
+    percentile,
+    today,
+)
+
+VAR = ROOT / "var" / "bench"
+SECTION_TITLE = "Import of 100,000 CSV rows"
+TARGET_S = 5.0
+SEED = 8
+POOR_SHARE = 0.02  # rows with a poor rating on an officer's element: each opens a case
+MORE_POOR_SHARE = 0.08  # the heavier file, imported once
+INSTITUTION_SHARE = 0.01  # rows with a poor rating on an institution's element: improvement item
+COMMENT_SHARE = 0.10
+BLANK_SHARE = 0.02  # unanswered questions
+NO_OFFICER_SHARE = 0.05
+SUBPROCESS_TIMEOUT = 300
+ELEMENTS = [f"U{i}" for i in range(1, 10)]
+HEADER = ["submitted_at", "service", "officer", *ELEMENTS, "comment"]
+COMMENTS = [
+    "Pelayanan cepat, terima kasih.",
+    "Petugas ramah dan membantu.",
+    "Antrean agak lama di pagi hari.",
+    "Ruang tunggu perlu kipas angin.",
+    "Informasi persyaratan sudah jelas.",
+]
+
+# What the discovery subprocess prints: the unit's rules, service types and officers.
+DISCOVER = """
+import json
+from units.models import ServiceType, Unit
+from surveys.services import unit_officers
+unit = Unit.objects.get(code=%r)
+print("PULIH-JSON " + json.dumps({
+    "unit_id": unit.pk,
+    "time_zone": unit.time_zone,
+    "flag_threshold": unit.flag_threshold,
+    "officer_elements": unit.officer_elements,
+    "services": {s.code: s.pk for s in ServiceType.objects.filter(unit=unit, active=True)},
+    "officers": {u.username: u.pk for u in unit_officers(unit)},
+}))
+"""
+
+Log = Callable[[str], None]
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+
+
+def _manage(database_url: str, *args: str) -> str:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=_env(database_url),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=SUBPROCESS_TIMEOUT,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"manage.py {args[0]} exited {out.returncode}\n{out.stderr[-5000:]}")
+    return out.stdout
+
+
+def discover(database_url: str, unit_code: str) -> dict:
+    """The unit's flag rule, active service types and officers, read through Django."""
+    out = _manage(database_url, "shell", "-c", DISCOVER % unit_code)
+    line = next(x for x in out.splitlines() if x.startswith("PULIH-JSON "))
+    unit = json.loads(line.removeprefix("PULIH-JSON "))
+    if not unit["services"] or not unit["officers"]:
+        raise RuntimeError(f"unit {unit_code} needs service types and officers: {unit}")
+    return unit
+
+
+# --- the file ------------------------------------------------------------------------------
+
+
+def write_csv(
+    path: Path,
+    unit: dict,
+    rows: int,
+    *,
+    seed: int = SEED,
+    poor_share: float = POOR_SHARE,
+    institution_share: float = INSTITUTION_SHARE,
+    end: datetime.datetime | None = None,
+) -> dict:
+    """Write `rows` seeded responses over the year before `end` (naive, the unit's local time);
+    return how many rows rate an officer's element poor (each opens a case) and how many an
+    institution's element (each opens an improvement item)."""
+    rng = random.Random(seed)
+    threshold = unit["flag_threshold"]
+    mine = [c for c in ELEMENTS if c in unit["officer_elements"]]
+    theirs = [c for c in ELEMENTS if c not in mine]
+    services = sorted(unit["services"])
+    officers = sorted(unit["officers"])
+    good = list(range(threshold + 1, 5))
+    poor = list(range(1, threshold + 1))
+    end = end or datetime.datetime.now().replace(microsecond=0) - datetime.timedelta(days=1)  # noqa: DTZ005 (naive local time is the file's format)
+    span = 365 * 86400
+    counts = {"rows": rows, "officer_poor": 0, "institution_poor": 0}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for _ in range(rows):
+            moment = end - datetime.timedelta(seconds=rng.randrange(span))
+            scores: dict[str, object] = {
+                c: ("" if rng.random() < BLANK_SHARE else rng.choice(good)) for c in ELEMENTS
+            }
+            officer = "" if rng.random() < NO_OFFICER_SHARE else rng.choice(officers)
+            if mine and rng.random() < poor_share:
+                officer = officer or rng.choice(officers)
+                scores[rng.choice(mine)] = rng.choice(poor)
+                counts["officer_poor"] += 1
+            if theirs and rng.random() < institution_share:
+                scores[rng.choice(theirs)] = rng.choice(poor)
+                counts["institution_poor"] += 1
+            comment = rng.choice(COMMENTS) if rng.random() < COMMENT_SHARE else ""
+            writer.writerow(
+                [
+                    moment.strftime("%Y-%m-%d %H:%M:%S"),
+                    rng.choice(services),
+                    officer,
+                    *(scores[c] for c in ELEMENTS),
+                    comment,
+                ]
+            )
+    counts["bytes"] = path.stat().st_size
+    return counts
+
+
+# --- the floor: sqlite3 executemany of the same rows ------------------------------------------
+
+FLOOR_COLUMNS = [
+    "id INTEGER PRIMARY KEY AUTOINCREMENT",
+    "unit_id BIGINT NOT NULL",
+    "service_record_id BIGINT NULL",
+    "service_type_id BIGINT NULL",
+    "officer_id BIGINT NULL",
+    "submitted_at DATETIME NOT NULL",
+    *(f"{c.lower()} SMALLINT NULL" for c in ELEMENTS),
+    "comment TEXT NOT NULL",
+    "source VARCHAR(10) NOT NULL",
+    "flagged BOOL NOT NULL",
+    "flagged_elements VARCHAR(40) NOT NULL",
+]
+FLOOR_INSERT = (
+    "INSERT INTO response (unit_id, service_type_id, officer_id, submitted_at, "
+    + ", ".join(c.lower() for c in ELEMENTS)
+    + ", comment, source, flagged, flagged_elements) VALUES ("
+    + ", ".join(["?"] * 17)
+    + ")"
+)
+
+
+def parsed_rows(path: Path, unit: dict) -> list[tuple]:
+    """The file's rows as the values of a survey response row (held in memory: the floor
+    times only the insert)."""
+    services, officers = unit["services"], unit["officers"]
+    threshold, uid = unit["flag_threshold"], unit["unit_id"]
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for cells in reader:
+            scores = [int(x) if x else None for x in cells[3:12]]
+            poor = [c for c, s in zip(ELEMENTS, scores, strict=True) if s and s <= threshold]
+            moment = datetime.datetime.fromisoformat(cells[0])
+            rows.append(
+                (
+                    uid,
+                    services[cells[1]],
+                    officers.get(cells[2]),
+                    moment.isoformat(" "),
+                    *scores,
+                    cells[12],
+                    "import",
+                    bool(poor),
+                    ",".join(poor),
+                )
+            )
+    return rows
+
+
+def floor_once(rows: list[tuple], path: Path) -> float:
+    """Seconds for one executemany of `rows` into a fresh table, in one transaction, with
+    Pulih's SQLite settings (WAL, synchronous=NORMAL)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"CREATE TABLE response ({', '.join(FLOOR_COLUMNS)})")
+        started = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany(FLOOR_INSERT, rows)
+        db.execute("COMMIT")
+        elapsed = time.perf_counter() - started
+        (count,) = db.execute("SELECT count(*) FROM response").fetchone()
+        assert count == len(rows), (count, len(rows))  # noqa: S101 (a measuring sanity check)
+    finally:
+        db.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return elapsed
+
+
+# --- the import -------------------------------------------------------------------------------
+
+
+def import_once(database_url: str, unit_code: str, path: Path) -> dict:
+    """Run `manage.py import_skm` as a child; its wall time and peak RSS."""
+    out_path = path.with_suffix(".out")
+    with out_path.open("w") as out:
+        started = time.perf_counter()
+        child = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+            [sys.executable, str(ROOT / "manage.py"), "import_skm", str(path), "--unit", unit_code],
+            env=_env(database_url),
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        _pid, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+    text = out_path.read_text()
+    if child.returncode != 0:
+        raise RuntimeError(f"import_skm exited {child.returncode}\n{text[-5000:]}")
+    return {"s": round(elapsed, 3), "peak_mib": round(usage.ru_maxrss / 1024, 1)}
+
+
+def _server_version(database_url: str) -> str:
+    if database_url.startswith("sqlite"):
+        return f"SQLite {sqlite3.sqlite_version}"
+    import psycopg  # Pulih's own driver
+
+    with psycopg.connect(database_url) as conn:
+        return "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+
+
+def run_import(
+    database_url: str,
+    unit_code: str,
+    rows: int = 100_000,
+    reps: int = 3,
+    log: Log = print,
+) -> dict:
+    """Time `manage.py import_skm` of `rows` seeded rows `reps` times against the sqlite3
+    executemany floor of the same rows; import a 2× file and one with 8 % poor ratings once.
+
+    The database must be migrated and hold the unit with its standard, service types and
+    officers. Each import adds its rows (and cases) to the unit. Returns a JSON-able dict for
+    `figures()` and `section()`.
+    """
+    started = time.monotonic()
+    db = "sqlite" if database_url.startswith("sqlite") else "postgres"
+    unit = discover(database_url, unit_code)
+    log(
+        f"import[{db}]: unit {unit_code}: {len(unit['services'])} service types, "
+        f"{len(unit['officers'])} officers"
+    )
+    VAR.mkdir(parents=True, exist_ok=True)
+    main = VAR / f"import-{rows}.csv"
+    counts = write_csv(main, unit, rows)
+    floor_rows = parsed_rows(main, unit)
+    floor_db = VAR / "import-floor.sqlite3"
+    imports, floors = [], []
+    for rep in range(reps):
+        floors.append(round(floor_once(floor_rows, floor_db), 4))
+        imports.append(import_once(database_url, unit_code, main))
+        log(
+            f"import[{db}] {rep + 1}/{reps}: {imports[-1]['s']} s, "
+            f"peak {imports[-1]['peak_mib']} MiB; floor {floors[-1]} s"
+        )
+    del floor_rows
+    big_path = VAR / f"import-{2 * rows}.csv"
+    big_counts = write_csv(big_path, unit, 2 * rows, seed=SEED + 1)
+    big = import_once(database_url, unit_code, big_path)
+    log(f"import[{db}] 2× ({2 * rows:,} rows): {big['s']} s, peak {big['peak_mib']} MiB")
+    heavy_path = VAR / f"import-{rows}-poor.csv"
+    heavy_counts = write_csv(heavy_path, unit, rows, seed=SEED + 2, poor_share=MORE_POOR_SHARE)
+    heavy = import_once(database_url, unit_code, heavy_path)
+    log(f"import[{db}] {MORE_POOR_SHARE:.0%} poor: {heavy['s']} s, peak {heavy['peak_mib']} MiB")
+    for path in (big_path, heavy_path):
+        path.unlink(missing_ok=True)
+    seconds = [r["s"] for r in imports]
+    return {
+        "db": db,
+        "db_version": _server_version(database_url),
+        "date": today(),
+        "machine": machine_info(),
+        "unit": unit_code,
+        "rows": rows,
+        "reps": reps,
+        "file": counts,
+        "import_s": seconds,
+        "peak_mib": [r["peak_mib"] for r in imports],
+        "floor_s": floors,
+        "p50_s": round(percentile(seconds, 50), 3),
+        "p95_s": round(percentile(seconds, 95), 3),
+        "floor_p50_s": round(percentile(floors, 50), 4),
+        "floor_p95_s": round(percentile(floors, 95), 4),
+        "double": {**big, "file": big_counts},
+        "heavy": {**heavy, "file": heavy_counts, "poor_share": MORE_POOR_SHARE},
+        "elapsed_s": round(time.monotonic() - started, 1),
+    }
+
+
+# --- reporting --------------------------------------------------------------------------------
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f}" if seconds else "—"
+
+
+def figures(run: dict) -> list[Figure]:
+    """The import's p50/p95 against the ≤ 5 s target and the executemany floor."""
+    p50, p95 = run["p50_s"] * 1000, run["p95_s"] * 1000
+    floor = run["floor_p50_s"] * 1000
+    return [
+        Figure(
+            name=f"import_skm {run['rows']:,} rows, {run['db']}",
+            p50_ms=p50,
+            p95_ms=p95,
+            target=f"≤ {TARGET_S:g} s",
+            reference="sqlite3 executemany",
+            ratio=p50 / floor if floor else None,
+            met=run["p50_s"] <= TARGET_S,
+            note=f"{run['file']['officer_poor'] / run['rows']:.0%} poor → cases",
+        ),
+        Figure(
+            name=f"floor: sqlite3 executemany {run['rows']:,} rows ({run['db']} run)",
+            p50_ms=floor,
+            p95_ms=run["floor_p95_s"] * 1000,
+        ),
+    ]
+
+
+def section(run: dict | list[dict]) -> str:
+    """Markdown body for docs/benchmarks.md: one run or one per database."""
+    runs = run if isinstance(run, list) else [run]
+    first = runs[0]
+    lines = [
+        f"Measured on {first['date']}: {format_machine(first['machine'])}.",
+        "",
+        f"Method: a seeded CSV in Pulih's own layout ({first['rows']:,} rows over one year, "
+        f"all service types and officers of unit `{first['unit']}`; "
+        f"{POOR_SHARE:.0%} of rows rate an officer's element poor and open a case, "
+        f"{INSTITUTION_SHARE:.0%} an institution's element and open an improvement item, "
+        f"{COMMENT_SHARE:.0%} carry a comment, {BLANK_SHARE:.0%} of answers are blank) is "
+        "imported by `manage.py import_skm FILE --unit CODE` as a child process: wall time "
+        "from start to exit (Django's start-up included), peak resident memory of the child "
+        "from `wait4`. Each repetition imports the same file again (adding its rows). The "
+        "floor, in the same run: the same rows' parsed values inserted by Python's sqlite3 "
+        "`executemany` into a fresh SQLite table with the survey response's columns (WAL, "
+        "synchronous=NORMAL, one transaction; parsing not timed).",
+        "",
+        format_table([f for r in runs for f in figures(r)]),
+        "",
+        "| database | server | rows/s | floor rows/s | ratio | peak memory 1× | "
+        "peak memory 2× | 8 % poor ratings | part took |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in runs:
+        heavy = r["heavy"]
+        lines.append(
+            f"| {r['db']} | {r['db_version']} | {_rate(r['rows'], r['p50_s'])} | "
+            f"{_rate(r['rows'], r['floor_p50_s'])} | "
+            f"{fmt_ratio(r['p50_s'] / r['floor_p50_s'])} | "
+            f"{max(r['peak_mib']):.0f} MiB ({r['rows']:,} rows) | "
+            f"{r['double']['peak_mib']:.0f} MiB ({2 * r['rows']:,} rows, {r['double']['s']} s) | "
+            f"{heavy['s']} s ({heavy['file']['officer_poor']:,} cases) | {r['elapsed_s']} s |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.import_rate", description=__doc__)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--url", help="DATABASE_URL (default: the development database)")
+    parser.add_argument("--unit", default="bpmp-kalteng")
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args(argv)
+    url = args.url or (
+        f"sqlite:///{ROOT / 'var' / 'bench-import' / 'dev.sqlite3'}"
+        if args.db == "sqlite"
+        else "postgres://postgres@127.0.0.1:5432/pulih_h_import"
+    )
+    run = run_import(url, args.unit, rows=args.rows, reps=args.reps)
+    (VAR / f"import-{run['db']}.json").write_text(json.dumps(run, indent=2, ensure_ascii=False))
+    print(section(run))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
