@@ -523,6 +523,22 @@ def _insert_sql() -> str:
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
 
 
+def _insert_plain(rows: list[tuple]) -> None:
+    """Insert rows of `_PLAIN_FIELDS` values: PostgreSQL's COPY (one stream, no statement per
+    row), elsewhere one executemany."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            meta = SurveyResponse._meta
+            quote = connection.ops.quote_name
+            columns = ", ".join(quote(meta.get_field(f).column) for f in _PLAIN_FIELDS)
+            sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(_insert_sql(), rows)
+
+
 class _Chunk:
     """One batch of parsed rows on its way to the spill file.
 
@@ -571,8 +587,7 @@ def _insert(unit: Unit, users: dict, plain: list[tuple], flagged: list[tuple]) -
     insert that returns their ids, then their cases and improvement items through
     `act_on_flags_many`, exactly as a response from the form would open them."""
     if plain:
-        with connection.cursor() as cursor:
-            cursor.executemany(_insert_sql(), plain)
+        _insert_plain(plain)
     if flagged:
         acted = []
         for moment, service_type_id, officer_id, scores, comment in flagged:

@@ -220,6 +220,36 @@ def _tally_update_sql() -> str:
     return f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (identifiers from meta)
 
 
+def _tally_update_unnest_sql() -> str:
+    """PostgreSQL: UPDATE adding every changed row's increments in one statement; the
+    parameters are one array per column (the increments in _TALLY_COLUMNS order, then ids)."""
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    names = [f"c{i}" for i in range(len(_TALLY_COLUMNS))]
+    sets = ", ".join(
+        f"{quote(meta.get_field(c).column)} = t.{quote(meta.get_field(c).column)} + v.{n}"
+        for c, n in zip(_TALLY_COLUMNS, names, strict=True)
+    )
+    arrays = ", ".join(["%s::integer[]"] * len(names) + ["%s::bigint[]"])
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    alias = ", ".join([*names, "id"])
+    return (
+        f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
+        f"WHERE t.{pk} = v.id"
+    )
+
+
+def _tally_insert_unnest_sql() -> str:
+    """PostgreSQL: INSERT of every new tally row in one statement, one array per column."""
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
+    types = ["bigint", "date", "bigint", "bigint"] + ["integer"] * len(_TALLY_COLUMNS)
+    arrays = ", ".join(f"%s::{t}[]" for t in types)
+    return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
+
+
 def _tally_insert_sql() -> str:
     meta = DailyTally._meta
     quote = connection.ops.quote_name
@@ -227,6 +257,11 @@ def _tally_insert_sql() -> str:
     columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+
+
+def _columns(rows: list[tuple]) -> list[list]:
+    """Rows as one list per column."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
@@ -259,10 +294,17 @@ def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
                 else:
                     changed.append((*counts, pk))
             with connection.cursor() as cursor:
-                if changed:
-                    cursor.executemany(_tally_update_sql(), changed)
-                if new:
-                    cursor.executemany(_tally_insert_sql(), new)
+                if connection.vendor == "postgresql":
+                    # One statement each, the rows passed as one array per column.
+                    if changed:
+                        cursor.execute(_tally_update_unnest_sql(), _columns(changed))
+                    if new:
+                        cursor.execute(_tally_insert_unnest_sql(), _columns(new))
+                else:
+                    if changed:
+                        cursor.executemany(_tally_update_sql(), changed)
+                    if new:
+                        cursor.executemany(_tally_insert_sql(), new)
     except IntegrityError:
         for key, counts in counters.items():
             _upsert_tally(unit, key, counts)
