@@ -317,3 +317,144 @@ def test_unit_admin_edits_the_form_mapping_in_the_admin(client, unit, people):
     mapping = SurveyFormMapping.objects.get()
     assert mapping.questions == {"U1": ["Syarat?"]}
     assert client.get(f"/admin/surveys/surveyformmapping/{mapping.pk}/change/").status_code == 200
+
+
+# --- the bulk path: batches, flags as the form's, the fast path for well-formed rows ----------
+
+
+def mixed_rows(n=40):
+    """Rows with poor officer and institution ratings, blanks, comments, no officer."""
+    start = datetime.datetime(2026, 10, 1, 8)
+    rows = []
+    for i in range(n):
+        scores = [(i + k) % 2 + 3 for k in range(9)]
+        if i % 5 == 0:
+            scores[2] = 1  # U3, the officer's
+        if i % 7 == 0:
+            scores[7] = 2  # U8, the institution's
+        if i % 6 == 0:
+            scores[4] = ""
+        rows.append(
+            row(
+                at=(start + datetime.timedelta(hours=13 * i)).isoformat(sep=" "),
+                officer=["oscar", "olive", ""][i % 3],
+                scores=scores,
+                c="Antrean lama." if i % 4 == 0 else "",
+            )
+        )
+    return rows
+
+
+def stored() -> dict:
+    """What an import left, without ids: responses, cases, events, items, tallies."""
+    from cases.models import CaseEvent
+
+    response_fields = ["submitted_at", "officer_id", "service_type_id", "comment", "source"]
+    response_fields += ["flagged", "flagged_elements", *(f"u{i}" for i in range(1, 10))]
+    responses = {r.pk: tuple(getattr(r, f) for f in response_fields)
+                 for r in SurveyResponse.objects.all()}  # fmt: skip
+    cases = sorted(
+        (responses[c.survey_response_id], c.officer_id, c.state, c.source_kind, c.reason,
+         c.opened_at, c.opened_by_id, c.due_rule, c.due_at)
+        for c in Case.objects.all()
+    )  # fmt: skip
+    events = sorted(
+        (responses[e.case.survey_response_id], e.action, e.actor_id, e.at, e.from_state,
+         e.to_state, tuple(sorted(e.data.items())))
+        for e in CaseEvent.objects.select_related("case")
+    )  # fmt: skip
+    items = sorted(
+        (responses[i.survey_response_id], i.elements, i.description, i.status, i.created_at)
+        for i in ImprovementItem.objects.all()
+    )
+    tallies = sorted(
+        DailyTally.objects.values_list(
+            "day", "service_type_id", "officer_id", "respondents",
+            *(f"u{i}_{p}" for i in range(1, 10) for p in ("sum", "n")),
+        ),
+        key=repr,
+    )  # fmt: skip
+    return {
+        "responses": sorted(responses.values(), key=repr),
+        "cases": cases,
+        "events": events,
+        "items": items,
+        "tallies": tallies,
+    }
+
+
+def test_an_import_in_many_batches_equals_one_in_a_single_batch(
+    tmp_path, unit, people, service_type
+):
+    import time_machine
+    from django.db import transaction
+
+    path = write_csv(tmp_path, mixed_rows())
+    results = []
+    for batch_size in (1000, 3):
+        with (
+            time_machine.travel(
+                datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False
+            ),
+            transaction.atomic(),
+        ):
+            assert importer.import_file(path, unit, batch_size=batch_size) == 40
+            results.append(stored())
+            transaction.set_rollback(True)
+    single, batched = results
+    assert len(single["cases"]) == 5  # rows 0, 10, 15, 25, 30: a poor U3 and an officer
+    assert single["items"] and single["tallies"]
+    assert batched == single
+
+
+def test_imported_flags_open_what_the_form_opens(tmp_path, unit, people, service_type):
+    """The same answers imported and submitted through the form: the same case, event and
+    improvement item (act_on_flags), the same tally."""
+    import time_machine
+    from django.db import transaction
+
+    from surveys.services import submit_response
+
+    scores = [4, 4, 1, 4, 4, 4, 4, 2, 4]  # U3 the officer's, U8 the institution's
+    at = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=unit.zone)
+    results = []
+    with time_machine.travel(datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False):
+        for how in ("import", "form"):
+            with transaction.atomic():
+                if how == "import":
+                    rows = [row(at=at.replace(tzinfo=None).isoformat(), scores=scores, c="Lambat")]
+                    importer.import_file(write_csv(tmp_path, rows), unit)
+                else:
+                    answers = dict(zip([f"U{i}" for i in range(1, 10)], scores, strict=True))
+                    submit_response(unit, answers=answers, comment="Lambat", submitted_at=at,
+                                    service_type=service_type, officer=people["officer"],
+                                    source=ResponseSource.IMPORT)  # fmt: skip
+                results.append(stored())
+                transaction.set_rollback(True)
+    imported, form = results
+    assert len(imported["cases"]) == len(imported["events"]) == len(imported["items"]) == 1
+    assert imported == form
+
+
+def test_unusual_cells_store_the_same_as_plain_ones(tmp_path, unit, people, service_type):
+    """Well-formed rows take the importer's fast path; the same values written otherwise take
+    parse_row's. Both store the same."""
+    plain = [
+        row(at="2026-11-02 09:00:00", officer="oscar", scores=[4, 3, 4, 3, 4, 3, 4, 3, ""]),
+        row(at="2026-11-02T10:30:00+07:00", officer="", scores=[3] * 9, c="Bagus"),
+    ]
+    unusual = [
+        row(at=" 02/11/2026 09:00:00 ", service=" INFORMASI ", officer=" Oscar ",
+            scores=[" 4", "3 ", 4, 3, 4, 3, 4, 3, " "]),
+        row(at="2026-11-02 10:30:00 GMT+7", officer=" ", scores=["3"] * 9, c="  Bagus "),
+    ]  # fmt: skip
+    results = []
+    for rows in (plain, unusual):
+        from django.db import transaction
+
+        with transaction.atomic():
+            assert importer.import_file(write_csv(tmp_path, rows), unit) == 2
+            results.append(stored())
+            transaction.set_rollback(True)
+    assert results[0] == results[1]
+    assert len(results[0]["responses"]) == 2
