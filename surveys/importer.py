@@ -418,10 +418,10 @@ def validate_file(
     errors: list[RowError] = []
     more = count = 0
     for number, cells in enumerate(rows, start=2):
-        if not any(str(c or "").strip() for c in cells):
+        row = _fast_row(plan, cells, zone, now) if fast else None
+        if row is None and not any(str(c or "").strip() for c in cells):
             continue  # blank line
         count += 1
-        row = _fast_row(plan, cells, zone, now) if fast else None
         if row is None:
             parsed, problems = parse_row(plan, cells, unit, now)
             for column, reason in problems:
