@@ -1,0 +1,78 @@
+"""The import benchmark's own parts: the seeded file, the floor, the report. No timing."""
+
+from __future__ import annotations
+
+import csv
+
+from bench import import_rate
+
+UNIT = {
+    "unit_id": 7,
+    "time_zone": "Asia/Jakarta",
+    "flag_threshold": 2,
+    "officer_elements": ["U3", "U6", "U7"],
+    "services": {"informasi": 1, "izin": 2},
+    "officers": {"oscar": 10, "olive": 11},
+}
+
+
+def test_the_file_is_seeded_and_in_import_skms_layout(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    counts = import_rate.write_csv(first, UNIT, 2000, poor_share=0.1)
+    import_rate.write_csv(second, UNIT, 2000, poor_share=0.1)
+    assert first.read_bytes() == second.read_bytes()
+    with first.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == import_rate.HEADER
+    assert len(rows) == 2001
+    poor = [r for r in rows[1:] if any(r[3 + i] in ("1", "2") for i in (2, 5, 6))]
+    assert len(poor) == counts["officer_poor"]
+    assert 100 < counts["officer_poor"] < 300
+    assert all(r[2] for r in poor)  # a poor officer rating always names the officer
+
+
+def test_the_floor_inserts_every_parsed_row(tmp_path):
+    path = tmp_path / "a.csv"
+    import_rate.write_csv(path, UNIT, 500)
+    rows = import_rate.parsed_rows(path, UNIT)
+    assert len(rows) == 500
+    assert {r[1] for r in rows} <= {1, 2}
+    assert import_rate.floor_once(rows, tmp_path / "floor.sqlite3") > 0
+
+
+def fake_run(db="sqlite"):
+    return {
+        "db": db,
+        "db_version": "SQLite 3.40.1",
+        "date": "2026-11-24 01:00 UTC",
+        "machine": {"nproc": 2, "cpu": "x", "memory_gib": 8, "os": "Linux", "python": "3.11"},
+        "unit": "bpmp-kalteng",
+        "rows": 100_000,
+        "reps": 3,
+        "file": {"rows": 100_000, "officer_poor": 2000, "institution_poor": 1000},
+        "import_s": [3.0, 3.2, 3.4],
+        "cpu_s": [2.9, 3.0, 3.1],
+        "peak_mib": [72.0, 72.1, 72.0],
+        "floor_s": [0.2, 0.21, 0.22],
+        "p50_s": 3.2,
+        "p95_s": 3.38,
+        "floor_p50_s": 0.21,
+        "floor_p95_s": 0.219,
+        "warmup": {"s": 0.5, "cpu_s": 0.4, "peak_mib": 70.0},
+        "double": {"s": 6.1, "cpu_s": 6.0, "peak_mib": 72.3, "file": {}},
+        "heavy": {"s": 4.0, "cpu_s": 3.9, "peak_mib": 72.9, "poor_share": 0.08,
+                  "file": {"officer_poor": 8000}},
+        "elapsed_s": 40.0,
+    }  # fmt: skip
+
+
+def test_figures_and_section():
+    figures = import_rate.figures(fake_run())
+    main = figures[0]
+    assert (main.p50_ms, main.target, main.met) == (3200.0, "≤ 5 s", True)
+    assert round(main.ratio, 2) == round(3.2 / 0.21, 2)
+    assert figures[1].met is None and "8%" in figures[1].note
+    text = import_rate.section([fake_run(), fake_run("postgres")])
+    assert "| sqlite | SQLite 3.40.1 | 31,250 | 476,190 |" in text
+    assert "72 MiB (in 6.1 s)" in text
+    assert "Before and after" in text
