@@ -38,10 +38,10 @@ def prepare(responses: int, cases: int) -> dict:
 
 
 def _year() -> tuple[datetime.date, datetime.date]:
-    """The measured year: the 365 local days ending yesterday (the seed's year)."""
+    """The measured year: the 365 local days ending today (the seed's year)."""
     from django.utils import timezone
 
-    last = timezone.localdate() - datetime.timedelta(days=1)
+    last = timezone.localdate()
     return last - datetime.timedelta(days=364), last
 
 
@@ -158,7 +158,7 @@ def queries() -> dict:
 
 def pages() -> dict[str, str]:
     """The pages measured, as a head of the measured unit opens them."""
-    yesterday = _year()[1]
+    yesterday = _year()[1] - datetime.timedelta(days=1)  # a whole day of answers
     return {
         "dashboard": "/laporan/",
         "daily check": f"/harian/?day={yesterday.isoformat()}",

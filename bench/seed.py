@@ -580,7 +580,8 @@ def _reset_sequences() -> None:
 def seed(
     responses: int = RESPONSES, cases: int = CASES, seed_value: int = SEED, log=print
 ) -> Seeded:
-    """Fill an empty, migrated database. The year is the 365 local days ending yesterday."""
+    """Fill an empty, migrated database. The year is the 365 local days ending today, so that
+    answers given during the run (the survey API, the import) fall into it too."""
     from django.db import connection, transaction
 
     from cases.models import DecreeSequence
@@ -592,7 +593,7 @@ def seed(
     rng = random.Random(seed_value)
     seconds: dict[str, float] = {}
     last_day = datetime.datetime.now(datetime.UTC).astimezone(datetime.timezone(ZONE_OFFSET))
-    last_day = last_day.date() - datetime.timedelta(days=1)
+    last_day = last_day.date()
     first_day = last_day - datetime.timedelta(days=364)
     # Cases come from every `poor_every`-th response; only the first `cases` of those open one.
     poor_every = responses // cases

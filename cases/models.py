@@ -93,8 +93,9 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             # The overdue filter of the case list and send_reminders: due_at < now.
             models.Index(fields=["unit", "due_at"], name="case_unit_due"),
-            # The case list, newest first, and the report's cases opened in a period.
-            models.Index(fields=["unit", "opened_at"], name="case_unit_opened"),
+            # The case list, newest first, and the report's cases per state opened in a period
+            # (from the index alone).
+            models.Index(fields=["unit", "opened_at", "state"], name="case_unit_opened"),
         ]
 
     def __str__(self) -> str:
