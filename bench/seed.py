@@ -12,10 +12,12 @@ bench/pulih_db.py), or `seed()` from a configured process."""
 from __future__ import annotations
 
 import datetime
+import json
 import random
 import secrets
 import time
-from collections.abc import Iterable, Iterator, Sequence
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 UNITS = 20
@@ -50,7 +52,7 @@ class UnitData:
     service_types: list[int]
     officers: list[int]
     staff: dict[str, int]
-    sanctions: list[int]
+    sanctions: list[tuple[int, str]]
     violations: list[int] = field(default_factory=list)
 
 
@@ -110,9 +112,9 @@ def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> 
     return count
 
 
-def _moment(value: datetime.datetime) -> object:
-    """A UTC datetime as each driver wants it: text for sqlite3, aware for psycopg."""
-    return value if _vendor() == "postgresql" else _utc_text(value)
+def _moment_format() -> Callable[[datetime.datetime], object]:
+    """How a UTC datetime goes to the driver: text for sqlite3, aware for psycopg."""
+    return (lambda value: value) if _vendor() == "postgresql" else _utc_text
 
 
 def _units(rng: random.Random) -> list[UnitData]:
@@ -160,7 +162,7 @@ def _units(rng: random.Random) -> list[UnitData]:
                 ),
                 officers=[u.pk for u in users[:OFFICERS_PER_UNIT]],
                 staff={role: u.pk for u, (_n, role, _x) in zip(users, people, strict=True)},
-                sanctions=list(SanctionKind.objects.filter(unit=unit).values_list("pk", flat=True)),
+                sanctions=list(SanctionKind.objects.filter(unit=unit).values_list("pk", "code")),
                 violations=list(Violation.objects.filter(unit=unit).values_list("pk", flat=True)),
             )
         )
@@ -197,29 +199,33 @@ def _responses(
     `poor_every`-th response rates the officer's element U7 at 1 and is flagged: the cases
     are opened from those."""
     table = _answer_table(rng)
+    moment = _moment_format()
     start = datetime.datetime.combine(first_day, datetime.time(8), tzinfo=datetime.UTC)
     start -= ZONE_OFFSET  # 08:00 local on the first day
-    for i in range(1, count + 1):
-        u = units[_unit_index(rng)]
-        at = start + datetime.timedelta(
-            days=rng.randrange(365), seconds=rng.randrange(8 * 3600 - 1)
-        )
-        answers = table[rng.getrandbits(12)]
-        poor = i % poor_every == 0
-        if poor:
-            answers = (*answers[:6], 1, answers[7], answers[8])
-        yield (
-            i,
-            u.id,
-            u.service_types[rng.randrange(len(u.service_types))],
-            u.officers[rng.randrange(len(u.officers))],
-            _moment(at),
-            *answers,
-            "",
-            "import",
-            poor,
-            "U7" if poor else "",
-        )
+    i = 0
+    # Day by day and in time order within a day, as answers arrive: ids grow with time.
+    for day in range(365):
+        on_day = count // 365 + (1 if day < count % 365 else 0)
+        opening = start + datetime.timedelta(days=day)
+        for offset in sorted(rng.randrange(8 * 3600) for _ in range(on_day)):
+            i += 1
+            u = units[_unit_index(rng)]
+            answers = table[rng.getrandbits(12)]
+            poor = i % poor_every == 0
+            if poor:
+                answers = (*answers[:6], 1, answers[7], answers[8])
+            yield (
+                i,
+                u.id,
+                u.service_types[rng.randrange(len(u.service_types))],
+                u.officers[rng.randrange(len(u.officers))],
+                moment(opening + datetime.timedelta(seconds=offset)),
+                *answers,
+                "",
+                "import",
+                poor,
+                "U7" if poor else "",
+            )
 
 
 RESPONSE_COLUMNS = [
@@ -303,9 +309,27 @@ ACTOR = {
 }
 
 
+REASON = "Penilaian kurang pada U7"
+ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def _due(code: str, start: datetime.datetime) -> datetime.datetime:
+    """When the step governed by the standard's rule `code` is due (units.deadlines, with the
+    standard's default rules, which every bench unit has)."""
+    from units.deadlines import due_date
+    from units.standard import DEADLINES
+
+    rule = next(d for d in DEADLINES if d.code == code)
+    day = due_date(start.astimezone(ZONE).date(), rule.length, rule.day_kind)
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZONE).astimezone(
+        datetime.UTC
+    )
+
+
 def _state_of(n: int) -> str:
-    """The state of the n-th case: the shares of STATE_SHARES, interleaved."""
-    k = n % 1000
+    """The state of the n-th case: the shares of STATE_SHARES, interleaved (617 is prime to
+    1000, so every thousand cases hold the exact shares and a few hundred hold every state)."""
+    k = n * 617 % 1000
     for state, share in STATE_SHARES.items():
         if k < share:
             return state
@@ -336,27 +360,61 @@ def _case_rows(
     decree_pattern: str,
 ) -> _CaseRows:
     rows = _CaseRows()
-    m = _moment
+    m = _moment_format()
     for n, (response_id, unit_id, officer_id, submitted) in enumerate(flagged, start=1):
         u = units[unit_id]
         state = _state_of(n)
         opened = submitted + datetime.timedelta(minutes=5)
-        at = opened
         times: dict[str, datetime.datetime] = {}
+        at = opened
+        for step in PATHS[state]:
+            times[step] = at
+            at += datetime.timedelta(hours=rng.randrange(2, 30))
+        sanction, sanction_code = u.sanctions[n % len(u.sanctions)]
+        number = ""
+        if "decide" in times:
+            year = (times["decide"] + ZONE_OFFSET).year
+            seq = rows.sequences.get((unit_id, year), 0) + 1
+            rows.sequences[(unit_id, year)] = seq
+            number = decree_pattern.format(seq=seq, year=year)
+        # What the workflow's own actions record (cases.workflow), which the deadlines read.
+        data = {
+            "open": {"source": "survey", "reason": REASON},
+            "refer": {"note": ""},
+            "dismiss": {"reason": "Bukan tanggung jawab petugas."},
+            "verify": {"approved": True, "note": ""},
+            "decide": {
+                "issue_decree": True,
+                "number": number,
+                "date": str((times.get("decide", opened) + ZONE_OFFSET).date()),
+                "sanction": sanction_code,
+            },
+        }
         event_id = len(rows.events)
         previous = ""
         for step in PATHS[state]:
-            times[step] = at
             actor = u.staff[ACTOR[step]] if ACTOR[step] else None
             event_id += 1
-            rows.events.append((event_id, n, step, actor, m(at), previous, TO_STATE[step], "{}"))
+            rows.events.append(
+                (
+                    event_id,
+                    n,
+                    step,
+                    actor,
+                    m(times[step]),
+                    previous,
+                    TO_STATE[step],
+                    json.dumps(data.get(step, {})),
+                )
+            )
             previous = TO_STATE[step]
-            at += datetime.timedelta(hours=rng.randrange(2, 30))
+        decree_due = _due("decree", times["verify"]) if "verify" in times else None
+        delivery_due = _due("compensation", times["decide"]) if "decide" in times else None
         due_rule, due = "", None
         if state == "decision":
-            due_rule, due = "decree", times["verify"] + datetime.timedelta(days=7)
+            due_rule, due = "decree", decree_due
         elif state in ("compensation", "delivery"):
-            due_rule, due = "compensation", times["decide"] + datetime.timedelta(days=1)
+            due_rule, due = "compensation", delivery_due
         rows.cases.append(
             (
                 n,
@@ -365,7 +423,7 @@ def _case_rows(
                 state,
                 "survey",
                 response_id,
-                "Penilaian kurang pada U7",
+                REASON,
                 m(opened),
                 None,
                 due_rule,
@@ -389,7 +447,6 @@ def _case_rows(
                     m(times["hearing"]),
                 )
             )
-        sanction = u.sanctions[n % len(u.sanctions)]
         if "propose" in times:
             pid = len(rows.proposals) + 1
             rows.proposals.append((pid, n, sanction, "Terbukti.", coordinator, m(times["propose"])))
@@ -411,9 +468,6 @@ def _case_rows(
             )
         if "decide" in times:
             when = times["decide"]
-            year = (when + ZONE_OFFSET).year
-            seq = rows.sequences.get((unit_id, year), 0) + 1
-            rows.sequences[(unit_id, year)] = seq
             rows.decrees.append(
                 (
                     len(rows.decrees) + 1,
@@ -422,7 +476,7 @@ def _case_rows(
                     len(rows.proposals),
                     year,
                     seq,
-                    decree_pattern.format(seq=seq, year=year),
+                    number,
                     (when + ZONE_OFFSET).date(),
                     sanction,
                     u.staff["head"],
@@ -430,7 +484,7 @@ def _case_rows(
                     "197001012000011001",
                     "Kepala",
                     m(when),
-                    m(times["verify"] + datetime.timedelta(days=7)),
+                    m(decree_due),
                 )
             )
         if "compensate" in times:
@@ -459,7 +513,7 @@ def _case_rows(
                     "",
                     coordinator,
                     m(times["deliver"]),
-                    m(times["decide"] + datetime.timedelta(days=1)),
+                    m(delivery_due),
                 )
             )
     return rows
