@@ -244,3 +244,21 @@ def test_a_busy_day_is_paged_fifty_answers_at_a_time(client, unit, people, respo
     second = client.get(f"/harian/?day={MONDAY.isoformat()}&page=2").content.decode()
     rows = second[second.index('id="responses"') :]
     assert rows.count("<tr>") == 1 + 2
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_the_daily_check_costs_the_same_queries_however_busy_the_day(
+    client, unit, people, respond, monday, django_assert_max_num_queries
+):
+    client.force_login(people["back_office"])
+    url = f"/harian/?day={MONDAY.isoformat()}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as quiet:
+        client.get(url)
+    for minute in range(30):
+        poor = {**GOOD, "U7": 1} if minute % 3 == 0 else GOOD
+        moment = at(MONDAY, 12, unit.zone) + datetime.timedelta(minutes=minute)
+        respond(poor, officer=people["officer"], at=moment)
+    with django_assert_max_num_queries(len(quiet.captured_queries)):
+        busy = client.get(url)
+    assert "33 responden" in busy.content.decode()
