@@ -1,17 +1,92 @@
-"""`python -m bench`: run the benchmark parts, print every figure with its target, write
-them into docs/benchmarks.md. For now the only part is the peer (django-helpdesk)."""
+"""`python -m bench` (`make bench`): Pulih at national size on SQLite and PostgreSQL, each
+figure against its floor or the peer, printed with its target and whether it is met, and
+written to docs/benchmarks.md.
+
+For each database: seed the data set (bench/seed.py), measure survey submissions over HTTP
+(bench/submit_rate.py) and the import (bench/import_rate.py) — both add answers through
+Pulih's real paths — then the IKM against its floor (checked equal to the raw scan), the
+pages, the decree PDF (bench/pulih_part.py); then the peer, django-helpdesk, on the same
+databases and server (bench/peer_helpdesk.py)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
+import subprocess
 import sys
 import time
 
-from . import peer_helpdesk
-from .report import DOC, ROOT, format_console, write_section
+from . import peer_helpdesk, pulih_part
+from .pulih_db import VAR, database_url, django_env, drop
+from .report import DOC, ROOT, Figure, format_console, machine_info, today, write_section
+from .writeup import write_document
 
-PARTS = ["peer"]
+PARTS = ["pulih", "submit", "import", "peer"]
+TIME_LIMIT_S = 600
+
+
+def versions() -> dict[str, str]:
+    names = ["Django", "djangorestframework", "weasyprint", "gunicorn", "psycopg"]
+    return {n: importlib.metadata.version(n) for n in names}
+
+
+def collectstatic() -> None:
+    """The pages are served with DEBUG off, as in production: they need the static manifest."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=django_env(database_url("sqlite")),
+        check=True,
+        timeout=120,
+    )
+
+
+def run_engine(engine: str, parts: list[str], args: argparse.Namespace) -> dict:
+    """Every Pulih part on one database, in the order that lets the IKM check see them all."""
+    result: dict = {}
+    started = time.monotonic()
+    print(f"== {engine}: seeding the data set", flush=True)
+    result["data"] = pulih_part.prepare(engine)
+    url, unit = result["data"]["database_url"], result["data"]["unit"]
+    try:
+        if "submit" in parts:
+            from . import submit_rate
+
+            print(f"== {engine}: survey submissions over HTTP", flush=True)
+            result["submit"] = submit_rate.run_submit(url, unit)
+        if "import" in parts:
+            from . import import_rate
+
+            print(f"== {engine}: import of 100,000 CSV rows", flush=True)
+            result["import"] = import_rate.run_import(url, unit)
+        if "pulih" in parts:
+            print(f"== {engine}: IKM, pages and decree PDF", flush=True)
+            result["pulih"] = pulih_part.measure_all(engine, args.reps, args.warmup)
+    finally:
+        if not args.keep:
+            drop(engine)
+    result["elapsed_s"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def all_figures(run: dict) -> list[Figure]:
+    figures: list[Figure] = []
+    peer = {r["db"]: r["p50_ms"] for r in (run.get("peer") or {}).get("results", [])}
+    for engine, result in run["engines"].items():
+        if "pulih" in result:
+            figures += pulih_part.figures(engine, result["pulih"], peer.get(engine))
+        if "submit" in result:
+            from . import submit_rate
+
+            figures += submit_rate.figures(result["submit"])
+        if "import" in result:
+            from . import import_rate
+
+            figures += import_rate.figures(result["import"])
+    if run.get("peer"):
+        figures += peer_helpdesk.figures(run["peer"])
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,28 +95,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--reps", type=int, default=30, help="timed requests per figure")
     parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--peer-reps", type=int, default=20, help="timed requests of the peer")
     parser.add_argument("--tickets", type=int, default=100_000, help="peer's tickets")
-    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL databases")
+    parser.add_argument("--keep", action="store_true", help="keep the bench databases")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/")
     args = parser.parse_args(argv)
     parts = args.only or PARTS
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     started = time.monotonic()
-
+    run: dict = {
+        "date": today(),
+        "machine": machine_info(),
+        "versions": versions(),
+        "parts": parts,
+        "engines": {},
+    }
+    if set(parts) - {"peer"}:
+        collectstatic()
+        for engine in dbs:
+            run["engines"][engine] = run_engine(engine, parts, args)
     if "peer" in parts:
         print(f"== peer: django-helpdesk ticket list, {args.tickets:,} tickets, {dbs}", flush=True)
-        run = peer_helpdesk.run_peer(
-            dbs, reps=args.reps, warmup=args.warmup, tickets=args.tickets, keep=args.keep
+        run["peer"] = peer_helpdesk.run_peer(
+            dbs, reps=args.peer_reps, warmup=args.warmup, tickets=args.tickets, keep=args.keep
         )
-        out = ROOT / "var" / "bench" / "peer.json"
-        out.write_text(json.dumps(run, indent=2, ensure_ascii=False))
-        print(format_console(peer_helpdesk.figures(run)))
-        print(f"peer part: {run['elapsed_s']} s; raw figures in {out.relative_to(ROOT)}")
-        if not args.no_write:
-            write_section(peer_helpdesk.SECTION_TITLE, peer_helpdesk.section(run))
-            print(f"written {DOC.relative_to(ROOT)} § {peer_helpdesk.SECTION_TITLE}")
+    run["elapsed_s"] = round(time.monotonic() - started, 1)
+    run["machine_after"] = machine_info()
 
-    print(f"bench: {time.monotonic() - started:.0f} s", flush=True)
+    VAR.mkdir(parents=True, exist_ok=True)
+    out = VAR / "bench.json"
+    out.write_text(json.dumps(run, indent=2, ensure_ascii=False, default=str))
+    figures = all_figures(run)
+    print()
+    print(format_console(figures))
+    missed = [f.name for f in figures if f.met is False]
+    print(
+        f"\nbench: {run['elapsed_s']:.0f} s (limit {TIME_LIMIT_S} s: "
+        f"{'met' if run['elapsed_s'] <= TIME_LIMIT_S else 'NOT met'}); "
+        f"{len([f for f in figures if f.met])} targets met, {len(missed)} missed; "
+        f"raw figures in {out.relative_to(ROOT)}"
+    )
+    if not args.no_write:
+        if set(PARTS) <= set(parts) and args.db == "both":
+            write_document(run, figures)
+        elif "peer" in parts:
+            write_section(peer_helpdesk.SECTION_TITLE, peer_helpdesk.section(run["peer"]))
+        print(f"written {DOC.relative_to(ROOT)}")
     return 0
 
 

@@ -93,6 +93,9 @@ class Case(models.Model):
             models.Index(fields=["unit", "state"], name="case_unit_state"),
             # The overdue filter of the case list and send_reminders: due_at < now.
             models.Index(fields=["unit", "due_at"], name="case_unit_due"),
+            # The case list, newest first, and the report's cases per state opened in a period
+            # (from the index alone).
+            models.Index(fields=["unit", "opened_at", "state"], name="case_unit_opened"),
         ]
 
     def __str__(self) -> str:
@@ -355,6 +358,8 @@ class Decree(models.Model):
     class Meta:
         verbose_name = _("decree")
         verbose_name_plural = _("decrees")
+        # The report's decrees issued in a period.
+        indexes = [models.Index(fields=["unit", "issued_at"], name="decree_unit_issued")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),
             models.UniqueConstraint(
@@ -422,6 +427,8 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
+        # The report's deliveries made in a period.
+        indexes = [models.Index(fields=["delivered_at"], name="delivery_delivered_at")]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"

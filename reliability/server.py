@@ -21,8 +21,15 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, env: dict[str, str], port: int, workers: int = 4, log: Path | None = None):
-        self.env, self.port, self.workers = env, port, workers
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        workers: int = 4,
+        log: Path | None = None,
+        threads: int = 4,
+    ):
+        self.env, self.port, self.workers, self.threads = env, port, workers, threads
         self.log = log or ROOT / "var" / "reliability" / "gunicorn.log"
         self.proc: subprocess.Popen | None = None
 
@@ -44,7 +51,7 @@ class Server:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "4",
+                str(self.threads),
                 "--timeout",
                 "30",
                 "--graceful-timeout",

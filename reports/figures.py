@@ -14,7 +14,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
-from cases.models import Case, CaseState, Decree, Delivery, Proposal
+from cases.models import Case, CaseState, Decree, Delivery
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, sample_size
@@ -122,14 +122,10 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         whole=Count("pk"), part=Count("pk", filter=Q(delivered_at__lte=F("due_at")))
     )
     now = timezone.now()
+    # From the period's decrees (an index range) to the violations their proposal found.
     violation_counts = list(
-        Proposal.violations.through.objects.filter(
-            proposal__case__unit=unit,
-            proposal__case__decree__issued_at__gte=since,
-            proposal__case__decree__issued_at__lt=until,
-            proposal__case__decree__proposal=F("proposal"),
-        )
-        .values("violation")
+        decrees.filter(proposal__violations__isnull=False)
+        .values(violation=F("proposal__violations"))
         .annotate(n=Count("pk"))
         .order_by("-n", "violation")
     )

@@ -133,6 +133,13 @@ class SurveyResponse(models.Model):
         indexes = [
             # IKM over a unit and period; the daily check's day listing.
             models.Index(fields=["unit", "submitted_at"], name="response_unit_submitted"),
+            # The report's poor ratings per service and officer read only the flagged few,
+            # from the index alone.
+            models.Index(
+                fields=["unit", "submitted_at", "service_type", "officer"],
+                condition=models.Q(flagged=True),
+                name="response_flagged_unit_at",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

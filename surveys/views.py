@@ -362,13 +362,23 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
     return rows
 
 
+DAY_PAGE_SIZE = 50
+
+
 @role_required(*DAILY_ROLES)
 def daily(request: HttpRequest) -> HttpResponse:
     unit = request.unit
     today = _today(unit)
     day = min(_parse_date(request.GET.get("day"), today), today)
-    responses = list(daily_q.responses_on(unit, day).select_related("service_type", "officer"))
-    flagged = _flag_rows(unit, daily_q.flagged_on(unit, day))
+    # A busy unit gets over a thousand answers a day: the full table is paged.
+    responses = Paginator(
+        daily_q.responses_on(unit, day).select_related("service_type", "officer"),
+        DAY_PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    flagged_page = Paginator(daily_q.flagged_on(unit, day), DAY_PAGE_SIZE).get_page(
+        request.GET.get("flagged_page")
+    )
+    flagged = _flag_rows(unit, flagged_page)
     check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
     can_sign = bool(request.roles & set(SIGNING_ROLES))
     context = {
@@ -378,8 +388,10 @@ def daily(request: HttpRequest) -> HttpResponse:
         "next": day + datetime.timedelta(days=1) if day < today else None,
         "day_form": DayForm(initial={"day": day}),
         "responses": responses,
+        "day_query": urlencode({"day": day.isoformat()}),
         "codes": ELEMENT_CODES,
         "flagged": flagged,
+        "flagged_page": flagged_page,
         "ikm_day": ikm_for(unit, start=day, end=day),
         "ikm_month": ikm_for(unit, start=day.replace(day=1), end=day),
         "check": check,

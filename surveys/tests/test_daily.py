@@ -229,3 +229,36 @@ def test_extreme_dates_do_not_break_the_pages(client, people):
     assert client.get("/ikm/?start=0001-01-01&end=9999-12-31").status_code == 200
     assert client.get("/harian/?day=0001-01-01").status_code == 200
     assert client.get("/harian/rekap.pdf?start=0001-01-01&end=0001-01-02").status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_a_busy_day_is_paged_fifty_answers_at_a_time(client, unit, people, respond):
+    for minute in range(52):
+        moment = at(MONDAY, 9, unit.zone) + datetime.timedelta(minutes=minute)
+        respond(GOOD, officer=people["officer2"], at=moment)
+    first = page(client, people["back_office"]).content.decode()
+    table = first[first.index('id="responses"') :]
+    assert table.count("<tr>") + table.count('<tr class="flagged">') == 1 + 50  # head + rows
+    assert 'id="responses-pager"' in first and "Halaman 1 dari 2" in first
+    assert '<p class="kpi">52</p>' in first  # the day's count is the whole day's
+    second = client.get(f"/harian/?day={MONDAY.isoformat()}&page=2").content.decode()
+    rows = second[second.index('id="responses"') :]
+    assert rows.count("<tr>") == 1 + 2
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_the_daily_check_costs_the_same_queries_however_busy_the_day(
+    client, unit, people, respond, monday, django_assert_max_num_queries
+):
+    client.force_login(people["back_office"])
+    url = f"/harian/?day={MONDAY.isoformat()}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as quiet:
+        client.get(url)
+    for minute in range(30):
+        poor = {**GOOD, "U7": 1} if minute % 3 == 0 else GOOD
+        moment = at(MONDAY, 12, unit.zone) + datetime.timedelta(minutes=minute)
+        respond(poor, officer=people["officer"], at=moment)
+    with django_assert_max_num_queries(len(quiet.captured_queries)):
+        busy = client.get(url)
+    assert "33 responden" in busy.content.decode()

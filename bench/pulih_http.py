@@ -1,0 +1,80 @@
+"""Pulih's pages, the IKM API and the decree PDF timed over HTTP through gunicorn on
+127.0.0.1, served the same way as the peer (2 gthread workers × 2 threads, DEBUG off), on the
+seeded bench database."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from reliability.server import Server, free_port
+
+from .httpmeasure import Client, MeasureError, login_session, time_requests
+from .pulih_db import VAR, database_url, django_env
+from .report import summarize_ms
+from .seed import MEASURED_UNIT, PASSWORD
+
+WORKERS = 2
+THREADS = 2
+
+
+def api_token(base: str, username: str) -> str:
+    body = json.dumps({"username": username, "password": PASSWORD}).encode()
+    with Client(base) as c:
+        resp = c.request(
+            "POST", "/api/v1/auth/token/", body=body, headers={"Content-Type": "application/json"}
+        )
+    if resp.status != 200:
+        raise MeasureError(f"token for {username}: {resp.status} {resp.text[:200]}")
+    return json.loads(resp.body)["token"]
+
+
+def time_documents(base: str, cookies: dict, paths: list[str], warmup: int = 3) -> dict:
+    """GET each path once (different documents), after `warmup` requests of the first."""
+    samples = []
+    with Client(base, cookies=dict(cookies)) as c:
+        for i, path in enumerate([paths[0]] * warmup + paths):
+            started = time.perf_counter()
+            resp = c.get(path)
+            elapsed = (time.perf_counter() - started) * 1000
+            if resp.status != 200 or not resp.body.startswith(b"%PDF-"):
+                raise MeasureError(f"GET {path} answered {resp.status}, not a PDF")
+            if i >= warmup:
+                samples.append(elapsed)
+    return summarize_ms(samples) | {"bytes": len(resp.body)}
+
+
+def measure(
+    engine: str, pages: dict[str, str], ikm: dict, decree_cases: list[int], reps: int, warmup: int
+) -> dict:
+    """Every HTTP figure of one database; `pages` and `ikm` come from bench.pulih_inproc."""
+    server = Server(
+        django_env(database_url(engine)),
+        free_port(),
+        workers=WORKERS,
+        threads=THREADS,
+        log=VAR / f"pulih-gunicorn-{engine}.log",
+    )
+    server.start(timeout=60)
+    try:
+        base = server.url
+        cookies = login_session(base, f"{MEASURED_UNIT}-head", PASSWORD)
+        results = {}
+        for name, path in pages.items():
+            results[name] = time_requests(base + path, reps, cookies=cookies, warmup=warmup)
+        token = api_token(base, f"{MEASURED_UNIT}-head")
+        query = f"unit={ikm['unit']}&start={ikm['start']}&end={ikm['end']}"
+        api = f"{base}/api/v1/ikm/?{query}"
+        with Client(base, headers={"Authorization": f"Token {token}"}) as c:
+            answer = json.loads(c.get(api).body)
+        if answer.get("score") != ikm["score"] or answer.get("respondents") != ikm["respondents"]:
+            raise MeasureError(f"the API's IKM {answer} differs from the command's {ikm}")
+        results["ikm api"] = time_requests(
+            api, reps, headers={"Authorization": f"Token {token}"}, warmup=warmup
+        )
+        results["decree pdf"] = time_documents(
+            base, cookies, [f"/kasus/{pk}/sk.pdf" for pk in decree_cases], warmup=warmup
+        )
+        return {"server": f"gunicorn, {WORKERS} gthread workers × {THREADS} threads", **results}
+    finally:
+        server.stop()

@@ -1,0 +1,191 @@
+"""The parts of Pulih's benchmark that run inside a Django process on the bench database:
+`python -m bench.pulih_inproc prepare|ikm|queries` with DATABASE_URL set (bench/pulih_db.py
+starts it). Each prints one JSON object on its last line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import sys
+import time
+from fractions import Fraction
+
+from .report import summarize_ms
+from .seed import MEASURED_UNIT, PASSWORD, seed
+
+
+def _setup() -> None:
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pulih.settings")
+    import django
+
+    django.setup()
+
+
+def prepare(responses: int, cases: int) -> dict:
+    """Migrate an empty database and seed the data set."""
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrated = time.monotonic() - started
+    print(f"seed: migrated in {migrated:.1f} s", flush=True)
+    data = seed(responses=responses, cases=cases)
+    return {"migrate_s": round(migrated, 1), **data.__dict__}
+
+
+def _year() -> tuple[datetime.date, datetime.date]:
+    """The measured year: the 365 local days ending today (the seed's year)."""
+    from django.utils import timezone
+
+    last = timezone.localdate()
+    return last - datetime.timedelta(days=364), last
+
+
+FLOOR_SQL = (
+    "SELECT COUNT(*), "  # noqa: S608 (built from constants only)
+    + ", ".join(f"SUM(u{n}), COUNT(u{n})" for n in range(1, 10))
+    + " FROM surveys_surveyresponse WHERE unit_id = %s AND submitted_at >= %s"
+    " AND submitted_at < %s"
+)
+
+
+def floor_totals(unit, start: datetime.date, end: datetime.date):
+    """The floor: one hand-written SQL aggregate over the unit's responses of the period."""
+    from django.db import connection
+
+    from surveys.ikm import day_bounds
+
+    since, until = day_bounds(unit, start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(FLOOR_SQL, [unit.pk, since, until])
+        row = cursor.fetchone()
+    totals = {f"U{n}": (int(row[2 * n - 1] or 0), int(row[2 * n] or 0)) for n in range(1, 10)}
+    return int(row[0]), totals
+
+
+def _timed(fn, reps: int, warmup: int) -> tuple[list[float], object]:
+    result = None
+    samples = []
+    for i in range(warmup + reps):
+        started = time.perf_counter()
+        result = fn()
+        elapsed = (time.perf_counter() - started) * 1000
+        if i >= warmup:
+            samples.append(elapsed)
+    return samples, result
+
+
+def ikm(reps: int, warmup: int) -> dict:
+    """The IKM of the measured unit over the year: the command's code path (call_command, in
+    process, its JSON parsed) against the floor, checked equal to the hundredth."""
+    from django.core.management import call_command
+
+    from surveys.ikm import compute_ikm
+    from units.models import Unit
+
+    unit = Unit.objects.get(code=MEASURED_UNIT)
+    start, end = _year()
+
+    def command() -> dict:
+        out = io.StringIO()
+        # As on the command line: the arguments are parsed as the command parses them.
+        call_command(
+            "ikm",
+            f"--unit={unit.code}",
+            f"--start={start.isoformat()}",
+            f"--end={end.isoformat()}",
+            "--json",
+            stdout=out,
+        )
+        return json.loads(out.getvalue())
+
+    command_ms, report = _timed(command, reps, warmup)
+    floor_ms, (respondents, totals) = _timed(lambda: floor_totals(unit, start, end), reps, warmup)
+    floor = compute_ikm(totals, respondents=respondents)
+    checks = {
+        "respondents": (report["respondents"], respondents),
+        "score": (report["score"], float(floor.score)),
+        "ikm": (round(report["ikm"], 2), round(float(floor.ikm), 2)),
+    }
+    for e in report["elements"]:
+        total, count = totals[e["code"]]
+        checks[f"nrr {e['code']}"] = (round(e["nrr"], 2), round(float(Fraction(total, count)), 2))
+    wrong = {k: v for k, v in checks.items() if v[0] != v[1]}
+    if wrong:
+        raise SystemExit(f"IKM from the tallies differs from the raw scan: {wrong}")
+    return {
+        "unit": unit.code,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "respondents": respondents,
+        "score": report["score"],
+        "grade": report["grade"],
+        "checked": sorted(checks),
+        "command": summarize_ms(command_ms),
+        "floor": summarize_ms(floor_ms),
+    }
+
+
+def queries() -> dict:
+    """How many SQL queries each measured page runs, with the unit's data at full size, and
+    the ids of decrees to render; also the logins the HTTP measurements use."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import Decree
+    from units.models import Unit, User
+
+    unit = Unit.objects.get(code=MEASURED_UNIT)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=f"{MEASURED_UNIT}-head"))
+    counts = {}
+    for name, url in pages().items():
+        client.get(url)  # warm: the session, the caches
+        with CaptureQueriesContext(connection) as ctx:
+            resp = client.get(url)
+        if resp.status_code != 200:
+            raise SystemExit(f"GET {url} answered {resp.status_code}")
+        counts[name] = len(ctx.captured_queries)
+    issued = list(Decree.objects.filter(unit=unit).order_by("pk").values_list("case_id", flat=True))
+    decrees = issued[:: max(1, len(issued) // 40)][:40]  # spread over the year, reproducibly
+    return {"pages": pages(), "queries": counts, "decree_cases": decrees, "unit": unit.code}
+
+
+def pages() -> dict[str, str]:
+    """The pages measured, as a head of the measured unit opens them."""
+    yesterday = _year()[1] - datetime.timedelta(days=1)  # a whole day of answers
+    return {
+        "dashboard": "/laporan/",
+        "daily check": f"/harian/?day={yesterday.isoformat()}",
+        "case list": "/kasus/",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.pulih_inproc")
+    parser.add_argument("part", choices=["prepare", "ikm", "queries"])
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args(argv)
+    _setup()
+    if args.part == "prepare":
+        result = prepare(args.responses, args.cases)
+    elif args.part == "ikm":
+        result = ikm(args.reps, args.warmup)
+    else:
+        result = queries()
+    print(json.dumps(result, default=str), flush=True)
+    return 0
+
+
+__all__ = ["PASSWORD", "main", "pages"]
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The bench's data set, seeded small through the same code as the 1,000,000-row one: what it
+holds must be what Pulih itself would have stored, or the figures measure something else."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db.models import Count
+
+from bench import pulih_inproc
+from bench.seed import MEASURED_UNIT, PATHS, seed
+from cases.deadlines import case_deadlines
+from cases.models import Case, CaseEvent, CaseState, Decree, Delivery, Hearing
+from cases.workflow import WORKFLOW
+from surveys.ikm import ikm_for, raw_totals
+from surveys.models import SurveyResponse
+from units.models import Membership, Role, Unit
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def seeded():
+    return seed(responses=4_000, cases=400, seed_value=7, log=lambda _msg: None)
+
+
+def test_counts_units_officers_responses_and_cases(seeded):
+    assert (seeded.units, seeded.officers) == (20, 60)
+    assert Unit.objects.filter(code__startswith="satuan-").count() == 20
+    assert Membership.objects.filter(role=Role.OFFICER).count() == 60
+    assert SurveyResponse.objects.count() == seeded.responses == 4_000
+    assert Case.objects.count() == seeded.cases == 400
+    assert set(seeded.cases_by_state) == set(CaseState.values)
+
+
+def test_every_unit_and_officer_tally_equals_the_raw_answers(seeded):
+    first = datetime.date.fromisoformat(seeded.first_day)
+    last = datetime.date.fromisoformat(seeded.last_day)
+    for unit in Unit.objects.filter(code__startswith="satuan-"):
+        result = ikm_for(unit, start=first, end=last)
+        respondents, totals = raw_totals(unit, start=first, end=last)
+        assert result.respondents == respondents
+        assert {e.code: (e.total, e.count) for e in result.elements} == {
+            c: t for c, t in totals.items() if t[1]
+        }
+
+
+def test_each_state_has_the_records_and_timeline_its_path_leaves(seeded):
+    for case in Case.objects.annotate(n=Count("events")).select_related("survey_response"):
+        steps = list(case.events.order_by("at", "pk").values_list("action", flat=True))
+        assert steps == PATHS[case.state], case.state
+        assert case.events.order_by("-at", "-pk").first().to_state == case.state
+        assert case.survey_response.flagged and case.survey_response.u7 == 1
+        assert case.survey_response.officer_id == case.officer_id
+    issued = Case.objects.filter(state__in=["compensation", "delivery", "closed"])
+    assert Decree.objects.count() == issued.count()
+    assert Delivery.objects.count() == Case.objects.filter(state="closed").count()
+    heard = Case.objects.exclude(state__in=["review", "dismissed"])
+    assert Hearing.objects.count() == heard.count()
+    assert CaseEvent.objects.count() == seeded.events
+
+
+def test_a_seeded_case_goes_on_through_the_workflow(seeded):
+    case = Case.objects.filter(state=CaseState.DECISION).first()
+    assert set(WORKFLOW[case.state]) == {"decide"}
+    deadlines = case_deadlines(case)
+    assert [d.code for d in deadlines] == ["decree"]
+    decree_numbers = Decree.objects.filter(unit=case.unit).values_list("number", flat=True)
+    assert len(set(decree_numbers)) == len(decree_numbers)
+
+
+def test_the_ikm_part_checks_the_tallies_against_the_floor(seeded):
+    result = pulih_inproc.ikm(reps=2, warmup=0)
+    unit = Unit.objects.get(code=MEASURED_UNIT)
+    assert result["respondents"] == SurveyResponse.objects.filter(unit=unit).count()
+    assert result["command"]["n"] == result["floor"]["n"] == 2
+    assert "score" in result["checked"] and "nrr U7" in result["checked"]

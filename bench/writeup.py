@@ -1,0 +1,146 @@
+"""docs/benchmarks.md from one full run of `make bench`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import peer_helpdesk, pulih_part
+from .report import DOC, DOC_TITLE, Figure, fmt_ms, format_machine, format_table
+from .seed import CASES, MEASURED_SHARE, RESPONSES, STATE_SHARES, UNITS
+
+FIXES = Path(__file__).resolve().parent / "FIXES.md"
+
+
+def _header(run: dict) -> list[str]:
+    v = run["versions"]
+    engines = run["engines"]
+    dbs = ", ".join(
+        e["data"]["db_version"] for e in engines.values() if e.get("data", {}).get("db_version")
+    )
+    load_after = (run.get("machine_after") or {}).get("load") or [None]
+    return [
+        DOC_TITLE,
+        "",
+        f"All figures below come from one run of `make bench` on {run['date']}, which took "
+        f"**{run['elapsed_s']:.0f} s** in all (limit 600 s).",
+        "",
+        f"- Machine: {format_machine(run['machine'])}"
+        + (f"; {load_after[0]} when it ended." if load_after[0] is not None else "."),
+        f"- Software: Django {v['Django']}, djangorestframework {v['djangorestframework']}, "
+        f"WeasyPrint {v['weasyprint']}, gunicorn {v['gunicorn']}, psycopg {v['psycopg']}; {dbs}.",
+        f"- Pulih's pages are served like the peer's: {pulih_part.server_text()}, on 127.0.0.1; "
+        "times are client-side, from sending the request to the last byte, one keep-alive "
+        "connection, after warm-up requests.",
+        "- Medians and 95th percentiles; a ratio is this figure's median over its floor's or "
+        "the peer's median, measured in the same run.",
+        "",
+    ]
+
+
+def _data(run: dict) -> list[str]:
+    lines = [
+        "## Data set",
+        "",
+        f"Seeded with a fixed random seed by `bench/seed.py`: {UNITS} units, 3 officers each "
+        f"(60) plus 5 staff each, {RESPONSES:,} survey responses spread over the 365 days "
+        f"ending on the day of the run (08:00–16:00 local), and {CASES:,} cases opened from "
+        "the flagged responses, in every state, with the rows each state implies (hearings, "
+        "proposals with their violation, verifications, decrees, compensations, deliveries "
+        "and the append-only timeline). The measured unit, `satuan-01`, holds "
+        f"{MEASURED_SHARE:.0%} of everything — the size of a large unit — the others share "
+        "the rest. Cases by state (per thousand): "
+        + ", ".join(f"{s} {n}" for s, n in STATE_SHARES.items())
+        + ". The daily tallies are built by one INSERT … SELECT … GROUP BY over the responses; "
+        "every answer the run adds afterwards (survey API, import) goes through Pulih's own "
+        "code, which keeps the tallies in the same transaction.",
+        "",
+        "| database | responses | daily tallies | cases | events | decrees | migrate | "
+        "responses | tallies | cases |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for engine, result in run["engines"].items():
+        d = result["data"]
+        s = d["seconds"]
+        lines.append(
+            f"| {engine} | {d['responses']:,} | {d['tallies']:,} | {d['cases']:,} | "
+            f"{d['events']:,} | {d['decrees']:,} | {d['migrate_s']} s | {s['responses']} s | "
+            f"{s['tallies']} s | {s['cases']} s |"
+        )
+    return [*lines, ""]
+
+
+def _pulih(run: dict) -> list[str]:
+    lines = [
+        "## IKM, pages and the decree PDF",
+        "",
+        "- **IKM**: the measured unit over the year (≈ 500,000 responses). *Command path*: "
+        "`manage.py ikm --unit … --start … --end … --json` run in-process with "
+        "`call_command` (its arguments parsed as on the command line, its JSON parsed); "
+        "*API path*: `GET /api/v1/ikm/` with a token, over HTTP. Both read the daily tallies "
+        "(`surveys.DailyTally`, kept in the same transaction as every answer). *Floor*: one "
+        "hand-written `SELECT COUNT(*), SUM(u1), COUNT(u1), …` over the unit's responses of "
+        "the year. The run stops unless the respondents, every element's NRR, the IKM and the "
+        "score from the tallies equal the raw scan's to the hundredth, after the answers added "
+        "by the survey API and the import.",
+        "- **Pages**, as the head of the measured unit opens them: the dashboard `/laporan/` "
+        "(default period: the current quarter), the daily check `/harian/?day=<yesterday>` "
+        "(≈ 1,370 answers and ≈ 140 flagged that day, 50 per page), the case list `/kasus/` "
+        "(≈ 50,000 cases of the unit among 100,000; 50 per page, newest first). Queries counted "
+        "in-process with the data at full size; the tests assert the same counts do not grow "
+        "with the data.",
+        "- **Decree PDF**: `GET /kasus/<id>/sk.pdf` for 40 different decrees spread over the "
+        "year, each rendered by WeasyPrint from its HTML template.",
+        "",
+        "| database | IKM respondents | score | dashboard queries | daily check queries | "
+        "case list queries |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for engine, result in run["engines"].items():
+        p = result.get("pulih")
+        if not p:
+            continue
+        q = p["queries"]
+        lines.append(
+            f"| {engine} | {p['ikm']['respondents']:,} | {p['ikm']['score']} | "
+            f"{q['dashboard']} | {q['daily check']} | {q['case list']} |"
+        )
+    return [*lines, ""]
+
+
+def _helper_sections(run: dict) -> list[str]:
+    lines: list[str] = []
+    for part in ("submit", "import"):
+        runs = {e: r[part] for e, r in run["engines"].items() if part in r}
+        if not runs:
+            continue
+        module = __import__(f"bench.{part}_rate", fromlist=["section"])
+        for engine, result in runs.items():
+            lines += [f"## {module.SECTION_TITLE}, {engine}", "", module.section(result), ""]
+    return lines
+
+
+def document(run: dict, figures: list[Figure]) -> str:
+    lines = [
+        *_header(run),
+        "## Summary",
+        "",
+        format_table(figures),
+        "",
+        *_data(run),
+        *_pulih(run),
+        *_helper_sections(run),
+    ]
+    if run.get("peer"):
+        lines += [f"## {peer_helpdesk.SECTION_TITLE}", "", peer_helpdesk.section(run["peer"]), ""]
+    if FIXES.exists():
+        lines += [FIXES.read_text().strip(), ""]
+    return "\n".join(lines)
+
+
+def write_document(run: dict, figures: list[Figure], path: Path = DOC) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(document(run, figures))
+    return path
+
+
+__all__ = ["document", "fmt_ms", "write_document"]
