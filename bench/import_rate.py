@@ -88,7 +88,7 @@ WARMUP_ROWS = 1_000
 def _env(database_url: str) -> dict[str, str]:
     """The child's environment: this database; bytecode cached as in any installed
     deployment (an environment that forbids writing it would time Python's compiler)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "PYTHONUNBUFFERED": "1"}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -492,7 +492,11 @@ def section(run: dict | list[dict]) -> str:
         "| file | before: wall (CPU), memory | after: wall (CPU), memory |",
         "|---|--:|--:|",
     ]
+    engines = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    shown = {engines.get(r["db"], r["db"]) for r in runs}
     for name, before, after in BEFORE_AFTER["rows"]:
+        if name.split(",")[0] not in shown:
+            continue
         lines.append(
             f"| {name} | {before[0]:.2f} s ({before[1]:.2f} s), {before[2]} MiB | "
             f"{after[0]:.2f} s ({after[1]:.2f} s), {after[2]} MiB |"
