@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -436,9 +437,10 @@ def validate_file(
                 row += (scores, parsed.comment)
         if row is not None and not errors and spill is not None:
             moment, service_type_id, officer_id, scores, comment = row
-            chunk.add(moment.astimezone(datetime.UTC), service_type_id, officer_id, scores, comment)
+            chunk.add(moment, service_type_id, officer_id, scores, comment)
             if counters is not None:
-                day = moment.astimezone(zone).date().toordinal()
+                local = moment if moment.tzinfo is zone else moment.astimezone(zone)
+                day = local.date().toordinal()
                 _count(counters, (day, service_type_id, officer_id), scores)
             if len(chunk) >= batch_size:
                 chunk.dump(spill)
@@ -540,16 +542,31 @@ def _insert_plain(rows: list[tuple]) -> None:
             cursor.executemany(_insert_sql(), rows)
 
 
+def datetime_adapter() -> Callable[[datetime.datetime], object]:
+    """The database's value of an aware datetime, as the connection's
+    adapt_datetimefield_value gives it; on SQLite without its per-value checks (the text of
+    the time in the connection's zone, here always UTC)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return adapt
+    zone = connection.timezone
+
+    def fast(moment: datetime.datetime) -> str:
+        return str(moment.astimezone(zone).replace(tzinfo=None))
+
+    return fast
+
+
 class _Chunk:
     """One batch of parsed rows on its way to the spill file.
 
     Unflagged rows (the vast majority) are kept as the very parameters of one executemany,
-    their time already adapted for the database; flagged ones as (UTC moment, service,
+    their time already adapted for the database; flagged ones as (aware moment, service,
     officer, scores, comment), to become SurveyResponse objects at insert time."""
 
     def __init__(self, unit: Unit):
         self.unit_id, self.threshold = unit.pk, unit.flag_threshold
-        self.adapt = connection.ops.adapt_datetimefield_value
+        self.adapt = datetime_adapter()
         self.plain: list[tuple] = []
         self.flagged: list[tuple] = []
 

@@ -458,3 +458,18 @@ def test_unusual_cells_store_the_same_as_plain_ones(tmp_path, unit, people, serv
             transaction.set_rollback(True)
     assert results[0] == results[1]
     assert len(results[0]["responses"]) == 2
+
+
+def test_the_importers_datetime_adapter_gives_what_django_gives(db):
+    from django.db import connection
+
+    adapt = importer.datetime_adapter()
+    jakarta = datetime.timezone(datetime.timedelta(hours=7))
+    for moment in (
+        datetime.datetime(2026, 11, 2, 9, 0, tzinfo=jakarta),
+        datetime.datetime(2026, 3, 31, 23, 59, 59, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(
+            2025, 12, 31, 22, 30, tzinfo=datetime.timezone(-datetime.timedelta(hours=5))
+        ),
+    ):
+        assert adapt(moment) == connection.ops.adapt_datetimefield_value(moment)
