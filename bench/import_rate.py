@@ -371,17 +371,17 @@ def _rate(rows: int, seconds: float) -> str:
 
 
 # Before and after the fixes of issue 8, measured by interleaving main's `import_skm` (commit
-# 34306bb) and this one on the same 100,000-row file, three times each, on the development
-# databases (3 to 4.5 million responses already in the table), the machine
-# shared with other work (load average about 3.5 on 2 CPUs). Medians: wall (CPU) seconds,
-# peak memory.
+# 5a11f4a, whose importer is that of 34306bb) and this one on the same 100,000-row file, three
+# times each, on bench/seed.py's data set (1 million responses, 100,000 cases; unit
+# satuan-01), the machine shared with other work (load average 2 to 4 on 2 CPUs). Medians:
+# wall (CPU) seconds, peak memory in MiB.
 BEFORE_AFTER = {
     "date": "2026-11-24",
     "rows": [
-        ("SQLite, 2 % poor ratings", (5.46, 5.06, 104), (3.50, 3.18, 72)),
-        ("SQLite, 8 % poor ratings", (9.65, 8.35, 105), (4.58, 3.93, 73)),
-        ("PostgreSQL, 2 % poor ratings", (14.13, 5.08, 105), (4.07, 1.70, 80)),
-        ("PostgreSQL, 8 % poor ratings", (25.60, 10.36, 105), (4.41, 2.27, 80)),
+        ("SQLite, 2 % poor ratings", (5.24, 4.98, 99), (3.00, 2.74, 68)),
+        ("SQLite, 8 % poor ratings", (9.76, 8.41, 99), (4.22, 3.60, 69)),
+        ("PostgreSQL, 2 % poor ratings", (12.14, 5.14, 99), (3.18, 1.55, 75)),
+        ("PostgreSQL, 8 % poor ratings", (19.25, 9.91, 99), (4.39, 2.30, 75)),
     ],
 }
 FIXES = [
@@ -486,8 +486,9 @@ def section(run: dict | list[dict]) -> str:
         "which a year's rows go in random order) and Django's start-up.",
         "",
         f"Before and after the fixes ({BEFORE_AFTER['date']}; main's and this `import_skm` "
-        "interleaved on the same 100,000-row file, three times each, on a shared machine; "
-        "medians):",
+        "interleaved on the same 100,000-row file, three times each, on the bench data set, "
+        "the machine shared with other work; medians of wall time, with CPU time of the "
+        "importing process):",
         "",
         "| file | before: wall (CPU), memory | after: wall (CPU), memory |",
         "|---|--:|--:|",
