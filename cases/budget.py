@@ -38,9 +38,9 @@ def budget_status(unit: Unit, year: int) -> BudgetStatus:
         .values_list("amount", flat=True)
         .first()
     )
-    spent = Compensation.objects.filter(case__unit=unit, budget_year=year).aggregate(
-        total=Sum("cost")
-    )["total"]
+    spent = Compensation.objects.filter(unit=unit, budget_year=year).aggregate(total=Sum("cost"))[
+        "total"
+    ]
     return BudgetStatus(year=year, amount=amount, spent=spent or 0)
 
 
@@ -50,7 +50,7 @@ def spending_against_budget(unit: Unit) -> list[BudgetStatus]:
     budgets = dict(CompensationBudget.objects.filter(unit=unit).values_list("year", "amount"))
     spending = {
         row["budget_year"]: row
-        for row in Compensation.objects.filter(case__unit=unit)
+        for row in Compensation.objects.filter(unit=unit)
         .values("budget_year")
         .annotate(spent=Sum("cost"), over=Count("pk", filter=Q(over_budget=True)))
         .order_by()

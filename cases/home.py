@@ -84,7 +84,7 @@ def home_panels(request: HttpRequest) -> list[dict]:
         )
         year = timezone.localdate().year
         over = Compensation.objects.filter(
-            case__unit=unit, budget_year=year, over_budget=True
+            unit=unit, budget_year=year, over_budget=True
         ).select_related("case")
         panels.append(
             {

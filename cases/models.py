@@ -385,6 +385,8 @@ class Compensation(models.Model):
     """What the customer receives, and what it costs against the year's budget."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="compensation")
+    # The case's unit, kept here so a unit's spending is summed from one index.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     kinds = models.ManyToManyField(CompensationKind, related_name="+", verbose_name=_("kinds"))
     cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
@@ -404,6 +406,7 @@ class Compensation(models.Model):
     class Meta:
         verbose_name = _("compensation")
         verbose_name_plural = _("compensations")
+        indexes = [models.Index(fields=["unit", "budget_year"], name="compensation_unit_year")]
 
     def __str__(self) -> str:
         return f"{self.case_id}: Rp {self.cost:,}"
@@ -413,6 +416,8 @@ class Delivery(models.Model):
     """The compensation handed to the customer: when, how, and whether they acknowledged it."""
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="delivery")
+    # The case's unit, kept here so the report reads a unit's deliveries from one index.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     delivered_at = models.DateTimeField(_("delivered at"))
     method = models.CharField(_("method"), max_length=200)
     customer_acknowledged = models.BooleanField(_("customer acknowledged"), default=False)
@@ -428,7 +433,7 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         # The report's deliveries made in a period.
-        indexes = [models.Index(fields=["delivered_at"], name="delivery_delivered_at")]
+        indexes = [models.Index(fields=["unit", "delivered_at"], name="delivery_unit_delivered")]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"

@@ -644,6 +644,7 @@ def decide_compensation(
     customer_name, contact = locked.customer
     compensation = Compensation.objects.create(
         case=locked,
+        unit=locked.unit,
         cost=cost,
         budget_year=year,
         over_budget=over_budget,
@@ -693,6 +694,7 @@ def deliver_compensation(
     errors.raise_any()
     delivery = Delivery.objects.create(
         case=locked,
+        unit=locked.unit,
         delivered_at=when,
         method=method,
         customer_acknowledged=customer_acknowledged,

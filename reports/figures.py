@@ -115,9 +115,7 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     decree_share = decrees.aggregate(
         whole=Count("pk"), part=Count("pk", filter=Q(issued_at__lte=F("due_at")))
     )
-    deliveries = Delivery.objects.filter(
-        case__unit=unit, delivered_at__gte=since, delivered_at__lt=until
-    )
+    deliveries = Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
     delivery_share = deliveries.aggregate(
         whole=Count("pk"), part=Count("pk", filter=Q(delivered_at__lte=F("due_at")))
     )

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 
 from bench import pulih_inproc
 from bench.seed import MEASURED_UNIT, PATHS, seed
 from cases.deadlines import case_deadlines
-from cases.models import Case, CaseEvent, CaseState, Decree, Delivery, Hearing
+from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
 from surveys.ikm import ikm_for, raw_totals
 from surveys.models import SurveyResponse
@@ -59,6 +59,8 @@ def test_each_state_has_the_records_and_timeline_its_path_leaves(seeded):
     heard = Case.objects.exclude(state__in=["review", "dismissed"])
     assert Hearing.objects.count() == heard.count()
     assert CaseEvent.objects.count() == seeded.events
+    for model in (Compensation, Delivery):
+        assert not model.objects.exclude(unit=F("case__unit")).exists()
 
 
 def test_a_seeded_case_goes_on_through_the_workflow(seeded):
