@@ -20,6 +20,7 @@ import time
 from . import peer_helpdesk, pulih_part
 from .pulih_db import VAR, database_url, django_env, drop
 from .report import DOC, ROOT, Figure, format_console, machine_info, today, write_section
+from .seed import IMPORT_UNIT
 from .writeup import write_document
 
 PARTS = ["pulih", "submit", "import", "peer"]
@@ -59,7 +60,7 @@ def run_engine(engine: str, parts: list[str], args: argparse.Namespace) -> dict:
             from . import import_rate
 
             print(f"== {engine}: import of 100,000 CSV rows", flush=True)
-            result["import"] = import_rate.run_import(url, unit)
+            result["import"] = import_rate.run_import(url, IMPORT_UNIT)
         if "pulih" in parts:
             print(f"== {engine}: IKM, pages and decree PDF", flush=True)
             result["pulih"] = pulih_part.measure_all(engine, args.reps, args.warmup)

@@ -59,7 +59,10 @@ def floor_totals(unit, start: datetime.date, end: datetime.date):
 
     from surveys.ikm import day_bounds
 
-    since, until = day_bounds(unit, start, end)
+    # The bounds as the database stores datetimes (UTC text on SQLite), as the ORM passes them.
+    since, until = (
+        connection.ops.adapt_datetimefield_value(b) for b in day_bounds(unit, start, end)
+    )
     with connection.cursor() as cursor:
         cursor.execute(FLOOR_SQL, [unit.pk, since, until])
         row = cursor.fetchone()
@@ -117,7 +120,9 @@ def ikm(reps: int, warmup: int) -> dict:
     wrong = {k: v for k, v in checks.items() if v[0] != v[1]}
     if wrong:
         raise SystemExit(f"IKM from the tallies differs from the raw scan: {wrong}")
+    every_unit = check_every_unit(start, end)
     return {
+        "units_checked": every_unit,
         "unit": unit.code,
         "start": start.isoformat(),
         "end": end.isoformat(),
@@ -128,6 +133,24 @@ def ikm(reps: int, warmup: int) -> dict:
         "command": summarize_ms(command_ms),
         "floor": summarize_ms(floor_ms),
     }
+
+
+def check_every_unit(start: datetime.date, end: datetime.date) -> int:
+    """Every unit's tallies over the year against its responses, sums and counts exactly equal
+    (the import writes into another unit than the measured one). Returns the units checked."""
+    from surveys.ikm import ikm_for, raw_totals
+    from units.models import Unit
+
+    units = list(Unit.objects.all())
+    for unit in units:
+        result = ikm_for(unit, start=start, end=end)
+        respondents, totals = raw_totals(unit, start=start, end=end)
+        tallied = {e.code: (e.total, e.count) for e in result.elements}
+        if result.respondents != respondents or tallied != {
+            c: t for c, t in totals.items() if t[1]
+        }:
+            raise SystemExit(f"{unit.code}: the tallies differ from the responses")
+    return len(units)
 
 
 def queries() -> dict:
@@ -153,7 +176,30 @@ def queries() -> dict:
         counts[name] = len(ctx.captured_queries)
     issued = list(Decree.objects.filter(unit=unit).order_by("pk").values_list("case_id", flat=True))
     decrees = issued[:: max(1, len(issued) // 40)][:40]  # spread over the year, reproducibly
-    return {"pages": pages(), "queries": counts, "decree_cases": decrees, "unit": unit.code}
+    return {
+        "pages": pages(),
+        "queries": counts,
+        "decree_cases": decrees,
+        "unit": unit.code,
+        "sizes": sizes(unit),
+    }
+
+
+def sizes(unit) -> dict[str, int]:
+    """How much data the measured pages stand on, at the moment they are measured."""
+    from cases.models import Case
+    from surveys import daily
+    from surveys.models import SurveyResponse
+
+    day = _year()[1] - datetime.timedelta(days=1)
+    return {
+        "responses": SurveyResponse.objects.count(),
+        "unit_responses": SurveyResponse.objects.filter(unit=unit).count(),
+        "day_answers": daily.responses_on(unit, day).count(),
+        "day_flagged": daily.flagged_on(unit, day).count(),
+        "cases": Case.objects.count(),
+        "unit_cases": Case.objects.filter(unit=unit).count(),
+    }
 
 
 def pages() -> dict[str, str]:

@@ -41,7 +41,13 @@ def measure_all(engine: str, reps: int, warmup: int, log=print) -> dict:
             f"p95 {fmt_ms(http[name]['p95_ms'])} ms"
             + (f", {counted['queries'][name]} queries" if name in counted["queries"] else "")
         )
-    return {"ikm": ikm, "queries": counted["queries"], "pages": counted["pages"], "http": http}
+    return {
+        "ikm": ikm,
+        "queries": counted["queries"],
+        "pages": counted["pages"],
+        "sizes": counted["sizes"],
+        "http": http,
+    }
 
 
 def figures(engine: str, run: dict, peer_p50: float | None = None) -> list[Figure]:

@@ -29,6 +29,8 @@ SEED = 2026
 # the rest: its lists and figures are the ones a large unit sees.
 MEASURED_SHARE = 0.5
 MEASURED_UNIT = "satuan-01"
+# The import part writes into another unit, so the measured unit keeps the data set's size.
+IMPORT_UNIT = "satuan-02"
 PASSWORD = "bench-pulih-2026"  # noqa: S105 (throw-away local accounts)
 ZONE_OFFSET = datetime.timedelta(hours=7)  # every bench unit is in Asia/Jakarta (WIB)
 # How the cases are spread over the states (per thousand).

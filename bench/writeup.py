@@ -73,36 +73,42 @@ def _pulih(run: dict) -> list[str]:
     lines = [
         "## IKM, pages and the decree PDF",
         "",
-        "- **IKM**: the measured unit over the year (≈ 500,000 responses). *Command path*: "
+        "- **IKM**: the measured unit over the year. *Command path*: "
         "`manage.py ikm --unit … --start … --end … --json` run in-process with "
         "`call_command` (its arguments parsed as on the command line, its JSON parsed); "
         "*API path*: `GET /api/v1/ikm/` with a token, over HTTP. Both read the daily tallies "
         "(`surveys.DailyTally`, kept in the same transaction as every answer). *Floor*: one "
         "hand-written `SELECT COUNT(*), SUM(u1), COUNT(u1), …` over the unit's responses of "
         "the year. The run stops unless the respondents, every element's NRR, the IKM and the "
-        "score from the tallies equal the raw scan's to the hundredth, after the answers added "
-        "by the survey API and the import.",
+        "score from the tallies equal the raw scan's to the hundredth, and unless every unit's "
+        "tallied sums and counts over the year equal its responses' exactly — checked after "
+        "the survey API (into `satuan-01`) and the import (into `satuan-02`, so the measured "
+        "unit keeps the data set's size) have added their answers, so the check covers the "
+        "tallies kept by all three ways in.",
         "- **Pages**, as the head of the measured unit opens them: the dashboard `/laporan/` "
         "(default period: the current quarter), the daily check `/harian/?day=<yesterday>` "
-        "(≈ 1,370 answers and ≈ 140 flagged that day, 50 per page), the case list `/kasus/` "
-        "(≈ 50,000 cases of the unit among 100,000; 50 per page, newest first). Queries counted "
-        "in-process with the data at full size; the tests assert the same counts do not grow "
-        "with the data.",
+        "(all the day's answers and the flagged ones, 50 per page), the case list `/kasus/` "
+        "(50 per page, newest first). Queries counted in-process with the data at full size; "
+        "the tests assert these counts do not grow with the data.",
         "- **Decree PDF**: `GET /kasus/<id>/sk.pdf` for 40 different decrees spread over the "
         "year, each rendered by WeasyPrint from its HTML template.",
         "",
-        "| database | IKM respondents | score | dashboard queries | daily check queries | "
-        "case list queries |",
-        "|---|--:|--:|--:|--:|--:|",
+        "What the pages stood on when they were measured (after the other parts' writes):",
+        "",
+        "| database | responses | the unit's | IKM respondents (year) | score | answers on the "
+        "day (flagged) | cases | the unit's | queries: dashboard / daily check / case list |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for engine, result in run["engines"].items():
         p = result.get("pulih")
         if not p:
             continue
-        q = p["queries"]
+        q, z = p["queries"], p["sizes"]
         lines.append(
-            f"| {engine} | {p['ikm']['respondents']:,} | {p['ikm']['score']} | "
-            f"{q['dashboard']} | {q['daily check']} | {q['case list']} |"
+            f"| {engine} | {z['responses']:,} | {z['unit_responses']:,} | "
+            f"{p['ikm']['respondents']:,} | {p['ikm']['score']} | {z['day_answers']:,} "
+            f"({z['day_flagged']:,}) | {z['cases']:,} | {z['unit_cases']:,} | "
+            f"{q['dashboard']} / {q['daily check']} / {q['case list']} |"
         )
     return [*lines, ""]
 

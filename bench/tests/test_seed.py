@@ -14,7 +14,7 @@ from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
 from surveys.ikm import ikm_for, raw_totals
-from surveys.models import SurveyResponse
+from surveys.models import DailyTally, SurveyResponse
 from units.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -78,3 +78,10 @@ def test_the_ikm_part_checks_the_tallies_against_the_floor(seeded):
     assert result["respondents"] == SurveyResponse.objects.filter(unit=unit).count()
     assert result["command"]["n"] == result["floor"]["n"] == 2
     assert "score" in result["checked"] and "nrr U7" in result["checked"]
+
+
+def test_the_ikm_part_stops_when_any_units_tally_is_off(seeded):
+    tally = DailyTally.objects.filter(unit__code="satuan-02").order_by("pk").first()
+    DailyTally.objects.filter(pk=tally.pk).update(respondents=F("respondents") + 1)
+    with pytest.raises(SystemExit, match="satuan-02"):
+        pulih_inproc.ikm(reps=1, warmup=0)
