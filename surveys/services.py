@@ -409,20 +409,41 @@ def submit_response(
     service_record: ServiceRecord | None = None,
     source: str = ResponseSource.WEB,
 ) -> SurveyResponse:
-    """Store one response, its tally and what it flags, in one transaction.
+    """Store one response, its tally and what it flags, in one transaction."""
+    return _store_response(
+        unit,
+        answers=answers,
+        comment=comment,
+        submitted_at=submitted_at,
+        service_type_id=service_type.pk if service_type else None,
+        officer_id=officer.pk if officer else None,
+        service_record=service_record,
+        source=source,
+    )
 
-    Everything that needs no database (validation, flags, the tally's increments) is done
-    before the transaction starts, so the write transaction (on SQLite: the database's one
-    write lock) is held only for the writes.
-    """
+
+def _store_response(
+    unit: Unit,
+    *,
+    answers: Mapping[str, object],
+    comment: str,
+    submitted_at: datetime.datetime | None,
+    service_type_id: int | None,
+    officer_id: int | None,
+    service_record: ServiceRecord | None,
+    source: str,
+) -> SurveyResponse:
+    """submit_response by ids. Everything that needs no database (validation, flags, the
+    tally's increments) is done before the transaction starts, so the write transaction (on
+    SQLite: the database's one write lock) is held only for the writes."""
     scores = parse_answers(answers)
     officer_poor, institution_poor = poor_elements(unit, scores)
     flagged = officer_poor + institution_poor
     response = SurveyResponse(
         unit=unit,
         service_record=service_record,
-        service_type=service_type,
-        officer=officer,
+        service_type_id=service_type_id,
+        officer_id=officer_id,
         submitted_at=submitted_at or timezone.now(),
         comment=(comment or "").strip()[:4000],
         source=source,
@@ -430,25 +451,89 @@ def submit_response(
         flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
         **{c.lower(): v for c, v in scores.items()},
     )
-    key = (
-        local_day(unit, response.submitted_at),
-        service_type.pk if service_type else None,
-        officer.pk if officer else None,
-    )
+    key = (local_day(unit, response.submitted_at), service_type_id, officer_id)
     increments = tally_increments(scores)
     # A caller's own transaction keeps working after a 409: then (only) the insert gets a
     # savepoint; otherwise a failed insert simply rolls the whole transaction back.
-    nested = connection.get_autocommit() is False or connection.in_atomic_block
+    nested = connection.in_atomic_block
     with transaction.atomic():
         try:
             with transaction.atomic(savepoint=nested):
-                response.save(force_insert=True)
+                _insert(response)
         except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
             raise StateConflict(_("This survey has already been answered.")) from exc
         _upsert_tally(unit, key, increments)
         if flagged:
             act_on_flags(response, officer_poor, institution_poor)
     return response
+
+
+@functools.cache
+def _insert_sql(vendor: str, model: type) -> tuple[str, list]:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    return f"{sql} RETURNING {quote(meta.pk.column)}", fields
+
+
+def _insert(obj: SurveyResponse) -> None:
+    """obj.save() for a new response, as one prepared INSERT … RETURNING: what the ORM's
+    insert does (pre_save, prepare each field, take the new key) without compiling the
+    statement again for every response. The model has no save() override or signals."""
+    sql, fields = _insert_sql(connection.vendor, type(obj))
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+# What storing a response needs of its unit; the rest of the unit is loaded only if used.
+_UNIT_FIELDS = ("flag_threshold", "flag_elements", "time_zone")
+
+
+@functools.cache
+def _record_by_token_sql(vendor: str) -> str:
+    """The service record of a token, whether it is answered and what storing a response
+    needs of its unit, in one statement (written once from the models' metadata: the ORM
+    would compile the same query again on every submission)."""
+    quote = connection.ops.quote_name
+    rec, unit, resp = ServiceRecord._meta, Unit._meta, SurveyResponse._meta
+    columns = [f"r.{quote(f.column)}" for f in rec.concrete_fields]
+    columns += [f"u.{quote(unit.get_field(n).column)} AS {quote('unit_' + n)}" for n in _UNIT_FIELDS]
+    answered = (
+        f"EXISTS (SELECT 1 FROM {quote(resp.db_table)} a"
+        f" WHERE a.{quote(resp.get_field('service_record').column)} = r.{quote(rec.pk.column)})"
+    )
+    return (
+        f"SELECT {', '.join(columns)}, {answered} AS {quote('answered')}"  # noqa: S608 (meta)
+        f" FROM {quote(rec.db_table)} r JOIN {quote(unit.db_table)} u"
+        f" ON u.{quote(unit.pk.column)} = r.{quote(rec.get_field('unit').column)}"
+        f" WHERE r.{quote(rec.get_field('survey_token').column)} = %s"
+    )
+
+
+def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
+    """(the service record of `token` with its unit, whether it has been answered).
+
+    The unit carries only what a response needs (threshold, flagged elements, time zone);
+    its other fields, the service type and the officer load if something reads them.
+    Raises ServiceRecord.DoesNotExist.
+    """
+    if not is_token(token):
+        raise ServiceRecord.DoesNotExist
+    rows = list(ServiceRecord.objects.raw(_record_by_token_sql(connection.vendor), [token]))
+    if not rows:
+        raise ServiceRecord.DoesNotExist
+    record = rows[0]
+    loaded = {"id": record.unit_id, **{n: getattr(record, f"unit_{n}") for n in _UNIT_FIELDS}}
+    names = [f.attname for f in Unit._meta.concrete_fields if f.attname in loaded]
+    record.unit = Unit.from_db(record._state.db, names, [loaded[n] for n in names])
+    return record, bool(record.answered)
 
 
 def submit_survey(
@@ -465,35 +550,24 @@ def submit_survey(
     one-to-one between response and record (a unique column) is what guarantees one answer
     per token when two arrive at once: the second insert fails and answers 409.
     """
-    if not is_token(token):
-        raise ServiceRecord.DoesNotExist
-    record = ServiceRecord.objects.select_related(
-        "unit", "service_type", "officer", "response"
-    ).get(survey_token=token)
-    if _answered(record):
+    record, answered = record_for_token(token)
+    if answered:
         raise StateConflict(_("This survey has already been answered. Thank you!"))
     if timezone.now() > survey_closes_at(record):
         raise SurveyClosed(_("This survey link has expired."))
     try:
-        return submit_response(
+        return _store_response(
             record.unit,
             answers=answers,
             comment=comment,
-            service_type=record.service_type,
-            officer=record.officer,
+            submitted_at=None,
+            service_type_id=record.service_type_id,
+            officer_id=record.officer_id,
             service_record=record,
             source=source,
         )
     except StateConflict:
         raise StateConflict(_("This survey has already been answered. Thank you!")) from None
-
-
-def _answered(record: ServiceRecord) -> bool:
-    """Whether the record (loaded with select_related("response")) has its response."""
-    try:
-        return record.response is not None
-    except SurveyResponse.DoesNotExist:
-        return False
 
 
 # --- the daily check -------------------------------------------------------------------------
