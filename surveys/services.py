@@ -189,49 +189,40 @@ TallyKey = tuple[datetime.date, int | None, int | None]  # day, service type id,
 
 
 def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
-    """Add one key's counts: one UPDATE (raw SQL: the ORM's 19 F() expressions cost more
-    than the statement), an INSERT the first time a key is seen in a day."""
-    day, service_type_id, officer_id = key
-    params = [*counts, unit.pk, connection.ops.adapt_datefield_value(day)]
-    params += [service_type_id or 0, officer_id or 0]
+    """Add one key's counts: one INSERT … ON CONFLICT DO UPDATE on the key's unique index
+    (SQLite and PostgreSQL), so no read, no savepoint and no retry when two responses of a
+    new key arrive together."""
     with connection.cursor() as cursor:
-        cursor.execute(_tally_key_update_sql(), params)
-        if cursor.rowcount:
-            return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent insert of the same key may win
-            DailyTally.objects.create(
-                unit=unit,
-                day=day,
-                service_type_id=service_type_id,
-                officer_id=officer_id,
-                **dict(zip(_TALLY_COLUMNS, counts, strict=True)),
-            )
-    except IntegrityError:
-        with connection.cursor() as cursor:
-            cursor.execute(_tally_key_update_sql(), params)
+        cursor.execute(_tally_upsert_sql(connection.vendor), _tally_upsert_params(unit, key, counts))
+
+
+def _tally_upsert_params(unit: Unit, key: TallyKey, counts: list[int]) -> list:
+    day, service_type_id, officer_id = key
+    adapt = connection.ops.adapt_datefield_value
+    return [unit.pk, adapt(day), service_type_id, officer_id, *counts]
 
 
 @functools.cache
-def _tally_key_update_sql_for(vendor: str) -> str:
+def _tally_upsert_sql(vendor: str) -> str:
+    """INSERT one key's counts into its tally row, or add them to the row already there.
+    The conflict target spells the unique constraint dailytally_one_per_key."""
     meta = DailyTally._meta
     quote = connection.ops.quote_name
+    table = quote(meta.db_table)
 
     def col(name: str) -> str:
         return quote(meta.get_field(name).column)
 
-    sets = ", ".join(f"{col(c)} = {col(c)} + %s" for c in _TALLY_COLUMNS)
-    # The key as the unique constraint dailytally_one_per_key spells it (NULL counts as 0).
-    where = (
-        f"{col('unit')} = %s AND {col('day')} = %s AND COALESCE({col('service_type')}, 0) = %s"
-        f" AND COALESCE({col('officer')}, 0) = %s"
+    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    columns = ", ".join(col(f) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
+    target += f"COALESCE({col('officer')}, 0)"
+    sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in _TALLY_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (identifiers from meta)
+        f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
     )
-    return f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {where}"  # noqa: S608 (from meta)
-
-
-def _tally_key_update_sql() -> str:
-    """UPDATE adding each column's increment to the tally row of one key."""
-    return _tally_key_update_sql_for(connection.vendor)
 
 
 def _tally_update_sql() -> str:
@@ -453,9 +444,16 @@ def _store_response(
     )
     key = (local_day(unit, response.submitted_at), service_type_id, officer_id)
     increments = tally_increments(scores)
+    nested = connection.in_atomic_block
+    if not flagged and not nested and connection.vendor == "postgresql":
+        # Response and tally in one statement: one transaction, one round trip.
+        try:
+            _insert_with_tally(response, unit, key, increments)
+        except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
+            raise StateConflict(_("This survey has already been answered.")) from exc
+        return response
     # A caller's own transaction keeps working after a 409: then (only) the insert gets a
     # savepoint; otherwise a failed insert simply rolls the whole transaction back.
-    nested = connection.in_atomic_block
     with transaction.atomic():
         try:
             with transaction.atomic(savepoint=nested):
@@ -485,6 +483,24 @@ def _insert(obj: SurveyResponse) -> None:
     statement again for every response. The model has no save() override or signals."""
     sql, fields = _insert_sql(connection.vendor, type(obj))
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def _insert_with_tally(
+    obj: SurveyResponse, unit: Unit, key: TallyKey, increments: list[int]
+) -> None:
+    """PostgreSQL: insert the response and add it to its tally in one statement (a
+    data-modifying WITH), which is atomic on its own."""
+    vendor = connection.vendor
+    insert, fields = _insert_sql(vendor, type(obj))
+    pk = connection.ops.quote_name(type(obj)._meta.pk.column)
+    sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params += _tally_upsert_params(unit, key, increments)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         obj.pk = cursor.fetchone()[0]
