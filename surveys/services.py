@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -193,7 +193,9 @@ def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
     (SQLite and PostgreSQL), so no read, no savepoint and no retry when two responses of a
     new key arrive together."""
     with connection.cursor() as cursor:
-        cursor.execute(_tally_upsert_sql(connection.vendor), _tally_upsert_params(unit, key, counts))
+        cursor.execute(
+            _tally_upsert_sql(connection.vendor), _tally_upsert_params(unit, key, counts)
+        )
 
 
 def _tally_upsert_params(unit: Unit, key: TallyKey, counts: list[int]) -> list:
@@ -498,7 +500,7 @@ def _insert_with_tally(
     vendor = connection.vendor
     insert, fields = _insert_sql(vendor, type(obj))
     pk = connection.ops.quote_name(type(obj)._meta.pk.column)
-    sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"
+    sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"  # noqa: S608
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     params += _tally_upsert_params(unit, key, increments)
     with connection.cursor() as cursor:
@@ -520,9 +522,11 @@ def _record_by_token_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
     rec, unit, resp = ServiceRecord._meta, Unit._meta, SurveyResponse._meta
     columns = [f"r.{quote(f.column)}" for f in rec.concrete_fields]
-    columns += [f"u.{quote(unit.get_field(n).column)} AS {quote('unit_' + n)}" for n in _UNIT_FIELDS]
+    columns += [
+        f"u.{quote(unit.get_field(n).column)} AS {quote('unit_' + n)}" for n in _UNIT_FIELDS
+    ]
     answered = (
-        f"EXISTS (SELECT 1 FROM {quote(resp.db_table)} a"
+        f"EXISTS (SELECT 1 FROM {quote(resp.db_table)} a"  # noqa: S608 (identifiers from meta)
         f" WHERE a.{quote(resp.get_field('service_record').column)} = r.{quote(rec.pk.column)})"
     )
     return (
