@@ -615,7 +615,7 @@ so compare each share with its own floor rather than across rows):
 """
 BEFORE_AFTER = """
 Per request, in one process through Django's test client (CPU time, SQLite, no network):
-the survey POST went from about 3.2 ms to 0.9–1.1 ms of CPU; the floor takes 0.26–0.31 ms.
+the survey POST went from about 3.2 ms to 0.85 ms of CPU; the floor takes 0.26–0.31 ms.
 
 What changed, and why:
 
@@ -641,22 +641,28 @@ What changed, and why:
    prepared once from the models' metadata (the record through `raw()`, the unit carrying only
    the fields a response needs, the rest deferred). Savepoints are taken only when a caller
    has its own transaction.
-4. **`gc.freeze()` in `pulih/wsgi.py`** after the application is loaded: each garbage
+4. **Plain bodies skip the serializer.** `SurveyIn` cost as much as the rest of the view
+   (about 0.15 ms of CPU in place). A body that is an object of answers (numbers or text)
+   with an optional text comment is taken as it is (the comment trimmed), which is exactly
+   what `SurveyIn` returns for it (a property test checks that); anything else still goes
+   through `SurveyIn`, with its errors.
+5. **`gc.freeze()` in `pulih/wsgi.py`** after the application is loaded: each garbage
    collection walks only what requests create, not Django and the apps (about 10 % of the
    survey's CPU time in the test client).
-5. **The benchmark itself:** the first cut lifted the throttle with a huge rate
+6. **The benchmark itself:** the first cut lifted the throttle with a huge rate
    (`100000000/minute`). DRF's throttle keeps every request's timestamp of the window in the
    cache and re-pickles that list on every request, so the survey got slower the longer the
    run lasted. Rates now accept `off` (`SURVEY_RATE=off`), used only by this benchmark.
    Under production rates (30/minute per address) the list stays short.
 
 What still separates the survey from the floor is Python work the floor does not do:
-Django REST framework's request, parser, serializer and renderer (about 0.15–0.2 ms), the
-record lookup (about 0.1 ms), the transaction and three statements instead of one. On this
-2-CPU machine, where wrk itself needs one CPU, that leaves the survey at about half of the
-floor's rate; 70 % would need the survey POST at roughly 0.45 ms of CPU, i.e. without DRF
-on this endpoint. On PostgreSQL, responses of one unit, day, service type and officer also
-queue on their one tally row (the row lock is held until the commit's WAL flush).
+Django REST framework's request, negotiation and renderer, the record lookup (about
+0.1 ms), the transaction and two or three statements instead of one. On this 2-CPU
+machine, where wrk itself needs one CPU, that leaves the survey at about half of the
+floor's rate; 70 % would need the survey POST at roughly 0.45 ms of CPU (0.85 ms now,
+the floor 0.26 ms), i.e. without DRF on this endpoint. On PostgreSQL, responses of one
+unit, day, service type and officer also queue on their one tally row (the row lock is held
+until the commit's WAL flush; not measured separately).
 """
 
 
