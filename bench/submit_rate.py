@@ -592,18 +592,19 @@ def figures(run: dict | list[dict]) -> list[Figure]:
 
 
 # Measured with this module (5 alternating rounds of 2 s, 32 connections, throttles off) on
-# the 2-CPU machine shared with two other sessions, 2026-11-24: "before" and the first
-# "after" at a load average of 4–4.7, the second "after" when the machine was quieter.
+# the 2-CPU machine shared with two other sessions, 2026-11-24, at the load averages shown.
 BEFORE_AFTER_ROWS = {
     "sqlite": [
         "| SQLite | before (main 34306bb) | 259 | 466 | 1,626 | 16 % |",
-        "| SQLite | after (load average 4.7) | 415 | 122 | 965 | 43 % |",
-        "| SQLite | after (load average 2.7) | 764 | 59 | 1,740 | 44 % |",
+        "| SQLite | after fixes 1–3, 5 (load average 4.7) | 415 | 122 | 965 | 43 % |",
+        "| SQLite | after fixes 1–3, 5 (load average 2.7) | 764 | 59 | 1,740 | 44 % |",
+        "| SQLite | after all fixes (load average 3.5) | 792 | 68 | 1,729 | 46 % |",
     ],
     "postgresql": [
         "| PostgreSQL | before (main 34306bb) | 85 | 596 | 432 | 20 % |",
-        "| PostgreSQL | after (load average 4.7) | 309 | 148 | 602 | 51 % |",
-        "| PostgreSQL | after (load average 2.7) | 462 | 98 | 990 | 47 % |",
+        "| PostgreSQL | after fixes 1–3, 5 (load average 4.7) | 309 | 148 | 602 | 51 % |",
+        "| PostgreSQL | after fixes 1–3, 5 (load average 2.7) | 462 | 98 | 990 | 47 % |",
+        "| PostgreSQL | after all fixes (load average 3.5) | 550 | 98 | 890 | 62 % |",
     ],
 }
 BEFORE_AFTER_HEAD = """
