@@ -125,7 +125,8 @@ class StandardView(APIView):
         code = request.query_params.get("unit", "").strip()
         if not code:
             raise ValidationError({"unit": ["This query parameter is required."]})
-        unit = Unit.objects.filter(code=code).first()
+        # No unit's code holds a NUL, and PostgreSQL refuses to compare text with one.
+        unit = None if "\x00" in code else Unit.objects.filter(code=code).first()
         if unit is None:
             raise NotFound("Unknown unit.")
         return Response(StandardSerializer({"unit": unit, **published_standard(unit)}).data)

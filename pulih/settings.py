@@ -27,6 +27,12 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def envrate(name: str, default: str) -> str | None:
+    """A throttle rate such as "30/minute"; "off" turns the throttle off (benchmarks only)."""
+    value = env(name, default).strip()
+    return None if value.lower() == "off" else value
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
@@ -223,8 +229,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "public": env("PUBLIC_RATE", "60/minute"),
-        "survey": env("SURVEY_RATE", "30/minute"),
+        "public": envrate("PUBLIC_RATE", "60/minute"),
+        "survey": envrate("SURVEY_RATE", "30/minute"),
         "complaint": env("COMPLAINT_RATE", "5/minute"),
         "login": env("LOGIN_RATE", "10/minute"),
     },
@@ -243,6 +249,10 @@ SPECTACULAR_SETTINGS = {
         "CaseSourceKindEnum": "cases.models.SourceKind",
     },
 }
+
+# `make bench` only: mount the submission benchmark's floor view (pulih/benchfloor.py), a bare
+# Django view inserting one row. Off by default; never set it in a deployment.
+BENCH_FLOOR = envbool("BENCH_FLOOR", False)
 
 # The public complaint form refuses submissions filled faster than a person can type.
 COMPLAINT_MIN_FILL_SECONDS = envint("COMPLAINT_MIN_FILL_SECONDS", 3)

@@ -28,8 +28,25 @@ class Server:
         workers: int = 4,
         log: Path | None = None,
         threads: int = 4,
+        gunicorn_args: list[str] | None = None,
     ):
+        """gunicorn_args, if given, replaces the worker options (workers, class, threads,
+        timeouts) below."""
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.gunicorn_args = gunicorn_args or [
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--backlog",
+            "2048",
+        ]
         self.log = log or ROOT / "var" / "reliability" / "gunicorn.log"
         self.proc: subprocess.Popen | None = None
 
@@ -46,18 +63,7 @@ class Server:
                 "pulih.wsgi",
                 "--bind",
                 f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(self.threads),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                "--backlog",
-                "2048",
+                *self.gunicorn_args,
             ],
             cwd=ROOT,
             env=self.env,

@@ -9,11 +9,12 @@ transaction whatever door it came in by.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -188,24 +189,42 @@ TallyKey = tuple[datetime.date, int | None, int | None]  # day, service type id,
 
 
 def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
+    """Add one key's counts: one INSERT … ON CONFLICT DO UPDATE on the key's unique index
+    (SQLite and PostgreSQL), so no read, no savepoint and no retry when two responses of a
+    new key arrive together."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _tally_upsert_sql(connection.vendor), _tally_upsert_params(unit, key, counts)
+        )
+
+
+def _tally_upsert_params(unit: Unit, key: TallyKey, counts: list[int]) -> list:
     day, service_type_id, officer_id = key
-    qs = DailyTally.objects.filter(
-        unit=unit, day=day, service_type_id=service_type_id, officer_id=officer_id
+    adapt = connection.ops.adapt_datefield_value
+    return [unit.pk, adapt(day), service_type_id, officer_id, *counts]
+
+
+@functools.cache
+def _tally_upsert_sql(vendor: str) -> str:
+    """INSERT one key's counts into its tally row, or add them to the row already there.
+    The conflict target spells the unique constraint dailytally_one_per_key."""
+    meta = DailyTally._meta
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+
+    def col(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    columns = ", ".join(col(f) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
+    target += f"COALESCE({col('officer')}, 0)"
+    sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in _TALLY_COLUMNS)
+    return (
+        f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (identifiers from meta)
+        f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
     )
-    increments = {col: F(col) + n for col, n in zip(_TALLY_COLUMNS, counts, strict=True) if n}
-    if qs.update(**increments):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: a concurrent insert of the same key may win
-            DailyTally.objects.create(
-                unit=unit,
-                day=day,
-                service_type_id=service_type_id,
-                officer_id=officer_id,
-                **dict(zip(_TALLY_COLUMNS, counts, strict=True)),
-            )
-    except IntegrityError:
-        qs.update(**increments)
 
 
 def _tally_update_sql() -> str:
@@ -372,7 +391,6 @@ def improvement_description(response: SurveyResponse, codes: Iterable[str]) -> s
     return text
 
 
-@transaction.atomic
 def submit_response(
     unit: Unit,
     *,
@@ -385,14 +403,40 @@ def submit_response(
     source: str = ResponseSource.WEB,
 ) -> SurveyResponse:
     """Store one response, its tally and what it flags, in one transaction."""
+    return _store_response(
+        unit,
+        answers=answers,
+        comment=comment,
+        submitted_at=submitted_at,
+        service_type_id=service_type.pk if service_type else None,
+        officer_id=officer.pk if officer else None,
+        service_record=service_record,
+        source=source,
+    )
+
+
+def _store_response(
+    unit: Unit,
+    *,
+    answers: Mapping[str, object],
+    comment: str,
+    submitted_at: datetime.datetime | None,
+    service_type_id: int | None,
+    officer_id: int | None,
+    service_record: ServiceRecord | None,
+    source: str,
+) -> SurveyResponse:
+    """submit_response by ids. Everything that needs no database (validation, flags, the
+    tally's increments) is done before the transaction starts, so the write transaction (on
+    SQLite: the database's one write lock) is held only for the writes."""
     scores = parse_answers(answers)
     officer_poor, institution_poor = poor_elements(unit, scores)
     flagged = officer_poor + institution_poor
     response = SurveyResponse(
         unit=unit,
         service_record=service_record,
-        service_type=service_type,
-        officer=officer,
+        service_type_id=service_type_id,
+        officer_id=officer_id,
         submitted_at=submitted_at or timezone.now(),
         comment=(comment or "").strip()[:4000],
         source=source,
@@ -400,23 +444,118 @@ def submit_response(
         flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
         **{c.lower(): v for c, v in scores.items()},
     )
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
-        raise StateConflict(_("This survey has already been answered.")) from exc
-    key = (
-        local_day(unit, response.submitted_at),
-        service_type.pk if service_type else None,
-        officer.pk if officer else None,
-    )
-    _upsert_tally(unit, key, tally_increments(scores))
-    if flagged:
-        act_on_flags(response, officer_poor, institution_poor)
+    key = (local_day(unit, response.submitted_at), service_type_id, officer_id)
+    increments = tally_increments(scores)
+    nested = connection.in_atomic_block
+    if not flagged and not nested and connection.vendor == "postgresql":
+        # Response and tally in one statement: one transaction, one round trip.
+        try:
+            _insert_with_tally(response, unit, key, increments)
+        except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
+            raise StateConflict(_("This survey has already been answered.")) from exc
+        return response
+    # A caller's own transaction keeps working after a 409: then (only) the insert gets a
+    # savepoint; otherwise a failed insert simply rolls the whole transaction back.
+    with transaction.atomic():
+        try:
+            with transaction.atomic(savepoint=nested):
+                _insert(response)
+        except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
+            raise StateConflict(_("This survey has already been answered.")) from exc
+        _upsert_tally(unit, key, increments)
+        if flagged:
+            act_on_flags(response, officer_poor, institution_poor)
     return response
 
 
-@transaction.atomic
+@functools.cache
+def _insert_sql(vendor: str, model: type) -> tuple[str, list]:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    return f"{sql} RETURNING {quote(meta.pk.column)}", fields
+
+
+def _insert(obj: SurveyResponse) -> None:
+    """obj.save() for a new response, as one prepared INSERT … RETURNING: what the ORM's
+    insert does (pre_save, prepare each field, take the new key) without compiling the
+    statement again for every response. The model has no save() override or signals."""
+    sql, fields = _insert_sql(connection.vendor, type(obj))
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+def _insert_with_tally(
+    obj: SurveyResponse, unit: Unit, key: TallyKey, increments: list[int]
+) -> None:
+    """PostgreSQL: insert the response and add it to its tally in one statement (a
+    data-modifying WITH), which is atomic on its own."""
+    vendor = connection.vendor
+    insert, fields = _insert_sql(vendor, type(obj))
+    pk = connection.ops.quote_name(type(obj)._meta.pk.column)
+    sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"  # noqa: S608
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    params += _tally_upsert_params(unit, key, increments)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = connection.alias
+
+
+# What storing a response needs of its unit; the rest of the unit is loaded only if used.
+_UNIT_FIELDS = ("flag_threshold", "flag_elements", "time_zone")
+
+
+@functools.cache
+def _record_by_token_sql(vendor: str) -> str:
+    """The service record of a token, whether it is answered and what storing a response
+    needs of its unit, in one statement (written once from the models' metadata: the ORM
+    would compile the same query again on every submission)."""
+    quote = connection.ops.quote_name
+    rec, unit, resp = ServiceRecord._meta, Unit._meta, SurveyResponse._meta
+    columns = [f"r.{quote(f.column)}" for f in rec.concrete_fields]
+    columns += [
+        f"u.{quote(unit.get_field(n).column)} AS {quote('unit_' + n)}" for n in _UNIT_FIELDS
+    ]
+    answered = (
+        f"EXISTS (SELECT 1 FROM {quote(resp.db_table)} a"  # noqa: S608 (identifiers from meta)
+        f" WHERE a.{quote(resp.get_field('service_record').column)} = r.{quote(rec.pk.column)})"
+    )
+    return (
+        f"SELECT {', '.join(columns)}, {answered} AS {quote('answered')}"  # noqa: S608 (meta)
+        f" FROM {quote(rec.db_table)} r JOIN {quote(unit.db_table)} u"
+        f" ON u.{quote(unit.pk.column)} = r.{quote(rec.get_field('unit').column)}"
+        f" WHERE r.{quote(rec.get_field('survey_token').column)} = %s"
+    )
+
+
+def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
+    """(the service record of `token` with its unit, whether it has been answered).
+
+    The unit carries only what a response needs (threshold, flagged elements, time zone);
+    its other fields, the service type and the officer load if something reads them.
+    Raises ServiceRecord.DoesNotExist.
+    """
+    if not is_token(token):
+        raise ServiceRecord.DoesNotExist
+    rows = list(ServiceRecord.objects.raw(_record_by_token_sql(connection.vendor), [token]))
+    if not rows:
+        raise ServiceRecord.DoesNotExist
+    record = rows[0]
+    loaded = {"id": record.unit_id, **{n: getattr(record, f"unit_{n}") for n in _UNIT_FIELDS}}
+    names = [f.attname for f in Unit._meta.concrete_fields if f.attname in loaded]
+    record.unit = Unit.from_db(record._state.db, names, [loaded[n] for n in names])
+    return record, bool(record.answered)
+
+
 def submit_survey(
     token: str,
     *,
@@ -427,28 +566,28 @@ def submit_survey(
     """The customer's answers for the service record of `token` (one response per token).
 
     Raises ServiceRecord.DoesNotExist (unknown), SurveyClosed (expired), StateConflict (used).
+    The record and its state are read in one query outside the write transaction; the
+    one-to-one between response and record (a unique column) is what guarantees one answer
+    per token when two arrive at once: the second insert fails and answers 409.
     """
-    if not is_token(token):
-        raise ServiceRecord.DoesNotExist
-    record = (
-        ServiceRecord.objects.select_for_update()
-        .select_related("unit", "service_type", "officer")
-        .get(survey_token=token)
-    )
-    state = survey_state(record)
-    if state == "answered":
+    record, answered = record_for_token(token)
+    if answered:
         raise StateConflict(_("This survey has already been answered. Thank you!"))
-    if state == "expired":
+    if timezone.now() > survey_closes_at(record):
         raise SurveyClosed(_("This survey link has expired."))
-    return submit_response(
-        record.unit,
-        answers=answers,
-        comment=comment,
-        service_type=record.service_type,
-        officer=record.officer,
-        service_record=record,
-        source=source,
-    )
+    try:
+        return _store_response(
+            record.unit,
+            answers=answers,
+            comment=comment,
+            submitted_at=None,
+            service_type_id=record.service_type_id,
+            officer_id=record.officer_id,
+            service_record=record,
+            source=source,
+        )
+    except StateConflict:
+        raise StateConflict(_("This survey has already been answered. Thank you!")) from None
 
 
 # --- the daily check -------------------------------------------------------------------------

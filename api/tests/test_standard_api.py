@@ -26,6 +26,8 @@ def test_missing_or_unknown_unit(client, db):
     assert missing.status_code == 400
     assert "unit" in missing.json()
     assert client.get("/api/v1/standard/?unit=nope").status_code == 404
+    # A NUL is no unit's code (PostgreSQL would refuse the comparison: a 500 before).
+    assert client.get("/api/v1/standard/?unit=bpmp%00kalteng").status_code == 404
 
 
 def test_schema_and_docs_are_served_locally(client, db):

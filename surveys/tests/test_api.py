@@ -9,7 +9,7 @@ import time_machine
 from rest_framework.authtoken.models import Token
 
 from cases.models import Case
-from surveys.models import ServiceRecord, SurveyResponse
+from surveys.models import DailyTally, ServiceRecord, SurveyResponse
 from units.models import ELEMENT_CODES, IkmWeight
 
 GOOD = dict.fromkeys(ELEMENT_CODES, 4)
@@ -114,6 +114,29 @@ def test_public_survey_refuses_a_second_answer_with_409(api, record):
     url = f"/api/v1/surveys/{record.survey_token}/"
     assert api.post(url, {"answers": GOOD}, format="json").status_code == 201
     assert api.post(url, {"answers": GOOD}, format="json").status_code == 409
+
+
+@pytest.mark.django_db(transaction=True)
+def test_public_survey_outside_a_transaction_stores_the_answer_and_its_tally_once(api, record):
+    """As in production (no test transaction around the request): the response and its tally
+    are written together (on PostgreSQL in one statement); a second answer is 409 and
+    changes nothing; a poor rating opens its case in the same transaction."""
+    url = f"/api/v1/surveys/{record.survey_token}/"
+    assert api.post(url, {"answers": GOOD}, format="json").status_code == 201
+    assert api.post(url, {"answers": {**GOOD, "U1": 1}}, format="json").status_code == 409
+    assert SurveyResponse.objects.count() == 1
+    tally = DailyTally.objects.get()
+    assert (tally.respondents, tally.u1_sum, tally.u1_n) == (1, 4, 1)
+    record.pk = None
+    record.survey_token = "another-token-1234"
+    record.save()
+    poor = {**GOOD, "U7": 2}
+    assert api.post("/api/v1/surveys/another-token-1234/", {"answers": poor}, format="json").json()[
+        "flagged"
+    ]
+    assert Case.objects.get().survey_response.service_record == record
+    tally.refresh_from_db()
+    assert (tally.respondents, tally.u7_sum, tally.u7_n) == (2, 6, 2)
 
 
 def test_unknown_token_is_404_and_expired_410(api, record):
