@@ -228,6 +228,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # Throttles count per client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies sit
+    # in front (then the address they add to X-Forwarded-For). Unset, DRF would believe any
+    # X-Forwarded-For a client sends, and a changing header would escape every limit.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "public": envrate("PUBLIC_RATE", "60/minute"),
         "survey": envrate("SURVEY_RATE", "30/minute"),

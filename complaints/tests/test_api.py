@@ -82,6 +82,20 @@ def test_a_flood_of_api_submissions_is_throttled(api, unit):
     assert Complaint.objects.count() == 5
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(api, unit):
+    def post(n: int):
+        return api.post(
+            "/api/v1/complaints/",
+            {"unit": unit.code, "text": "x"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
+        )
+
+    with time_machine.travel("2026-03-02 03:00:30+00:00", tick=False):
+        assert [post(n).status_code for n in range(6)] == [201] * 5 + [429]
+    assert Complaint.objects.count() == 5
+
+
 def test_tracking_shows_status_and_answer_only(api, complaint, people):
     services.triage_complaint(
         complaint, actor=people["coordinator"], outcome="case", officer=people["officer"]
