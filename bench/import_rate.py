@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from .pulih_db import django_env
 from .report import (
     ROOT,
     Figure,
@@ -85,18 +86,10 @@ MANAGE = ROOT / "manage.py"  # another checkout's, to measure an earlier version
 WARMUP_ROWS = 1_000
 
 
-def _env(database_url: str) -> dict[str, str]:
-    """The child's environment: this database; bytecode cached as in any installed
-    deployment (an environment that forbids writing it would time Python's compiler)."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "PYTHONUNBUFFERED": "1"}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def _manage(database_url: str, *args: str) -> str:
     out = subprocess.run(
         [sys.executable, str(MANAGE), *args],
-        env=_env(database_url),
+        env=django_env(database_url),
         cwd=MANAGE.parent,
         capture_output=True,
         text=True,
@@ -261,7 +254,7 @@ def import_once(database_url: str, unit_code: str, path: Path) -> dict:
         started = time.perf_counter()
         child = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
             [sys.executable, str(MANAGE), "import_skm", str(path), "--unit", unit_code],
-            env=_env(database_url),
+            env=django_env(database_url),
             cwd=MANAGE.parent,
             stdout=out,
             stderr=subprocess.STDOUT,

@@ -59,9 +59,13 @@ def server_version(engine: str) -> str:
 
 
 def django_env(url: str, **extra: str) -> dict[str, str]:
-    """What a Pulih process (in-process part or gunicorn) gets: the bench database, DEBUG off,
-    a throw-away key, and the per-address limits lifted (all load comes from 127.0.0.1)."""
+    """What every Pulih process of the bench gets (in-process parts, manage.py, gunicorn):
+    the bench database, DEBUG off, a throw-away key, the per-address limits off (all load
+    comes from 127.0.0.1; "off" rather than a huge rate, whose window DRF would re-pickle on
+    every request), and bytecode cached as in any installed deployment (else each child
+    would time Python compiling Django). `extra` overrides or adds variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(
         {
             "DATABASE_URL": url,
@@ -69,11 +73,12 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
             "HTTPS": "0",
             "SECRET_KEY": "bench-run-" + "k" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "SURVEY_RATE": "100000000/minute",
-            "PUBLIC_RATE": "100000000/minute",
+            "SURVEY_RATE": "off",
+            "PUBLIC_RATE": "off",
             "LOGIN_RATE": "100000000/minute",
-            "CONN_MAX_AGE": "60",
+            "CONN_MAX_AGE": "600",
             "LOG_LEVEL": "ERROR",
+            "PYTHONUNBUFFERED": "1",
             "DJANGO_SETTINGS_MODULE": "pulih.settings",
             **extra,
         }
@@ -81,25 +86,31 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_inproc(engine: str, *args: str, log=print) -> dict:
-    """Run `python -m bench.pulih_inproc args` on the engine's bench database; pass its
-    progress lines on and return the JSON of its last line."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bench.pulih_inproc", *args],
+def run_json(args: list[str], env: dict[str, str], log=None) -> dict:
+    """Run a Python child (`python <args>`) from the project folder; pass its progress lines
+    to `log`, fail with its error output, return the JSON object of its last line."""
+    proc = subprocess.run(  # noqa: S603 (our own interpreter and modules)
+        [sys.executable, *args],
         cwd=ROOT,
-        env=django_env(database_url(engine)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        env=env,
+        capture_output=True,
         text=True,
+        timeout=STEP_TIMEOUT,
+        check=False,
     )
-    try:
-        out, err = proc.communicate(timeout=STEP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        raise
-    lines = out.strip().splitlines()
-    for line in lines[:-1]:
-        log(f"  {engine}: {line}")
+    lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
-        raise RuntimeError(f"bench.pulih_inproc {' '.join(args)} exited {proc.returncode}\n{err}")
+        raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}\n{proc.stderr[-5000:]}")
+    for line in lines[:-1]:
+        if log:
+            log(line)
     return json.loads(lines[-1])
+
+
+def run_inproc(engine: str, *args: str, log=print) -> dict:
+    """`python -m bench.pulih_inproc args` on the engine's bench database."""
+    return run_json(
+        ["-m", "bench.pulih_inproc", *args],
+        django_env(database_url(engine)),
+        log=lambda line: log(f"  {engine}: {line}"),
+    )

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from reliability.server import Server, free_port
 
+from .pulih_db import django_env, run_json
 from .report import ROOT, Figure, format_machine, format_table, machine_info, today
 
 VAR = ROOT / "var" / "bench-submit"
@@ -146,19 +147,7 @@ def wrk_path() -> str:
 
 def _step(database_url: str, *args: str) -> dict:
     """Run `python -m bench.submit_rate --step ...` against database_url; its JSON answer."""
-    env = {**os.environ, **server_env(database_url, floor=True)}
-    out = subprocess.run(
-        [sys.executable, "-m", "bench.submit_rate", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=SUBPROCESS_TIMEOUT,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"bench.submit_rate {' '.join(args)} failed:\n{out.stderr[-4000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return run_json(["-m", "bench.submit_rate", *args], server_env(database_url, floor=True))
 
 
 def _django() -> None:
@@ -262,22 +251,8 @@ def step_setup(unit_code: str) -> dict:
 
 
 def server_env(database_url: str, floor: bool = True) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": "bench-submit-" + "k" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # All the load comes from one address: no per-address limit for this run. ("off",
-        # not a huge rate: DRF's throttle keeps every request's time in the window and
-        # re-pickles that list on each request, which a huge rate turns into the bottleneck.)
-        "SURVEY_RATE": "off",
-        "PUBLIC_RATE": "off",
-        "CONN_MAX_AGE": "600",
-        "LOG_LEVEL": "ERROR",
-        "BENCH_FLOOR": "1" if floor else "0",
-    }
+    """The bench's environment (throttles off), with the floor view mounted or not."""
+    return django_env(database_url, BENCH_FLOOR="1" if floor else "0")
 
 
 def gunicorn_args(workers: int, threads: int, worker_class: str) -> list[str]:
