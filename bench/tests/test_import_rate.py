@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 
 from bench import import_rate
 
@@ -18,8 +19,9 @@ UNIT = {
 
 def test_the_file_is_seeded_and_in_import_skms_layout(tmp_path):
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
-    counts = import_rate.write_csv(first, UNIT, 2000, poor_share=0.1)
-    import_rate.write_csv(second, UNIT, 2000, poor_share=0.1)
+    end = datetime.datetime(2026, 11, 23, 16)  # the default, now, may tick between the two
+    counts = import_rate.write_csv(first, UNIT, 2000, poor_share=0.1, end=end)
+    import_rate.write_csv(second, UNIT, 2000, poor_share=0.1, end=end)
     assert first.read_bytes() == second.read_bytes()
     with first.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
