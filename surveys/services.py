@@ -204,10 +204,16 @@ def _tally_upsert_params(unit: Unit, key: TallyKey, counts: list[int]) -> list:
     return [unit.pk, adapt(day), service_type_id, officer_id, *counts]
 
 
+_TALLY_KEY = ["unit", "day", "service_type", "officer"]
+_TALLY_TYPES = ["bigint", "date", "bigint", "bigint"] + ["integer"] * len(_TALLY_COLUMNS)
+
+
 @functools.cache
-def _tally_upsert_sql(vendor: str) -> str:
-    """INSERT one key's counts into its tally row, or add them to the row already there.
-    The conflict target spells the unique constraint dailytally_one_per_key."""
+def _tally_upsert_sql(vendor: str, arrays: bool = False) -> str:
+    """INSERT keys' counts into their tally rows, or add them to the rows already there.
+    The conflict target spells the unique constraint dailytally_one_per_key. With `arrays`
+    (PostgreSQL), the rows come as one array parameter per column, unnested: many keys in
+    one statement."""
     meta = DailyTally._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
@@ -215,118 +221,38 @@ def _tally_upsert_sql(vendor: str) -> str:
     def col(name: str) -> str:
         return quote(meta.get_field(name).column)
 
-    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
+    fields = [*_TALLY_KEY, *_TALLY_COLUMNS]
     columns = ", ".join(col(f) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
+    if arrays:
+        typed = ", ".join(f"%s::{t}[]" for t in _TALLY_TYPES)
+        rows = f"SELECT * FROM unnest({typed})"  # noqa: S608 (a constant)
+    else:
+        rows = "VALUES (" + ", ".join(["%s"] * len(fields)) + ")"
     target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
     target += f"COALESCE({col('officer')}, 0)"
     sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in _TALLY_COLUMNS)
     return (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (identifiers from meta)
+        f"INSERT INTO {table} ({columns}) {rows}"  # noqa: S608 (identifiers from meta)
         f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
     )
 
 
-def _tally_update_sql() -> str:
-    """UPDATE adding each column's increment to one tally row (by id), for executemany."""
-    meta = DailyTally._meta
-    quote = connection.ops.quote_name
-    sets = ", ".join(
-        f"{quote(meta.get_field(c).column)} = {quote(meta.get_field(c).column)} + %s"
-        for c in _TALLY_COLUMNS
-    )
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    return f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608 (identifiers from meta)
-
-
-def _tally_update_unnest_sql() -> str:
-    """PostgreSQL: UPDATE adding every changed row's increments in one statement; the
-    parameters are one array per column (the increments in _TALLY_COLUMNS order, then ids)."""
-    meta = DailyTally._meta
-    quote = connection.ops.quote_name
-    names = [f"c{i}" for i in range(len(_TALLY_COLUMNS))]
-    sets = ", ".join(
-        f"{quote(meta.get_field(c).column)} = t.{quote(meta.get_field(c).column)} + v.{n}"
-        for c, n in zip(_TALLY_COLUMNS, names, strict=True)
-    )
-    arrays = ", ".join(["%s::integer[]"] * len(names) + ["%s::bigint[]"])
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    alias = ", ".join([*names, "id"])
-    return (
-        f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}) AS v({alias}) "  # noqa: S608
-        f"WHERE t.{pk} = v.id"
-    )
-
-
-def _tally_insert_unnest_sql() -> str:
-    """PostgreSQL: INSERT of every new tally row in one statement, one array per column."""
-    meta = DailyTally._meta
-    quote = connection.ops.quote_name
-    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
-    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
-    types = ["bigint", "date", "bigint", "bigint"] + ["integer"] * len(_TALLY_COLUMNS)
-    arrays = ", ".join(f"%s::{t}[]" for t in types)
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-
-
-def _tally_insert_sql() -> str:
-    meta = DailyTally._meta
-    quote = connection.ops.quote_name
-    fields = ["unit", "day", "service_type", "officer", *_TALLY_COLUMNS]
-    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-
-
-def _columns(rows: list[tuple]) -> list[list]:
-    """Rows as one list per column."""
-    return [list(column) for column in zip(*rows, strict=True)]
-
-
 def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
-    """Add many keys' counts at once (the import): one read, bulk update, bulk create.
-
-    Must run inside the caller's transaction. The rows read are locked (PostgreSQL); if a
-    concurrent form submission creates one of the new keys first, fall back to key-by-key.
-    """
-    if len(counters) <= 20:
-        for key, counts in counters.items():
-            _upsert_tally(unit, key, counts)
+    """Add many keys' counts at once (the import) by the same upsert as one response's:
+    executemany on SQLite, one statement over unnested arrays on PostgreSQL. The keys go in
+    one order, so two imports touching the same rows lock them in the same order."""
+    rows = [
+        _tally_upsert_params(unit, key, counters[key])
+        for key in sorted(counters, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
+    ]
+    if not rows:
         return
-    days = [k[0] for k in counters]
-    try:
-        with transaction.atomic():
-            existing = {
-                (day, service_type_id, officer_id): pk
-                for pk, day, service_type_id, officer_id in DailyTally.objects.select_for_update()
-                .filter(unit=unit, day__gte=min(days), day__lte=max(days))
-                .values_list("pk", "day", "service_type_id", "officer_id")
-            }
-            changed: list[tuple] = []
-            new: list[tuple] = []
-            adapt = connection.ops.adapt_datefield_value
-            for key, counts in counters.items():
-                pk = existing.get(key)
-                if pk is None:
-                    day, service_type_id, officer_id = key
-                    new.append((unit.pk, adapt(day), service_type_id, officer_id, *counts))
-                else:
-                    changed.append((*counts, pk))
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    # One statement each, the rows passed as one array per column.
-                    if changed:
-                        cursor.execute(_tally_update_unnest_sql(), _columns(changed))
-                    if new:
-                        cursor.execute(_tally_insert_unnest_sql(), _columns(new))
-                else:
-                    if changed:
-                        cursor.executemany(_tally_update_sql(), changed)
-                    if new:
-                        cursor.executemany(_tally_insert_sql(), new)
-    except IntegrityError:
-        for key, counts in counters.items():
-            _upsert_tally(unit, key, counts)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(_tally_upsert_sql(connection.vendor, arrays=True), columns)
+        else:
+            cursor.executemany(_tally_upsert_sql(connection.vendor), rows)
 
 
 def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]):
