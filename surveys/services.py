@@ -410,12 +410,7 @@ def _insert(obj: SurveyResponse) -> None:
     insert does (pre_save, prepare each field, take the new key) without compiling the
     statement again for every response. The model has no save() override or signals."""
     sql, fields = _insert_sql(connection.vendor, type(obj))
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
+    _execute_insert(obj, sql, fields)
 
 
 def _insert_with_tally(
@@ -427,10 +422,17 @@ def _insert_with_tally(
     insert, fields = _insert_sql(vendor, type(obj))
     pk = connection.ops.quote_name(type(obj)._meta.pk.column)
     sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"  # noqa: S608
+    _execute_insert(obj, sql, fields, _tally_upsert_params(unit, key, increments))
+
+
+def _execute_insert(
+    obj: SurveyResponse, sql: str, fields: list, extra: Iterable[object] = ()
+) -> None:
+    """Run an INSERT … RETURNING of `obj`'s `fields` (then `extra` parameters) and mark
+    `obj` saved with its new key, as Model.save() would."""
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    params += _tally_upsert_params(unit, key, increments)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *extra])
         obj.pk = cursor.fetchone()[0]
     obj._state.adding = False
     obj._state.db = connection.alias
