@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .pulih_db import django_env
+from .pulih_db import django_env, run_json
 from .report import (
     ROOT,
     Figure,
@@ -52,7 +52,6 @@ INSTITUTION_SHARE = 0.01  # rows with a poor rating on an institution's element:
 COMMENT_SHARE = 0.10
 BLANK_SHARE = 0.02  # unanswered questions
 NO_OFFICER_SHARE = 0.05
-SUBPROCESS_TIMEOUT = 300
 ELEMENTS = [f"U{i}" for i in range(1, 10)]
 HEADER = ["submitted_at", "service", "officer", *ELEMENTS, "comment"]
 COMMENTS = [
@@ -69,7 +68,7 @@ import json
 from units.models import ServiceType, Unit
 from surveys.services import unit_officers
 unit = Unit.objects.get(code=%r)
-print("PULIH-JSON " + json.dumps({
+print(json.dumps({
     "unit_id": unit.pk,
     "time_zone": unit.time_zone,
     "flag_threshold": unit.flag_threshold,
@@ -86,26 +85,13 @@ MANAGE = ROOT / "manage.py"  # another checkout's, to measure an earlier version
 WARMUP_ROWS = 1_000
 
 
-def _manage(database_url: str, *args: str) -> str:
-    out = subprocess.run(
-        [sys.executable, str(MANAGE), *args],
-        env=django_env(database_url),
-        cwd=MANAGE.parent,
-        capture_output=True,
-        text=True,
-        timeout=SUBPROCESS_TIMEOUT,
-        check=False,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"manage.py {args[0]} exited {out.returncode}\n{out.stderr[-5000:]}")
-    return out.stdout
-
-
 def discover(database_url: str, unit_code: str) -> dict:
     """The unit's flag rule, active service types and officers, read through Django."""
-    out = _manage(database_url, "shell", "-c", DISCOVER % unit_code)
-    line = next(x for x in out.splitlines() if x.startswith("PULIH-JSON "))
-    unit = json.loads(line.removeprefix("PULIH-JSON "))
+    unit = run_json(
+        [str(MANAGE), "shell", "-c", DISCOVER % unit_code],
+        django_env(database_url),
+        cwd=MANAGE.parent,
+    )
     if not unit["services"] or not unit["officers"]:
         raise RuntimeError(f"unit {unit_code} needs service types and officers: {unit}")
     return unit

@@ -86,12 +86,12 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_json(args: list[str], env: dict[str, str], log=None) -> dict:
-    """Run a Python child (`python <args>`) from the project folder; pass its progress lines
-    to `log`, fail with its error output, return the JSON object of its last line."""
+def run_json(args: list[str], env: dict[str, str], log=None, cwd: Path = ROOT) -> dict:
+    """Run a Python child (`python <args>`) in `cwd` (the project folder); pass its progress
+    lines to `log`, fail with its error output, return the JSON object of its last line."""
     proc = subprocess.run(  # noqa: S603 (our own interpreter and modules)
         [sys.executable, *args],
-        cwd=ROOT,
+        cwd=cwd,
         env=env,
         capture_output=True,
         text=True,

@@ -59,7 +59,6 @@ GUNICORN_WHY = (
     "within the noise, with a higher p99 (GIL contention), so the simpler sync worker stays. "
     "With SQLite every writer queues on the one write lock whatever the workers."
 )
-SUBPROCESS_TIMEOUT = 300
 Log = Callable[[str], None]
 
 LUA = r"""
