@@ -5,13 +5,11 @@ seeded bench database."""
 from __future__ import annotations
 
 import json
-import time
 
 from reliability.server import Server, free_port
 
-from .httpmeasure import Client, MeasureError, login_session, time_requests
+from .httpmeasure import Client, MeasureError, login_session, time_paths, time_requests
 from .pulih_db import VAR, database_url, django_env
-from .report import summarize_ms
 from .seed import MEASURED_UNIT, PASSWORD
 
 WORKERS = 2
@@ -27,21 +25,6 @@ def api_token(base: str, username: str) -> str:
     if resp.status != 200:
         raise MeasureError(f"token for {username}: {resp.status} {resp.text[:200]}")
     return json.loads(resp.body)["token"]
-
-
-def time_documents(base: str, cookies: dict, paths: list[str], warmup: int = 3) -> dict:
-    """GET each path once (different documents), after `warmup` requests of the first."""
-    samples = []
-    with Client(base, cookies=dict(cookies)) as c:
-        for i, path in enumerate([paths[0]] * warmup + paths):
-            started = time.perf_counter()
-            resp = c.get(path)
-            elapsed = (time.perf_counter() - started) * 1000
-            if resp.status != 200 or not resp.body.startswith(b"%PDF-"):
-                raise MeasureError(f"GET {path} answered {resp.status}, not a PDF")
-            if i >= warmup:
-                samples.append(elapsed)
-    return summarize_ms(samples) | {"bytes": len(resp.body)}
 
 
 def measure(
@@ -72,8 +55,12 @@ def measure(
         results["ikm api"] = time_requests(
             api, reps, headers={"Authorization": f"Token {token}"}, warmup=warmup
         )
-        results["decree pdf"] = time_documents(
-            base, cookies, [f"/kasus/{pk}/sk.pdf" for pk in decree_cases], warmup=warmup
+        results["decree pdf"] = time_paths(
+            base,
+            [f"/kasus/{pk}/sk.pdf" for pk in decree_cases],
+            cookies=cookies,
+            warmup=warmup,
+            check=lambda resp: resp.body.startswith(b"%PDF-"),
         )
         return {"server": f"gunicorn, {WORKERS} gthread workers × {THREADS} threads", **results}
     finally:
