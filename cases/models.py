@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from pulih.lib.models import AppendOnly
+from pulih.lib.models import TimelineEvent
 from surveys.models import SurveyResponse
 from units.models import CompensationKind, SanctionKind, Unit, Violation
 
@@ -130,28 +130,17 @@ class Case(models.Model):
         return getattr(self, related).order_by("-pk").first()
 
 
-class CaseEvent(AppendOnly, models.Model):
+class CaseEvent(TimelineEvent):
     """One entry of a case's timeline. Append-only: never edited, never deleted."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    at = models.DateTimeField(_("at"))
     from_state = models.CharField(_("from"), max_length=20, blank=True)
     to_state = models.CharField(_("to"), max_length=20)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.action} {self.from_state}→{self.to_state}"

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pulih.lib.models import AppendOnly
+from pulih.lib.models import TimelineEvent
 from units.models import ComplaintChannel, ServiceType, Unit
 
 
@@ -164,28 +164,17 @@ class EventAction(models.TextChoices):
     ANSWERED = "answered", pgettext_lazy("complaint event", "Answered")
 
 
-class ComplaintEvent(AppendOnly, models.Model):
+class ComplaintEvent(TimelineEvent):
     """One entry of a complaint's timeline. Append-only: never edited, never deleted."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="events")
     action = models.CharField(_("action"), max_length=20, choices=EventAction.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
-    at = models.DateTimeField(_("at"))
     from_status = models.CharField(_("from"), max_length=20, blank=True)
     to_status = models.CharField(_("to"), max_length=20)
-    data = models.JSONField(_("data"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(TimelineEvent.Meta):
         verbose_name = _("complaint event")
         verbose_name_plural = _("complaint events")
-        ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.action} {self.from_status}→{self.to_status}"

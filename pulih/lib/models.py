@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 
 class AppendOnly:
     """Rows written once, never changed: saving an existing row or deleting one raises.
@@ -15,3 +19,23 @@ class AppendOnly:
 
     def delete(self, *args, **kwargs):
         raise PermissionError(f"{type(self).__name__} rows are append-only.")
+
+
+class TimelineEvent(AppendOnly, models.Model):
+    """One entry of a record's timeline (a case's, a complaint's): who did it, when, and what
+    it recorded. Subclasses add the record, the action and the from/to state."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    at = models.DateTimeField(_("at"))
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
