@@ -406,28 +406,13 @@ def run_submit(
     segment_s = max(1, round(duration_s / rounds))
     count = segment_s * rounds * max_rps
     log(f"  submit[{vendor}]: {count:,} fresh service records …")
-    _step(
-        database_url,
-        "--step",
-        "prepare",
-        "--unit",
-        unit_code,
-        "--count",
-        "200",
-        "--tokens",
-        str(warm_file),
-    )
-    prepared = _step(
-        database_url,
-        "--step",
-        "prepare",
-        "--unit",
-        unit_code,
-        "--count",
-        str(count),
-        "--tokens",
-        str(tokens_file),
-    )
+
+    def prepare(records: int, path: Path) -> dict:
+        args = ["--step", "prepare", "--unit", unit_code, "--count", str(records)]
+        return _step(database_url, *args, "--tokens", str(path))
+
+    prepare(200, warm_file)
+    prepared = prepare(count, tokens_file)
     log(f"    created in {prepared['seconds']} s")
     tokens = tokens_file.read_text().split()
     per = len(tokens) // rounds
@@ -457,16 +442,9 @@ def run_submit(
         survey_rounds, floor_rounds = [], []
         for i, part in enumerate(parts):
             # Alternate which goes first (ABBA…) so drift in the machine's load hits both.
-            order = ("survey", "floor") if i % 2 == 0 else ("floor", "survey")
-            for kind in order:
-                if kind == "survey":
-                    survey_rounds.append(
-                        run_wrk(server.url, SURVEY_PATH, part, segment_s, connections, wrk_threads)
-                    )
-                else:
-                    floor_rounds.append(
-                        run_wrk(server.url, FLOOR_PATH, part, segment_s, connections, wrk_threads)
-                    )
+            order = [(SURVEY_PATH, survey_rounds), (FLOOR_PATH, floor_rounds)]
+            for path, results in order if i % 2 == 0 else order[::-1]:
+                results.append(run_wrk(server.url, path, part, segment_s, connections, wrk_threads))
             log(
                 f"    round {i + 1}: survey {survey_rounds[-1]['ok_rps']} rps "
                 f"p99 {survey_rounds[-1]['p99_ms']} ms, floor {floor_rounds[-1]['ok_rps']} rps "
