@@ -18,7 +18,13 @@ from rest_framework.views import APIView
 
 from surveys import daily as daily_q
 from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
-from surveys.models import CustomerKind, ResponseSource, ServiceChannel, ServiceRecord
+from surveys.models import (
+    COMMENT_MAX_LENGTH,
+    CustomerKind,
+    ResponseSource,
+    ServiceChannel,
+    ServiceRecord,
+)
 from surveys.services import record_service, submit_survey, unit_officers
 from surveys.views import survey_url
 from units.access import READ_ALL_ROLES, has_role, units_for
@@ -143,7 +149,7 @@ class SurveyIn(serializers.Serializer):
         child=serializers.JSONField(),
         help_text='{"U1": 1–4, …}; unanswered elements left out.',
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -161,7 +167,7 @@ def plain_survey_body(data: object) -> dict | None:
     answers, comment = data.get("answers"), data.get("comment", "")
     if type(answers) is not dict or any(type(v) not in (int, str) for v in answers.values()):
         return None
-    if type(comment) is not str or len(comment) > 4000:
+    if type(comment) is not str or len(comment) > COMMENT_MAX_LENGTH:
         return None
     if "\x00" in comment or _SURROGATE.search(comment):
         return None

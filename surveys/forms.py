@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
 from .ikm import FIRST_DAY, LAST_DAY
-from .models import CustomerKind, ServiceChannel
+from .models import COMMENT_MAX_LENGTH, CustomerKind, ServiceChannel
 from .services import unit_officers
 
 # The nine questions and their labelled answers 1..4, in English source text; the Indonesian
@@ -73,7 +73,7 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(
         label=_("Comments or suggestions (optional)"),
         required=False,
-        max_length=4000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 

@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from .ikm import ANSWER_LABELS
-from .models import ResponseSource, SurveyFormMapping, SurveyResponse
+from .models import COMMENT_MAX_LENGTH, ResponseSource, SurveyFormMapping, SurveyResponse
 from .services import act_on_flags_many, add_tallies, poor_elements, unit_officers
 
 STANDARD_HEADER = ["submitted_at", "service", "officer", *ELEMENT_CODES, "comment"]
@@ -360,7 +360,7 @@ def parse_row(
         errors.append(("U1", _("no question answered")))
     if errors:
         return None, errors
-    comment = str(cell("comment") or "").strip()[:4000]
+    comment = str(cell("comment") or "").strip()[:COMMENT_MAX_LENGTH]
     return Parsed(submitted_at, service_type_id, officer_id, scores, comment), []
 
 
@@ -383,7 +383,7 @@ def _fast_row(
         officer_id = plan.officers[officer_text.lower()] if officer_text else None
         scores = tuple([_FAST_SCORES[cells[i]] for _c, i in plan.score_columns])
         i = columns.get("comment")
-        comment = cells[i].strip()[:4000] if i is not None else ""
+        comment = cells[i].strip()[:COMMENT_MAX_LENGTH] if i is not None else ""
     except (KeyError, IndexError, ValueError, TypeError, AttributeError):
         return None
     if moment.tzinfo is None:

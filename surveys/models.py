@@ -32,6 +32,10 @@ class ResponseSource(models.TextChoices):
     IMPORT = "import", _("Import")
 
 
+# The longest comment kept with an answer (form, API, import): longer ones are cut or refused.
+COMMENT_MAX_LENGTH = 4000
+
+
 def new_survey_token() -> str:
     return secrets.token_urlsafe(18)
 

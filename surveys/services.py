@@ -23,6 +23,7 @@ from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, Role, ServiceType, Unit, User
 
 from .models import (
+    COMMENT_MAX_LENGTH,
     CustomerKind,
     DailyCheck,
     DailyTally,
@@ -364,7 +365,7 @@ def _store_response(
         service_type_id=service_type_id,
         officer_id=officer_id,
         submitted_at=submitted_at or timezone.now(),
-        comment=(comment or "").strip()[:4000],
+        comment=(comment or "").strip()[:COMMENT_MAX_LENGTH],
         source=source,
         flagged=bool(flagged),
         flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
