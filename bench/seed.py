@@ -196,10 +196,12 @@ def _responses(
     first_day: datetime.date,
     count: int,
     poor_every: int,
+    flagged: list[tuple[int, int, int, datetime.datetime]],
+    cases: int,
 ) -> Iterator[tuple]:
     """`count` rows: id, unit, service type, officer, submitted_at, u1..u9, flags. Every
-    `poor_every`-th response rates the officer's element U7 at 1 and is flagged: the cases
-    are opened from those."""
+    `poor_every`-th response rates the officer's element U7 at 1 and is flagged; the first
+    `cases` of those are appended to `flagged` (id, unit, officer, time) to open cases from."""
     table = _answer_table(rng)
     moment = _moment_format()
     start = datetime.datetime.combine(first_day, datetime.time(8), tzinfo=datetime.UTC)
@@ -213,15 +215,21 @@ def _responses(
             i += 1
             u = units[_unit_index(rng)]
             answers = table[rng.getrandbits(12)]
+            # Drawn in column order: one seed, one data set.
+            service_type = u.service_types[rng.randrange(len(u.service_types))]
+            officer = u.officers[rng.randrange(len(u.officers))]
+            at = opening + datetime.timedelta(seconds=offset)
             poor = i % poor_every == 0
             if poor:
                 answers = (*answers[:6], 1, answers[7], answers[8])
+                if len(flagged) < cases:
+                    flagged.append((i, u.id, officer, at))
             yield (
                 i,
                 u.id,
-                u.service_types[rng.randrange(len(u.service_types))],
-                u.officers[rng.randrange(len(u.officers))],
-                moment(opening + datetime.timedelta(seconds=offset)),
+                service_type,
+                officer,
+                moment(at),
                 *answers,
                 "",
                 "import",
@@ -666,21 +674,11 @@ def seed(
 
     started = time.monotonic()
     flagged: list[tuple[int, int, int, datetime.datetime]] = []
-
-    def keep_flagged(rows: Iterator[tuple]) -> Iterator[tuple]:
-        for row in rows:
-            if row[-2] and len(flagged) < cases:
-                at = row[4]
-                if isinstance(at, str):
-                    at = datetime.datetime.fromisoformat(at).replace(tzinfo=datetime.UTC)
-                flagged.append((row[0], row[1], row[3], at))
-            yield row
-
     with transaction.atomic():
         written = write_rows(
             "surveys_surveyresponse",
             RESPONSE_COLUMNS,
-            keep_flagged(_responses(rng, units, first_day, responses, poor_every)),
+            _responses(rng, units, first_day, responses, poor_every, flagged, cases),
         )
     seconds["responses"] = time.monotonic() - started
     log(f"seed: {written:,} responses in {seconds['responses']:.1f} s")
