@@ -377,7 +377,8 @@ FIXES = [
     "per row);",
     "PostgreSQL: the unflagged rows are streamed with COPY (was an executemany, one "
     "statement per row through psycopg's client-side binding) and the tallies are added "
-    "with one UPDATE and one INSERT over `unnest`ed arrays (was one statement per tally);",
+    "by one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` — the same upsert as "
+    "one answer's, over arrays (was one statement per tally);",
     "`import_skm` skips Django's system checks (which import every view and URL: about 0.7 s "
     "and 30 MiB of start-up); `migrate`, `check` and the server still run them.",
 ]
