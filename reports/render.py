@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from documents.pdf import render_pdf
 from documents.xlsx import build_workbook
@@ -104,7 +105,14 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
     sheets = {
         _("Summary"): ([_("Figure"), _("Value")], summary),
         _("IKM elements"): (
-            [_("Element"), _("Name"), _("Sum"), _("Answered"), "NRR", _("Weighted")],
+            [
+                _("Element"),
+                _("Name"),
+                _("Sum"),
+                pgettext("respondents who answered an element", "Answered"),
+                "NRR",
+                _("Weighted"),
+            ],
             [
                 (e.code, e.name, e.total, e.count, float(e.nrr), float(e.weighted))
                 for e in f.ikm.elements
