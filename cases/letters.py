@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
@@ -72,13 +73,13 @@ def _source(case: Case) -> str:
     """What the case is about, without naming the customer."""
     if case.survey_response_id:
         response = case.survey_response
-        return _("the satisfaction survey of the service %(service)s on %(date)s") % {
+        return _("the satisfaction survey of the service “%(service)s” of %(date)s") % {
             "service": response.service_type.name if response.service_type_id else "-",
-            "date": _local_date(case.unit, response.submitted_at).strftime("%d-%m-%Y"),
+            "date": date_format(_local_date(case.unit, response.submitted_at)),
         }
     if case.complaint_id:
         return _("the complaint received on %(date)s") % {
-            "date": _local_date(case.unit, case.complaint.received_at).strftime("%d-%m-%Y")
+            "date": date_format(_local_date(case.unit, case.complaint.received_at))
         }
     return case.reason
 
