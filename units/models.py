@@ -215,6 +215,19 @@ class Unit(models.Model):
     def officer_elements(self) -> list[str]:
         return [c.strip() for c in self.flag_elements.split(",") if c.strip()]
 
+    def _certificate_opens(self) -> bool:
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        try:
+            self.signing_certificate.open("rb")
+            data = self.signing_certificate.read()
+            self.signing_certificate.seek(0)
+            passphrase = self.signing_passphrase.encode() if self.signing_passphrase else None
+            key, certificate, _more = pkcs12.load_key_and_certificates(data, passphrase)
+        except (OSError, ValueError, TypeError):
+            return False
+        return key is not None and certificate is not None
+
     @property
     def copies_to(self) -> list[str]:
         return [line.strip() for line in self.copy_recipients.splitlines() if line.strip()]
@@ -229,6 +242,10 @@ class Unit(models.Model):
             self.letter_number_pattern.format(seq=1, year=2000, code="X")
         except (KeyError, IndexError, ValueError):
             errors["letter_number_pattern"] = _("Invalid pattern.")
+        if self.signing_certificate and not self._certificate_opens():
+            errors["signing_certificate"] = _(
+                "This PKCS#12 file does not open with the passphrase given."
+            )
         if errors:
             raise ValidationError(errors)
 
