@@ -227,6 +227,19 @@ def test_a_decree_issued_before_documents_were_stored_is_frozen_at_its_first_dow
     assert document.read() == first
 
 
+def test_freeze_documents_stores_the_older_decrees_and_letters_at_once(make_case, people):
+    from django.core.management import call_command
+
+    case = make_case(S.DELIVERY)
+    IssuedDocument.objects.filter(case=case).delete()  # as before this version
+    call_command("freeze_documents", stdout=io.StringIO())
+    kinds = set(IssuedDocument.objects.filter(case=case).values_list("kind", flat=True))
+    assert kinds == {DocumentKind.DECREE, DocumentKind.APOLOGY}
+    out = io.StringIO()
+    call_command("freeze_documents", stdout=out)
+    assert out.getvalue().startswith("0 decrees, 0 apology letters")
+
+
 # --- 12.2 verification and seal ----------------------------------------------------------------
 
 
