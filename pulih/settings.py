@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "surveys",
     "complaints",
     "cases",
+    "recovery",
     "documents",
     "reports",
     "api",

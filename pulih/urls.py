@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
     path("", include("cases.urls")),
+    path("", include("recovery.urls")),
     path("", include("reports.urls")),
     path("", include("documents.urls")),
 ]
