@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "recovery",
     "documents",
     "reports",
+    "organisations",
     "api",
 ]
 

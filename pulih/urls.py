@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("recovery.urls")),
     path("", include("reports.urls")),
+    path("", include("organisations.urls")),
     path("", include("documents.urls")),
 ]
 
