@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from pulih.lib.replica import reads_from_replica
 from reports.figures import gather
 from reports.forms import PeriodForm
 from reports.render import report_context
@@ -28,6 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @require_GET
 @login_required
 def dashboard(request: HttpRequest, code: str) -> HttpResponse:
@@ -46,6 +48,7 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @require_GET
 @login_required
 def unit_dashboard(request: HttpRequest, code: str, unit_code: str) -> HttpResponse:
@@ -65,6 +68,7 @@ def unit_dashboard(request: HttpRequest, code: str, unit_code: str) -> HttpRespo
     )
 
 
+@reads_from_replica
 @require_GET
 def public_page(request: HttpRequest, code: str) -> HttpResponse:
     """The transparency page a ministry links to: every unit's IKM of the last complete

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
+from pulih.lib.replica import reads_from_replica
 from recovery.stats import recovery_share
 from units.access import role_required
 from units.models import Role, Unit
@@ -33,6 +34,7 @@ def _figures(request: HttpRequest):
     return form, gather(request.unit, start, end), show
 
 
+@reads_from_replica
 @role_required(*READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, figures, show = _figures(request)
@@ -44,6 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def download_pdf(request: HttpRequest) -> HttpResponse:
     _form, figures, show = _figures(request)
@@ -51,6 +54,7 @@ def download_pdf(request: HttpRequest) -> HttpResponse:
     return pdf_response(report_pdf(figures, **show), name, inline=False)
 
 
+@reads_from_replica
 @role_required(*READERS)
 def download_xlsx(request: HttpRequest) -> HttpResponse:
     _form, figures, show = _figures(request)
@@ -58,6 +62,7 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
     return xlsx_response(report_xlsx(figures, **show), name)
 
 
+@reads_from_replica
 def results(request: HttpRequest, code: str) -> HttpResponse:
     """The unit's published results (public): IKM per past quarter and complaints handled."""
     unit = get_object_or_404(Unit, code=code)
