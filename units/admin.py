@@ -13,6 +13,7 @@ from .models import (
     Membership,
     Role,
     Unit,
+    UnitHoliday,
     User,
 )
 
@@ -93,6 +94,16 @@ for model in CATALOGUES.values():
 @admin.register(CompensationBudget)
 class CompensationBudgetAdmin(UnitScopedAdmin):
     list_display = ["unit", "year", "amount"]
+
+
+@admin.register(UnitHoliday)
+class UnitHolidayAdmin(UnitScopedAdmin):
+    """A unit's own days off (regional holidays, closures), on top of the national calendar."""
+
+    list_display = ["date", "name", "unit"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "date"
+    ordering = ["-date"]
 
 
 @admin.register(Membership)
