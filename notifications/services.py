@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 # while sending leaves it to the next sweep after that.
 LEASE = datetime.timedelta(minutes=5)
 MAX_BACKOFF = datetime.timedelta(hours=1)
+HEADER = "X-Pulih-Notification"  # the row's id on every mail: a duplicate is visible
 
 
 def queue_mail(
@@ -94,7 +95,13 @@ def deliver(pk: int) -> str:
         return "not-due"
     message = OutboxMessage.objects.get(pk=pk)
     try:
-        EmailMessage(message.subject, message.body, None, message.recipient_list).send()
+        EmailMessage(
+            message.subject,
+            message.body,
+            None,
+            message.recipient_list,
+            headers={HEADER: str(message.pk)},
+        ).send()
     except Exception as exc:  # SMTP down, refused, timed out: try again later
         failed = message.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         message.state = OutboxState.FAILED if failed else OutboxState.RETRYING

@@ -236,10 +236,12 @@ if EMAIL_URL.startswith(("smtp://", "smtps://")):
     EMAIL_HOST_USER = unquote(_mail.username or "")
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_SSL = _mail.scheme == "smtps"
-    EMAIL_USE_TLS = _mail.scheme == "smtp" and EMAIL_PORT != 25
+    # STARTTLS except on port 25; EMAIL_USE_TLS=0 for a relay on the same host or network.
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", _mail.scheme == "smtp" and EMAIL_PORT != 25)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pulih@localhost")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)  # seconds; a hung server fails the attempt, retried
 
 # Security. HTTPS defaults on whenever DEBUG is off; `make run` on plain http sets HTTPS=0.
 HTTPS = envbool("HTTPS", not DEBUG)

@@ -34,9 +34,9 @@ def queue_status() -> dict[str, Any]:
             status["waiting"] = DBTaskResult.objects.ready().count()
         from notifications.models import OutboxMessage, OutboxState
 
-        status["outbox_unsent"] = OutboxMessage.objects.exclude(
-            state__in=[OutboxState.SENT, OutboxState.SKIPPED]
-        ).count()
+        unsent = OutboxMessage.objects.exclude(state=OutboxState.SENT)
+        status["outbox_unsent"] = unsent.exclude(state=OutboxState.FAILED).count()
+        status["outbox_failed"] = unsent.filter(state=OutboxState.FAILED).count()
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy", reported as such
         status.update(ok=False, error=type(exc).__name__)
         return status
