@@ -1,6 +1,6 @@
-"""The test suite's settings: production's, without the developer's .env, with a throw-away
-SECRET_KEY put in the environment first (settings refuse to load with DEBUG off and no real key; subprocesses the tests start
-inherit it). Everything else a test needs differently is set in conftest.py."""
+"""The test suite's settings: production's, without the developer's .env, and with a throw-away
+SECRET_KEY put in the environment first (with DEBUG off, settings refuse to load without a
+real key; the subprocesses tests start inherit it). Everything else is in conftest.py."""
 
 import os
 
