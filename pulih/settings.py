@@ -17,7 +17,8 @@ load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """A variable's value; set but empty (`NAME=` in .env) counts as unset."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:
