@@ -24,11 +24,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import letters, workflow
-from cases.access import api_cases
+from cases.access import (
+    can_view_case,
+    cases_for_user,
+    get_case_for_user,
+    get_case_or_own,
+    get_own_case,
+)
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState
-from cases.rules import can_view_case, is_case_officer
-from units.access import roles_in
 from units.models import Membership, Role, Unit, User
 
 TEXT = 10_000  # longest free text accepted
@@ -147,24 +151,13 @@ def _case_response(case_id: int, viewer: User, code: int = status.HTTP_200_OK) -
     return Response(CaseOut(case_payload(case, viewer=viewer)).data, status=code)
 
 
-def _readable(user: User, case_id: int) -> Case:
-    """The case if `user` reads it (in full, or as its officer); 404 otherwise."""
-    case = api_cases(user).select_related("unit", "officer").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("No such case.")
-    return case
-
-
-def _actionable(user: User, case_id: int) -> Case:
-    """The case for an action: 404 unless the user belongs to its unit; an officer who is not
-    the case's officer does not learn of it either. The workflow then judges role and state."""
-    case = Case.objects.select_related("unit", "officer").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("No such case.")
-    roles = roles_in(user, case.unit)
-    if not is_case_officer.test(user, case) and not roles - {Role.OFFICER}:
-        raise NotFound("No such case.")
-    return case
+def _actionable(user: User, case_id: int, action: str) -> Case:
+    """The case for an action, fetched as the web fetches it (cases.access): one reads a case
+    to act on it, its officer only for their defence; 404 otherwise. The workflow then judges
+    role (403) and state (409)."""
+    if action == CaseAction.DEFENCE:
+        return get_own_case(user, case_id)
+    return get_case_for_user(user, case_id)
 
 
 # --- Payloads ---------------------------------------------------------------------------------
@@ -339,7 +332,7 @@ class CaseListView(ListAPIView):
     pagination_class = StrictLimitOffsetPagination
 
     def get_queryset(self) -> QuerySet[Case]:
-        cases = api_cases(self.request.user).select_related("officer", "decree__sanction")
+        cases = cases_for_user(self.request.user).select_related("officer", "decree__sanction")
         state = self.request.query_params.get("state")
         if state is not None:
             if state not in CaseState.values:
@@ -412,7 +405,7 @@ class CaseListView(ListAPIView):
 class CaseDetailView(APIView):
     @extend_schema(responses={200: CaseOut, 401: STATUS_DOCS[401], 404: STATUS_DOCS[404]})
     def get(self, request: Request, id: int) -> Response:  # noqa: A002 - the contract's name
-        return _case_response(_readable(request.user, id).pk, request.user)
+        return _case_response(get_case_or_own(request.user, id).pk, request.user)
 
 
 class PDFRenderer(BaseRenderer):
@@ -438,7 +431,7 @@ class DecreePDFView(APIView):
         },
     )
     def get(self, request: Request, id: int) -> HttpResponse:  # noqa: A002
-        case = _readable(request.user, id)
+        case = get_case_or_own(request.user, id)
         decree = getattr(case, "decree", None)
         if decree is None:
             raise NotFound("This case has no decree.")
@@ -466,7 +459,7 @@ def _action_view(action: str) -> type[APIView]:
             responses={200: CaseOut, **STATUS_DOCS},
         )
         def post(self, request: Request, id: int) -> Response:  # noqa: A002
-            case = _actionable(request.user, id)
+            case = _actionable(request.user, id, action)
             workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
             payload = payload_class(data=request.data)
             payload.is_valid(raise_exception=True)
