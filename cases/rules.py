@@ -42,4 +42,3 @@ NOT_ABOUT_SELF = ~is_case_officer
 
 def segregation_for(action: str):
     return SEGREGATION.get(action, NOT_ABOUT_SELF)
-
