@@ -3,6 +3,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from api.errors import error_body
+
 
 def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
@@ -16,7 +18,7 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse(error_body(404, _("Not found.")), status=404)
     return render(request, "404.html", status=404)
 
 
