@@ -136,7 +136,7 @@ def _add_errors(form, exc: DomainError) -> None:
 
 def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
     events = list(case.events.select_related("actor").order_by("at", "pk"))
-    actions = case.next_actions(request.user)
+    actions = workflow.available_actions(case, request.user)
     forms = {}
     for action in actions:
         if bound and action in bound:

@@ -226,7 +226,10 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        transaction.on_commit(lambda: notify.next_step(case, actor))
+        owners, description = owner_roles(to_state), STATE_DESCRIPTIONS[to_state]
+        transaction.on_commit(
+            lambda: notify.next_step(case, actor, owners=owners, description=description)
+        )
     return event
 
 
