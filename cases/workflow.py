@@ -3,7 +3,7 @@
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
 appends the event — all in one transaction, with the outbox rows of the mail it causes; the
-mail goes out (notifications.tasks) only once that transaction commits.
+mail goes out (notifications.services) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
