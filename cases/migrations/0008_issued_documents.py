@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cases", "0007_report_indexes"),
-        ("units", "0004_letters_logo_signing"),
+        ("units", "0005_letters_logo_signing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

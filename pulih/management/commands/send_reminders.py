@@ -1,32 +1,27 @@
-import importlib
-import importlib.util
-
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pulih.lib.reminders import REMINDER_SOURCES
+from notifications.services import queue_mail
+from pulih.lib.registry import reminder_sources
 from units.models import SentReminder
 
 
 class Command(BaseCommand):
-    help = "Email whoever owes a due or overdue step; escalate overdue ones. Safe to run twice."
+    help = "Email whoever owes a due or overdue step (outbox); escalate overdue ones. Idempotent."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
         sent = skipped = 0
-        for source in REMINDER_SOURCES:
-            if importlib.util.find_spec(source) is None:
-                continue
-            for reminder in importlib.import_module(source).collect(today):
+        for collect in reminder_sources:  # each app's reminders.py
+            for reminder in collect(today):
                 emails = sorted({u.email for u in reminder.recipients if u.email})
                 if not emails:
                     continue
                 try:
                     with transaction.atomic():
                         SentReminder.objects.create(key=reminder.key, recipients=",".join(emails))
-                        send_mail(reminder.subject, reminder.body, None, emails)
+                        queue_mail("reminder", emails, reminder.subject, reminder.body)
                 except IntegrityError:
                     skipped += 1
                     continue
