@@ -18,21 +18,49 @@ def _score(result) -> float | None:
     return float(result.score) if result.score is not None else None
 
 
-def charts(figures: Figures, *, show_officers: bool) -> dict:
+# Chart widths in the viewBox's units: the PDF's text block is 468 pt wide (A4 less the
+# letter margins) and draws them 1:1; the dashboard's cards start at a phone's width.
+PDF_CHART_WIDTH = 468
+SCREEN_CHART_WIDTH = 360
+# The PDF prints each figure once: the element scores and cases by state are its tables.
+PDF_CHARTS = ("trend", "services", "officers")
+
+
+def month_labels(months) -> list[str]:
+    """Short month names; the year on a second line under the first month and each January."""
+    return [
+        date_format(m, "M") + (f"\n{m.year}" if i == 0 or m.month == 1 else "")
+        for i, m in enumerate(months)
+    ]
+
+
+def charts(
+    figures: Figures,
+    *,
+    show_officers: bool,
+    width: int = SCREEN_CHART_WIDTH,
+    interactive: bool = True,
+    only: tuple[str, ...] | None = None,
+) -> dict:
+    """The dashboard's charts (all of them), or those named in `only`."""
     out = {
         "trend": line_chart(
-            [date_format(month, "YEAR_MONTH_FORMAT") for month, _r in figures.monthly],
+            month_labels([month for month, _r in figures.monthly]),
             [_score(r) for _m, r in figures.monthly],
             title=_("IKM per month"),
             min_value=25,
             max_value=100,
             guides=GRADE_GUIDES,
+            width=width,
+            interactive=interactive,
         ),
         "elements": bar_chart(
             [f"{e.code} {e.name}" for e in figures.ikm.elements],
             [float(e.nrr) for e in figures.ikm.elements],
             title=_("Mean score per element (1–4)"),
             max_value=4,
+            width=width,
+            interactive=interactive,
         ),
         "services": bar_chart(
             [s.name for s, _r in figures.by_service],
@@ -40,12 +68,16 @@ def charts(figures: Figures, *, show_officers: bool) -> dict:
             title=_("IKM per service type"),
             max_value=100,
             guides=GRADE_GUIDES,
+            width=width,
+            interactive=interactive,
         ),
         "cases": bar_chart(
             [label for _v, label, _n in figures.cases_rows],
             [n for _v, _l, n in figures.cases_rows],
             title=_("Cases by state"),
             value_format="{:.0f}",
+            width=width,
+            interactive=interactive,
         ),
     }
     if show_officers:
@@ -55,22 +87,31 @@ def charts(figures: Figures, *, show_officers: bool) -> dict:
             title=_("IKM per officer"),
             max_value=100,
             guides=GRADE_GUIDES,
+            width=width,
+            interactive=interactive,
         )
-    return out
+    return out if only is None else {k: v for k, v in out.items() if k in only}
 
 
-def report_context(figures: Figures, *, show_officers: bool) -> dict:
+def report_context(figures: Figures, *, show_officers: bool, for_pdf: bool = False) -> dict:
     return {
         "f": figures,
         "unit": figures.unit,
-        "charts": charts(figures, show_officers=show_officers),
+        "charts": charts(
+            figures,
+            show_officers=show_officers,
+            width=PDF_CHART_WIDTH if for_pdf else SCREEN_CHART_WIDTH,
+            interactive=not for_pdf,
+            only=PDF_CHARTS if for_pdf else None,
+        ),
         "show_officers": show_officers,
     }
 
 
 def report_pdf(figures: Figures, *, show_officers: bool = True) -> bytes:
     return render_pdf(
-        "reports/report_pdf.html", report_context(figures, show_officers=show_officers)
+        "reports/report_pdf.html",
+        report_context(figures, show_officers=show_officers, for_pdf=True),
     )
 
 
