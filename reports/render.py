@@ -6,7 +6,17 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from documents.pdf import render_pdf
-from documents.xlsx import build_workbook
+from documents.xlsx import (
+    DATE,
+    DECIMAL_2,
+    DECIMAL_3,
+    INTEGER,
+    MONTH,
+    RUPIAH,
+    Formatted,
+    Sheet,
+    build_workbook,
+)
 
 from .charts import bar_chart, line_chart
 from .figures import Figures
@@ -120,16 +130,24 @@ def _fmt(value) -> float | None:
 
 
 def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
+    """The report's tables, one sheet each: Indonesian headers (the channels' and statuses'
+    names, never their codes), months as dates, NRR to 3 decimals, IKM to 2, Rupiah."""
     f = figures
+    ikm = f.ikm.score
+
+    def score(value) -> Formatted:
+        return Formatted(_fmt(value), DECIMAL_2)
+
     summary = [
         (_("Unit"), f.unit.name),
-        (_("Period"), f"{f.start.isoformat()} – {f.end.isoformat()}"),
-        (_("IKM score"), _fmt(f.ikm.score)),
+        (_("Period start"), Formatted(f.start, DATE)),
+        (_("Period end"), Formatted(f.end, DATE)),
+        (_("IKM score"), score(ikm)),
         (_("Grade"), f.ikm.grade),
-        (_("Respondents"), f.ikm.respondents),
-        (_("Previous quarter score"), _fmt(f.previous_ikm.score)),
-        (_("Services delivered (N)"), f.services_delivered),
-        (_("Required sample"), f.sample_required),
+        (_("Respondents"), Formatted(f.ikm.respondents, INTEGER)),
+        (_("Previous quarter score"), score(f.previous_ikm.score)),
+        (_("Services delivered (N)"), Formatted(f.services_delivered, INTEGER)),
+        (_("Required sample"), Formatted(f.sample_required, INTEGER)),
         (_("Decrees issued"), f.decrees_on_time.whole),
         (_("Decrees within the deadline"), f.decrees_on_time.part),
         (_("Compensations delivered"), f.compensations_on_time.whole),
@@ -138,52 +156,57 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
         (_("Overdue complaints"), f.overdue_complaints),
         (_("Complaints received"), f.complaints_received),
         (_("Complaints answered"), f.complaints_answered),
-        (_("Compensation budget"), f.budget.amount),
-        (_("Compensation spent"), f.budget.spent),
+        (_("Compensation budget"), Formatted(f.budget.amount, RUPIAH)),
+        (_("Compensation spent"), Formatted(f.budget.spent, RUPIAH)),
         (_("IKM weight"), "0,111" if f.ikm.legacy_weight else "1/k"),
     ]
+    scored = [None, INTEGER, DECIMAL_2, None]
+    table = f.complaints_table
     sheets = {
-        _("Summary"): ([_("Figure"), _("Value")], summary),
-        _("IKM elements"): (
+        _("Summary"): Sheet([_("Figure"), _("Value")], summary),
+        _("IKM elements"): Sheet(
             [_("Element"), _("Name"), _("Sum"), _("Answered"), "NRR", _("Weighted")],
-            [
-                (e.code, e.name, e.total, e.count, float(e.nrr), float(e.weighted))
-                for e in f.ikm.elements
-            ],
+            [(e.code, e.name, e.total, e.count, e.nrr, e.weighted) for e in f.ikm.elements],
+            [None, None, INTEGER, INTEGER, DECIMAL_3, DECIMAL_3],
         ),
-        _("IKM per month"): (
+        _("IKM per month"): Sheet(
             [_("Month"), _("Respondents"), _("Score"), _("Grade")],
-            [(m.isoformat(), r.respondents, _fmt(r.score), r.grade) for m, r in f.monthly],
+            [(m, r.respondents, r.score, r.grade) for m, r in f.monthly],
+            [MONTH, INTEGER, DECIMAL_2, None],
         ),
-        _("IKM per service"): (
+        _("IKM per service"): Sheet(
             [_("Service type"), _("Respondents"), _("Score"), _("Grade")],
-            [(s.name, r.respondents, _fmt(r.score), r.grade) for s, r in f.by_service],
+            [(s.name, r.respondents, r.score, r.grade) for s, r in f.by_service],
+            scored,
         ),
-        _("Cases"): ([_("State"), _("Cases")], [(label, n) for _v, label, n in f.cases_rows]),
-        _("Violations"): (
+        _("Cases"): Sheet(
+            [_("State"), _("Cases")], [(label, n) for _v, label, n in f.cases_rows], [None, INTEGER]
+        ),
+        _("Violations"): Sheet(
             [_("Code"), _("Violation"), _("Decrees")],
             [(v.code, v.text, n) for v, n in f.violations],
+            [None, None, INTEGER],
         ),
-        _("Complaints"): (
+        _("Complaints"): Sheet(
             [
                 _("Month"),
-                *f.complaints_table.channel_codes,
-                *f.complaints_table.status_codes,
+                *[c.name for c in table.channels],
+                *[label for _code, label in table.statuses],
                 _("Total"),
             ],
-            [
-                (row.month.isoformat(), *row.channel_cells, *row.status_cells, row.total)
-                for row in f.complaints_table.rows
-            ],
+            [(row.month, *row.channel_cells, *row.status_cells, row.total) for row in table.rows],
+            [MONTH] + [INTEGER] * (len(table.channels) + len(table.statuses) + 1),
         ),
     }
     if show_officers:
-        sheets[_("IKM per officer")] = (
+        sheets[_("IKM per officer")] = Sheet(
             [_("Officer"), _("Respondents"), _("Score"), _("Grade")],
-            [(u.display_name, r.respondents, _fmt(r.score), r.grade) for u, r in f.by_officer],
+            [(u.display_name, r.respondents, r.score, r.grade) for u, r in f.by_officer],
+            scored,
         )
-        sheets[_("Poor ratings")] = (
+        sheets[_("Poor ratings")] = Sheet(
             [_("Officer"), _("Flagged responses")],
             [(u.display_name, n) for u, n in f.poor_by_officer],
+            [None, INTEGER],
         )
     return build_workbook(sheets)
