@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from documents.xlsx import xlsx_response
 from pulih.lib.errors import DomainError, InvalidInput
+from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Unit
 
@@ -277,8 +279,8 @@ def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpRes
     )
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*ACKNOWLEDGE_ROLES)
-@require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, request.unit, pk)
     try:
@@ -289,8 +291,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("complaints:detail", pk)
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, request.unit, pk)
     form = TriageForm(request.POST, unit=complaint.unit)
@@ -318,8 +320,8 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = get_complaint_for_user(request.user, request.unit, pk)
     form = AnswerForm(request.POST)

@@ -1,5 +1,5 @@
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -8,6 +8,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static one."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("pulih/favicon.ico"))
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

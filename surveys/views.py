@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response, render_pdf
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
+from pulih.lib.http import post_only
 from units.access import READ_ALL_ROLES, role_required
 from units.models import ELEMENT_CODES, Role, ServiceType, Unit
 
@@ -409,7 +409,7 @@ def daily(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/daily.html", context)
 
 
-@require_POST
+@post_only(lambda: reverse("daily-check"))
 @role_required(*SIGNING_ROLES)
 def daily_sign(request: HttpRequest) -> HttpResponse:
     form = SignForm(request.POST)

@@ -21,6 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 NOT_PAGES = {
     "logout",
     "healthz",
+    "favicon",
     "switch-unit",
     "daily-sign",
     "daily-recap",
