@@ -1,0 +1,18 @@
+"""Template filters shared by every app's screens."""
+
+from __future__ import annotations
+
+from django import template
+
+from pulih.lib.money import rupiah as _rupiah
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(value) -> str:
+    """{{ amount|rupiah }} → "Rp 5.000.000" in either language."""
+    try:
+        return _rupiah(value)
+    except (TypeError, ValueError):
+        return "—"
