@@ -55,8 +55,11 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
 def results(request: HttpRequest, code: str) -> HttpResponse:
     """The unit's published results (public): IKM per past quarter and complaints handled."""
     unit = get_object_or_404(Unit, code=code)
+    quarters = public_results(unit)
     return render(
-        request, "reports/public_results.html", {"unit": unit, "quarters": public_results(unit)}
+        request,
+        "reports/public_results.html",
+        {"unit": unit, "quarters": quarters, "empty_quarters": [q for q in quarters if q.empty]},
     )
 
 
