@@ -114,6 +114,11 @@ class SurveyForm(forms.Form):
             raise forms.ValidationError(_("Please answer at least one question."))
         return data
 
+    def needs_confirmation(self) -> bool:
+        """Some questions unanswered, and the customer not yet asked whether to send anyway
+        (asked once: the page that asks carries `partial_ok`, so the next send goes through)."""
+        return len(self.answers()) < len(ELEMENT_CODES) and self.data.get("partial_ok") != "1"
+
 
 class ServiceRecordForm(forms.Form):
     service_type = forms.ModelChoiceField(label=_("Service type"), queryset=ServiceType.objects)

@@ -277,9 +277,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if state == "expired":
         return _closed(request, "expired", 410, record.unit)
     form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.needs_confirmation():
         try:
-            submit_survey(
+            response = submit_survey(
                 token,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
@@ -292,7 +292,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
-            return render(request, "surveys/survey_done.html", {"unit": record.unit})
+            return _survey_done(request, record.unit, response)
     return render(
         request,
         "surveys/survey_form.html",
@@ -302,7 +302,31 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             "service_type": record.service_type,
             "served_at": record.served_at,
             "closes_at": survey_closes_at(record),
+            **_partial_question(form),
         },
+    )
+
+
+def _partial_question(form: SurveyForm) -> dict:
+    """Asks once, on the page itself (no script): "you answered 3 of 9 — send anyway?"."""
+    if not (form.is_bound and form.is_valid() and form.needs_confirmation()):
+        return {}
+    answered = set(form.answers())
+    missing = [code for code in ELEMENT_CODES if code not in answered]
+    return {
+        "ask_partial": True,
+        "answered_count": len(answered),
+        "question_count": len(ELEMENT_CODES),
+        "first_missing": missing[0],
+    }
+
+
+def _survey_done(request: HttpRequest, unit: Unit, response) -> HttpResponse:
+    """Thanks; after a poor rating, the way to complain and what the unit does next."""
+    return render(
+        request,
+        "surveys/survey_done.html",
+        {"unit": unit, "poor": bool(getattr(response, "flagged", False))},
     )
 
 
@@ -315,9 +339,9 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
     if request.method == "POST":
         if rate_limited(request, "survey"):
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
-        if form.is_valid():
+        if form.is_valid() and not form.needs_confirmation():
             try:
-                submit_response(
+                response = submit_response(
                     unit,
                     answers=form.answers(),
                     comment=form.cleaned_data["comment"],
@@ -328,11 +352,17 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
             except InvalidInput as exc:
                 form.add_error(None, exc.message)
             else:
-                return render(request, "surveys/survey_done.html", {"unit": unit})
+                return _survey_done(request, unit, response)
     return render(
         request,
         "surveys/survey_form.html",
-        {"form": form, "unit": unit, "service_type": service_type, "walk_in": True},
+        {
+            "form": form,
+            "unit": unit,
+            "service_type": service_type,
+            "walk_in": True,
+            **_partial_question(form),
+        },
     )
 
 
