@@ -197,6 +197,9 @@ def _create(
         for stored in written:
             default_storage.delete(stored)
         raise
+    if complaint.contact and is_email(complaint.contact):
+        pk = complaint.pk
+        transaction.on_commit(lambda: send_receipt_email(pk))
     return complaint
 
 
@@ -437,6 +440,22 @@ def answer_complaint(complaint: Complaint, *, actor: User, answer: str) -> Compl
 
 def tracking_url(complaint: Complaint) -> str:
     return settings.SITE_URL + reverse("complaints:track", args=[complaint.tracking_code])
+
+
+def send_receipt_email(complaint_id: int) -> None:
+    """Acknowledge a complaint to the e-mail it gave, with its tracking code (in Indonesian,
+    like the answer), through the same mail path as the answer."""
+    complaint = Complaint.objects.select_related("unit").get(pk=complaint_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your complaint is received: %(code)s") % {"code": complaint.tracking_code}
+        body = render_to_string(
+            "complaints/email/receipt.txt",
+            {"complaint": complaint, "unit": complaint.unit, "url": tracking_url(complaint)},
+        )
+    try:
+        send_mail(subject, body, None, [complaint.contact.strip()])
+    except Exception:  # the complaint stands, and its code was shown on screen, if mail fails
+        logger.exception("Could not email the receipt of complaint %s", complaint_id)
 
 
 def send_answer_email(complaint_id: int) -> None:

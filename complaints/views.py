@@ -11,6 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -89,14 +91,12 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
             except InvalidInput as exc:
                 apply_domain_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you. Your submission has been received. Note your tracking code: "
-                        "%(code)s"
-                    )
-                    % {"code": complaint.tracking_code},
+                text = _(
+                    "Thank you. Your submission has been received. Note your tracking code: "
+                    "%(code)s"
                 )
+                code = format_html('<span class="tracking-code">{}</span>', complaint.tracking_code)
+                messages.success(request, mark_safe(conditional_escape(text) % {"code": code}))  # noqa: S308
                 return redirect("complaints:track", complaint.tracking_code)
         return render(
             request,

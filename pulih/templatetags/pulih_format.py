@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 
 from pulih.lib.money import rupiah as _rupiah
 
@@ -16,3 +17,9 @@ def rupiah(value) -> str:
         return _rupiah(value)
     except (TypeError, ValueError):
         return "—"
+
+
+@register.filter
+def tracking_code(value) -> str:
+    """A code people read out and type: kept on one line (CSS `.tracking-code`)."""
+    return format_html('<span class="tracking-code">{}</span>', value)
