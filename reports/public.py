@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintStatus
+from pulih.lib.registry import PublicLink, public_links
+from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 
 from .periods import past_quarters, quarter_label, quarter_of
 
 QUARTERS_SHOWN = 8  # finished quarters looked at, besides the current one
+
+public_links.register(PublicLink("reports:results", _("Service results")), order=30)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class QuarterResult:
     ikm: IkmResult
     complaints_received: int
     complaints_answered: int
+    recovery: RecoveryRow
     provisional: bool = False  # the current quarter: its figures still move
 
     @property
@@ -32,7 +38,7 @@ class QuarterResult:
 
     @property
     def empty(self) -> bool:
-        return not self.ikm.respondents and not self.complaints_received
+        return not (self.ikm.respondents or self.complaints_received or self.recovery.answered)
 
 
 def public_results(unit, today: datetime.date | None = None) -> list[QuarterResult]:
@@ -57,6 +63,7 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
             end,
             ikm_for(unit, start=start, end=min(end, today)),
             *counts.get(start, (0, 0)),
+            recovery=recovery_share(unit, start, min(end, today)),
             provisional=end >= today,
         )
         for start, end in quarters

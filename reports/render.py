@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
 from documents.xlsx import (
     DATE,
@@ -18,7 +19,6 @@ from documents.xlsx import (
     build_workbook,
 )
 
-from .charts import bar_chart, line_chart
 from .figures import Figures
 
 GRADE_GUIDES = [(88.31, "A"), (76.61, "B"), (65.00, "C")]
@@ -103,7 +103,9 @@ def charts(
     return out if only is None else {k: v for k, v in out.items() if k in only}
 
 
-def report_context(figures: Figures, *, show_officers: bool, for_pdf: bool = False) -> dict:
+def report_context(
+    figures: Figures, *, show_officers: bool, show_recovery: bool = True, for_pdf: bool = False
+) -> dict:
     return {
         "f": figures,
         "unit": figures.unit,
@@ -115,13 +117,18 @@ def report_context(figures: Figures, *, show_officers: bool, for_pdf: bool = Fal
             only=PDF_CHARTS if for_pdf else None,
         ),
         "show_officers": show_officers,
+        "show_recovery": show_recovery,
     }
 
 
-def report_pdf(figures: Figures, *, show_officers: bool = True) -> bytes:
+def report_pdf(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     return render_pdf(
         "reports/report_pdf.html",
-        report_context(figures, show_officers=show_officers, for_pdf=True),
+        report_context(
+            figures, show_officers=show_officers, show_recovery=show_recovery, for_pdf=True
+        ),
     )
 
 
@@ -129,7 +136,25 @@ def _fmt(value) -> float | None:
     return None if value is None else float(value)
 
 
-def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
+def _recovery_rows(f: Figures) -> list[tuple]:
+    r = f.recovery
+    rows = [
+        (_("All compensated customers"), r.compensated, r.answered, r.recovered, r.percent),
+        *(
+            (f"{_('Kind')}: {k.label}", k.compensated, k.answered, k.recovered, k.percent)
+            for k in r.by_kind
+        ),
+        *(
+            (f"{_('Service')}: {s.label}", s.compensated, s.answered, s.recovered, s.percent)
+            for s in r.by_service
+        ),
+    ]
+    return rows
+
+
+def report_xlsx(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     """The report's tables, one sheet each: Indonesian headers (the channels' and statuses'
     names, never their codes), months as dates, NRR to 3 decimals, IKM to 2, Rupiah."""
     f = figures
@@ -208,5 +233,14 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
             [_("Officer"), _("Flagged responses")],
             [(u.display_name, n) for u, n in f.poor_by_officer],
             [None, INTEGER],
+        )
+    if show_recovery:
+        sheets[_("Customer recovery")] = Sheet(
+            [_("Group"), _("Compensated"), _("Answered"), _("Recovered"), _("Recovered (%)")],
+            [
+                *_recovery_rows(f),
+                (_("Median days from the poor rating to delivery"), f.recovery.median_days),
+            ],
+            [None, INTEGER, INTEGER, INTEGER, "0.0"],
         )
     return build_workbook(sheets)
