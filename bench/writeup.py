@@ -92,6 +92,9 @@ def _pulih(run: dict) -> list[str]:
         "the tests assert these counts do not grow with the data.",
         "- **Decree PDF**: `GET /kasus/<id>/sk.pdf` for 40 different decrees spread over the "
         "year, each rendered by WeasyPrint from its HTML template.",
+        "- **Report PDF**: `GET /laporan/unduh.pdf` (the dashboard's default period, the "
+        "current quarter) as many times as the decree PDFs, on the same connection; the "
+        "figure is its median over the decree PDF's (target ≤ 3×).",
         "",
         "What the pages stood on when they were measured (after the other parts' writes):",
         "",

@@ -229,10 +229,14 @@ class CaseFilterForm(forms.Form):
         label=_("Officer"), required=False, queryset=User.objects.none(), empty_label=_("All")
     )
     start = forms.DateField(
-        label=_("Opened from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Opened from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     end = forms.DateField(
-        label=_("Opened until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Opened until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 

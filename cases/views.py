@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Role
 
@@ -186,7 +187,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
-@require_POST
+@post_only(lambda pk, action: reverse("cases:detail", args=[pk]))
 @login_required
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_FORMS or action == CaseAction.DEFENCE:
@@ -314,7 +315,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(lambda pk: reverse("cases:mine"))
 @role_required(Role.OFFICER)
 def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_own_case(request.user, pk, unit=_unit(request))
@@ -362,7 +363,7 @@ def improvement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(lambda pk: reverse("cases:improvements"))
 @role_required(Role.COORDINATOR)
 def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)

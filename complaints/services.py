@@ -197,6 +197,8 @@ def _create(
         for stored in written:
             default_storage.delete(stored)
         raise
+    if complaint.contact and is_email(complaint.contact):
+        send_receipt_email(complaint.pk)  # an outbox row, delivered once the complaint commits
     return complaint
 
 
@@ -436,6 +438,19 @@ def answer_complaint(complaint: Complaint, *, actor: User, answer: str) -> Compl
 
 def tracking_url(complaint: Complaint) -> str:
     return settings.SITE_URL + reverse("complaints:track", args=[complaint.tracking_code])
+
+
+def send_receipt_email(complaint_id: int) -> None:
+    """Acknowledge a complaint to the e-mail it gave, with its tracking code (in Indonesian,
+    like the answer), through the outbox like the answer."""
+    complaint = Complaint.objects.select_related("unit").get(pk=complaint_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your complaint is received: %(code)s") % {"code": complaint.tracking_code}
+        body = render_to_string(
+            "complaints/email/receipt.txt",
+            {"complaint": complaint, "unit": complaint.unit, "url": tracking_url(complaint)},
+        )
+    queue_mail("complaint.receipt", [complaint.contact.strip()], subject, body, complaint=complaint)
 
 
 def send_answer_email(complaint_id: int) -> None:

@@ -9,12 +9,16 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from documents.xlsx import xlsx_response
 from pulih.lib.errors import DomainError, InvalidInput
+from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Unit
 
@@ -87,14 +91,12 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
             except InvalidInput as exc:
                 apply_domain_errors(form, exc)
             else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you. Your submission has been received. Note your tracking code: "
-                        "%(code)s"
-                    )
-                    % {"code": complaint.tracking_code},
+                text = _(
+                    "Thank you. Your submission has been received. Note your tracking code: "
+                    "%(code)s"
                 )
+                code = format_html('<span class="tracking-code">{}</span>', complaint.tracking_code)
+                messages.success(request, mark_safe(conditional_escape(text) % {"code": code}))  # noqa: S308
                 return redirect("complaints:track", complaint.tracking_code)
         return render(
             request,
@@ -283,8 +285,8 @@ def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpRes
     )
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*ACKNOWLEDGE_ROLES)
-@require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     try:
@@ -295,8 +297,8 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("complaints:detail", pk)
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     form = TriageForm(request.POST, unit=complaint.unit)
@@ -324,8 +326,8 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     healthy = all(part["ok"] for part in report.values())
     report["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(report, status=200 if healthy else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static one."""
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("pulih/favicon.ico"))
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from pulih.lib.money import rupiah
 from units.models import CATALOGUES, CompensationBudget, Membership, Unit
 
 AUDITED = [*CATALOGUES.values(), CompensationBudget, Membership]
@@ -21,11 +29,49 @@ class Change:
     fields: list[tuple[str, str, str]]  # (field, old, new)
 
 
+MONEY_FIELDS = {"amount", "cost", "spent", "max_cost", "budget"}
+
+
+def shown(model, field_name: str, value) -> str:
+    """A recorded value as the reader reads it: dates and times in their language and the
+    unit's time, money in rupiah, choices by their label, nothing as "None"."""
+    if value is None or value == "":
+        return "—"
+    try:
+        field = model._meta.get_field(field_name)
+    except FieldDoesNotExist:
+        field = None
+    if isinstance(value, datetime.datetime):
+        return date_format(
+            timezone.localtime(value) if timezone.is_aware(value) else value, "DATETIME_FORMAT"
+        )
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
+    if field_name in MONEY_FIELDS and isinstance(value, int | Decimal):
+        return rupiah(value)
+    if field is not None and getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))[:200]
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)[:200]
+
+
 def _describe(record, previous) -> list[tuple[str, str, str]]:
     if previous is None:
         return []
     delta = record.diff_against(previous)
-    return [(c.field, str(c.old)[:200], str(c.new)[:200]) for c in delta.changes]
+    model = record.instance_type
+    return [
+        (_label(model, c.field), shown(model, c.field, c.old), shown(model, c.field, c.new))
+        for c in delta.changes
+    ]
+
+
+def _label(model, field_name: str) -> str:
+    try:
+        return str(model._meta.get_field(field_name).verbose_name)
+    except FieldDoesNotExist:
+        return field_name
 
 
 def unit_changes(unit: Unit, limit: int = LIMIT) -> list[Change]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 
 def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
     first_month = 3 * ((day.month - 1) // 3) + 1
@@ -19,7 +21,7 @@ def previous_quarter(day: datetime.date) -> tuple[datetime.date, datetime.date]:
 def past_quarters(today: datetime.date, count: int) -> list[tuple[datetime.date, datetime.date]]:
     """The `count` quarters before the current one, newest first."""
     quarters, day = [], today
-    for _ in range(count):
+    for _i in range(count):
         start, end = previous_quarter(day)
         quarters.append((start, end))
         day = start
@@ -27,7 +29,11 @@ def past_quarters(today: datetime.date, count: int) -> list[tuple[datetime.date,
 
 
 def quarter_label(start: datetime.date) -> str:
-    return f"Triwulan {(start.month - 1) // 3 + 1} {start.year}"
+    """ "Triwulan 3 2026" in Indonesian, "Quarter 3 2026" in English."""
+    return _("Quarter %(number)s %(year)s") % {
+        "number": (start.month - 1) // 3 + 1,
+        "year": start.year,
+    }
 
 
 def _month_end(first: datetime.date) -> datetime.date:

@@ -15,9 +15,9 @@ from pulih.lib.registry import PublicLink, public_links
 from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 
-from .periods import past_quarters, quarter_label
+from .periods import past_quarters, quarter_label, quarter_of
 
-QUARTERS_SHOWN = 8
+QUARTERS_SHOWN = 8  # finished quarters looked at, besides the current one
 
 public_links.register(PublicLink("reports:results", _("Service results")), order=30)
 
@@ -30,16 +30,22 @@ class QuarterResult:
     complaints_received: int
     complaints_answered: int
     recovery: RecoveryRow
+    provisional: bool = False  # the current quarter: its figures still move
 
     @property
     def label(self) -> str:
         return quarter_label(self.start)
 
+    @property
+    def empty(self) -> bool:
+        return not (self.ikm.respondents or self.complaints_received or self.recovery.answered)
+
 
 def public_results(unit, today: datetime.date | None = None) -> list[QuarterResult]:
-    """The last complete quarters, newest first: one IKM query per quarter (a fixed eight)
-    and one query for all complaint counts."""
-    quarters = past_quarters(today or timezone.localdate(), QUARTERS_SHOWN)
+    """The current quarter (provisional) and the last finished ones, newest first: one IKM
+    query per quarter (a fixed nine) and one query for all complaint counts."""
+    today = today or timezone.localdate()
+    quarters = [quarter_of(today), *past_quarters(today, QUARTERS_SHOWN)]
     since, until = day_bounds(unit, quarters[-1][0], quarters[0][1])
     rows = (
         Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
@@ -55,9 +61,10 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
         QuarterResult(
             start,
             end,
-            ikm_for(unit, start=start, end=end),
+            ikm_for(unit, start=start, end=min(end, today)),
             *counts.get(start, (0, 0)),
-            recovery=recovery_share(unit, start, end),
+            recovery=recovery_share(unit, start, min(end, today)),
+            provisional=end >= today,
         )
         for start, end in quarters
     ]

@@ -67,7 +67,12 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "reports/public_results.html",
-        {"unit": unit, "quarters": quarters, "recovery": recovery},
+        {
+            "unit": unit,
+            "quarters": quarters,
+            "recovery": recovery,
+            "empty_quarters": [q for q in quarters if q.empty],
+        },
     )
 
 

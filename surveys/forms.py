@@ -115,6 +115,11 @@ class SurveyForm(forms.Form):
             raise forms.ValidationError(_("Please answer at least one question."))
         return data
 
+    def needs_confirmation(self) -> bool:
+        """Some questions unanswered, and the customer not yet asked whether to send anyway
+        (asked once: the page that asks carries `partial_ok`, so the next send goes through)."""
+        return len(self.answers()) < len(ELEMENT_CODES) and self.data.get("partial_ok") != "1"
+
 
 class ServiceRecordForm(forms.Form):
     service_type = forms.ModelChoiceField(label=_("Service type"), queryset=ServiceType.objects)
@@ -153,7 +158,9 @@ class ServiceRecordForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class SignForm(forms.Form):
@@ -167,10 +174,12 @@ class SignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     end = forms.DateField(
         label=pgettext_lazy("end of a date range", "To"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     service = forms.ModelChoiceField(
         label=_("Service type"),

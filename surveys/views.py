@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response, render_pdf
 from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
+from pulih.lib.http import post_only
 from units.access import role_required
 from units.letters import letterhead
 from units.models import ELEMENT_CODES, ServiceType, Unit
@@ -245,9 +245,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if state == "expired":
         return _closed(request, "expired", 410, record.unit)
     form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not form.needs_confirmation():
         try:
-            submit_survey(
+            response = submit_survey(
                 token,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
@@ -260,7 +260,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except InvalidInput as exc:
             form.add_error(None, exc.message)
         else:
-            return render(request, "surveys/survey_done.html", {"unit": record.unit})
+            return _survey_done(request, record.unit, response)
     return render(
         request,
         "surveys/survey_form.html",
@@ -270,7 +270,31 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             "service_type": record.service_type,
             "served_at": record.served_at,
             "closes_at": survey_closes_at(record),
+            **_partial_question(form),
         },
+    )
+
+
+def _partial_question(form: SurveyForm) -> dict:
+    """Asks once, on the page itself (no script): "you answered 3 of 9 — send anyway?"."""
+    if not (form.is_bound and form.is_valid() and form.needs_confirmation()):
+        return {}
+    answered = set(form.answers())
+    missing = [code for code in ELEMENT_CODES if code not in answered]
+    return {
+        "ask_partial": True,
+        "answered_count": len(answered),
+        "question_count": len(ELEMENT_CODES),
+        "first_missing": missing[0],
+    }
+
+
+def _survey_done(request: HttpRequest, unit: Unit, response) -> HttpResponse:
+    """Thanks; after a poor rating, the way to complain and what the unit does next."""
+    return render(
+        request,
+        "surveys/survey_done.html",
+        {"unit": unit, "poor": bool(getattr(response, "flagged", False))},
     )
 
 
@@ -283,9 +307,9 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
     if request.method == "POST":
         if rate_limited(request, "survey"):
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
-        if form.is_valid():
+        if form.is_valid() and not form.needs_confirmation():
             try:
-                submit_response(
+                response = submit_response(
                     unit,
                     answers=form.answers(),
                     comment=form.cleaned_data["comment"],
@@ -296,11 +320,17 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
             except InvalidInput as exc:
                 form.add_error(None, exc.message)
             else:
-                return render(request, "surveys/survey_done.html", {"unit": unit})
+                return _survey_done(request, unit, response)
     return render(
         request,
         "surveys/survey_form.html",
-        {"form": form, "unit": unit, "service_type": service_type, "walk_in": True},
+        {
+            "form": form,
+            "unit": unit,
+            "service_type": service_type,
+            "walk_in": True,
+            **_partial_question(form),
+        },
     )
 
 
@@ -377,7 +407,7 @@ def daily(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/daily.html", context)
 
 
-@require_POST
+@post_only(lambda: reverse("daily-check"))
 @role_required(*DAY_SIGNERS)
 def daily_sign(request: HttpRequest) -> HttpResponse:
     form = SignForm(request.POST)

@@ -421,7 +421,9 @@ class CompensationBudget(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unique_budget_year")]
 
     def __str__(self) -> str:
-        return f"{self.unit.code} {self.year}: Rp {self.amount:,}"
+        from pulih.lib.money import rupiah
+
+        return f"{self.unit.code} {self.year}: {rupiah(self.amount)}"
 
 
 class UnitHoliday(models.Model):

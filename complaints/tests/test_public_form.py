@@ -223,3 +223,29 @@ def test_the_published_standard_links_the_form_and_tracking(client, unit):
     channels = html.split('id="channels"')[1].split("</tr>")[0]
     assert channels.count("<li data-code=") == 6
     assert "ult.bmpkalteng@kemdikbud.go.id" in channels
+
+
+@pytest.mark.usefixtures("quick_form")
+def test_a_complaint_with_an_email_is_acknowledged_with_its_tracking_code(
+    client, unit, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, name="Rahmat", contact="rahmat@contoh.id")
+    complaint = Complaint.objects.get()
+    (mail,) = mailoutbox
+    assert mail.to == ["rahmat@contoh.id"]
+    assert complaint.tracking_code in mail.subject
+    assert complaint.tracking_code in mail.body
+    assert f"/lacak/{complaint.tracking_code}/" in mail.body
+    assert "Yth. Pelapor" in mail.body
+
+
+@pytest.mark.usefixtures("quick_form")
+def test_a_phone_number_or_no_contact_gets_no_mail(
+    client, unit, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, contact="081234567890")
+        post(client, address="10.0.0.2")
+    assert Complaint.objects.count() == 2
+    assert mailoutbox == []

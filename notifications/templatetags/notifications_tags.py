@@ -12,6 +12,7 @@ KIND_LABELS = {
     "case.summons": _("Summons, to the officer"),
     "case.customer": _("Compensation, to the customer"),
     "complaint.answer": _("Answer, to the complainant"),
+    "complaint.receipt": _("Receipt with the tracking code, to the complainant"),
     "reminder": _("Reminder"),
 }
 

@@ -22,3 +22,28 @@ def test_audit_is_read_only_and_for_the_overseers(client, unit, people, outsider
     Violation.objects.filter(unit=unit, code="v01").update(text="x")
     client.force_login(outsider)
     assert "Bersikap dan bertindak" not in client.get("/laporan/audit/").content.decode()
+
+
+def test_money_and_times_read_as_the_reader_writes_them(client, unit, people):
+    import datetime
+
+    from django.utils import timezone, translation
+
+    from units.models import CompensationBudget
+
+    budget = CompensationBudget.objects.create(unit=unit, year=2026, amount=5_000_000)
+    budget.amount = 7_500_000
+    budget.save()
+    client.force_login(people["supervisor"])
+    page = client.get("/laporan/audit/").content.decode()
+    assert "Rp 5.000.000" in page and "Rp 7.500.000" in page
+    assert "5,000,000" not in page and "7500000" not in page
+
+    from reports.audit import shown
+
+    at = datetime.datetime(2026, 12, 1, 20, 7, 10, 721447, tzinfo=datetime.UTC)
+    with translation.override("id"), timezone.override("Asia/Jakarta"):
+        assert shown(CompensationBudget, "updated_at", at) == "2 Desember 2026 03.07"
+    with translation.override("en"), timezone.override("Asia/Jakarta"):
+        assert "Dec" in shown(CompensationBudget, "updated_at", at)
+    assert shown(CompensationBudget, "amount", None) == "—"

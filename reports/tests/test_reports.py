@@ -231,3 +231,22 @@ def test_quarters():
         datetime.date(2025, 12, 31),
     )
     assert quarter_of(datetime.date(2026, 2, 28))[1] == datetime.date(2026, 3, 31)
+
+
+def test_public_results_add_the_current_quarter_as_provisional_and_fold_empty_ones(
+    client, people, unit, service_type
+):
+    from reports.public import public_results
+
+    today = timezone.localdate()
+    submit_response(unit, answers=GOOD, service_type=service_type, officer=people["officer"])
+    quarters = public_results(unit, today)
+    assert quarters[0].start == quarter_of(today)[0] and quarters[0].provisional
+    assert quarters[0].ikm.respondents == 1
+    assert not any(q.provisional for q in quarters[1:])
+
+    page = client.get(f"/u/{unit.code}/hasil/").content.decode()
+    rows = re.findall(r'<tr data-start="([0-9-]+)"', page)
+    assert rows == [quarter_of(today)[0].isoformat()]  # the only quarter with data
+    assert 'class="provisional"' in page
+    assert 'id="empty-quarters"' in page and "8 triwulan" in page

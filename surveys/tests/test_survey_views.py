@@ -147,3 +147,43 @@ def test_survey_pages_have_no_inline_styles_or_scripts(client, record, unit, ser
 def test_a_token_with_odd_characters_is_simply_unknown(client, db):
     assert client.get("/s/a%00b/").status_code == 404
     assert client.post("/s/%E2%9C%93/", ALL_FOURS).status_code == 404
+
+
+def test_a_partial_survey_asks_once_then_sends(client, record):
+    url = f"/s/{record.survey_token}/"
+    partial = {"u1": "4", "u2": "3", "u7": "4"}
+    asked = client.post(url, partial)
+    html = asked.content.decode()
+    assert asked.status_code == 200 and not SurveyResponse.objects.exists()
+    assert "Anda menjawab 3 dari 9 pertanyaan — kirim saja?" in html
+    assert 'name="partial_ok" value="1"' in html
+    assert 'href="#element-U3"' in html  # the first unanswered question
+    assert html.count("checked") == 3  # the answers given are kept
+    sent = client.post(url, {**partial, "partial_ok": "1"})
+    assert "Terima kasih" in sent.content.decode()
+    assert SurveyResponse.objects.get().u3 is None
+
+
+def test_a_complete_survey_is_not_asked(client, record):
+    client.post(f"/s/{record.survey_token}/", ALL_FOURS)
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_after_a_poor_rating_the_thanks_lead_to_the_complaint_form(client, record, unit):
+    poor = client.post(f"/s/{record.survey_token}/", {**ALL_FOURS, "u7": "1"}).content.decode()
+    assert 'id="poor-follow-up"' in poor
+    assert f'href="/u/{unit.code}/pengaduan/"' in poor
+    assert "menindaklanjutinya" in poor
+
+
+def test_a_good_rating_gets_plain_thanks(client, record):
+    good = client.post(f"/s/{record.survey_token}/", ALL_FOURS).content.decode()
+    assert "Terima kasih" in good and 'id="poor-follow-up"' not in good
+
+
+def test_the_walk_in_survey_asks_about_a_partial_answer_too(client, unit, service_type):
+    url = f"/u/{unit.code}/survey/{service_type.code}/"
+    assert "kirim saja?" in client.post(url, {"u1": "4"}).content.decode()
+    assert not SurveyResponse.objects.exists()
+    client.post(url, {"u1": "4", "partial_ok": "1"})
+    assert SurveyResponse.objects.count() == 1
