@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from cases import intake
 from complaints import messages as msg
 from complaints import services
 from complaints.access import READ_ROLES
@@ -473,7 +474,7 @@ class ComplaintTriageView(APIView):
         payload = TriageIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        services.triage_complaint(
+        intake.triage_complaint(
             complaint,
             actor=request.user,
             outcome=data["outcome"],

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from surveys.models import ImprovementItem, ImprovementStatus
 from units.models import Role
 
 from .access import visible_cases
 from .budget import budget_status
-from .models import Case, CaseState, Compensation, ImprovementItem, ImprovementStatus
+from .models import Case, CaseState, Compensation
 
 S = CaseState
 
@@ -61,7 +62,7 @@ def home_panels(request: HttpRequest) -> list[dict]:
                 "count": ImprovementItem.objects.filter(
                     unit=unit, status=ImprovementStatus.OPEN
                 ).count(),
-                "url": reverse("cases:improvements"),
+                "url": reverse("improvements"),
             }
         )
     if Role.PERSON_IN_CHARGE in roles:

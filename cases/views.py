@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
-from units.access import READ_ALL_ROLES, role_required
+from units.access import role_required
 from units.models import Role
 
 from . import letters, notify, workflow
@@ -33,9 +33,7 @@ from .forms import (
     CaseFilterForm,
     DefenceForm,
     OpenCaseForm,
-    ResolveImprovementForm,
 )
-from .improvements import resolve_improvement
 from .models import (
     AttachmentPurpose,
     Case,
@@ -43,8 +41,6 @@ from .models import (
     CaseState,
     Compensation,
     Hearing,
-    ImprovementItem,
-    ImprovementStatus,
 )
 from .rules import can_view_case, is_case_officer
 
@@ -293,50 +289,6 @@ def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         _add_errors(form, exc)
     return render(request, "cases/defence.html", {"case": case, "form": form}, status=400)
-
-
-# --- Improvement items ------------------------------------------------------------------------
-
-
-@role_required(*READ_ALL_ROLES, Role.BACK_OFFICE)
-def improvement_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", ImprovementStatus.OPEN)
-    if status not in ImprovementStatus.values:
-        status = ImprovementStatus.OPEN
-    items = (
-        ImprovementItem.objects.filter(unit=request.unit, status=status)
-        .select_related("resolved_by")
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/improvements.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": ImprovementStatus.choices,
-            "can_resolve": Role.COORDINATOR in request.roles,
-            "form": ResolveImprovementForm(),
-        },
-    )
-
-
-@require_POST
-@role_required(Role.COORDINATOR)
-def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
-    form = ResolveImprovementForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done."))
-        return redirect("cases:improvements")
-    try:
-        resolve_improvement(item, actor=request.user, resolution=form.cleaned_data["resolution"])
-    except StateConflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Marked done."))
-    return redirect("cases:improvements")
 
 
 # --- Public -----------------------------------------------------------------------------------
