@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from complaints import services as complaint_services
 from complaints.models import Complaint, ComplaintKind, ComplaintStatus, TriageOutcome
+from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from surveys.models import ImprovementItem, ServiceRecord, SurveyResponse
 from units.demo import DemoStaff
@@ -239,6 +240,7 @@ PAST_PLANS = [
 ]
 
 
+@demo_populators.register(order=30)
 def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> str:
     """Advance and add demo cases so that every state shows; idempotent."""
     if CaseEvent.objects.filter(case__unit=unit).exclude(action=A.OPEN).exists():

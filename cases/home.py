@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pulih.lib.registry import HomeSection, home_sections
 from surveys.models import ImprovementItem, ImprovementStatus
 from units.models import Role
 
@@ -16,6 +17,8 @@ from .budget import budget_status
 from .models import Case, CaseState, Compensation
 
 S = CaseState
+
+home_sections.register(HomeSection("cases/_home.html"), order=20)
 
 
 def _counts(request: HttpRequest) -> dict[str, int]:

@@ -7,7 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -132,7 +132,9 @@ def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*HANDLE_ROLES)
 def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's triage of a complaint: a case, an improvement item or an answer."""
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    if request.unit is None:
+        raise Http404
+    complaint = get_complaint_for_user(request.user, pk, unit=request.unit)
     form = TriageForm(request.POST, unit=complaint.unit)
     status = 400
     if form.is_valid():

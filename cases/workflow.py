@@ -3,7 +3,7 @@
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
 appends the event — all in one transaction, with the outbox rows of the mail it causes; the
-mail goes out (notifications.tasks) only once that transaction commits.
+mail goes out (notifications.services) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
@@ -227,7 +227,10 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        notify.next_step(case, actor)  # an outbox row, in this transaction
+        # An outbox row, in this transaction: sent after the commit, never lost or doubled.
+        notify.next_step(
+            case, actor, owners=owner_roles(to_state), description=STATE_DESCRIPTIONS[to_state]
+        )
     return event
 
 

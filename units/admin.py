@@ -161,6 +161,8 @@ class MembershipForm(forms.ModelForm):
                 {"user": _("You cannot grant a role to yourself; another administrator must.")}
             )
         return data
+
+
 @admin.register(UnitHoliday)
 class UnitHolidayAdmin(UnitScopedAdmin):
     """A unit's own days off (regional holidays, closures), on top of the national calendar."""
