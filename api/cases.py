@@ -15,7 +15,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import issuing, letters, workflow
+from cases import intake, issuing, letters, workflow
 from cases.access import (
     can_view_case,
     cases_for_user,
@@ -33,8 +33,9 @@ from cases.access import (
 )
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState, DocumentKind
+from surveys.models import SurveyResponse
 from units.access import has_role
-from units.models import Membership, Role, User
+from units.models import Membership, Role, Unit, User
 
 from .conventions import Flag, Pagination, Text, WholeNumber, staff_unit
 
@@ -199,11 +200,46 @@ def _codes(help_text: str) -> serializers.ListField:
 
 
 class OpenCaseIn(serializers.Serializer):
-    officer = Text(max_length=150, help_text="the officer's username")
-    reason = _text()
+    """A manual case (officer and reason), or the daily check's referral of a flagged survey
+    response (`source` "survey", `survey_response`, and a `note` — required when the response
+    is unverified, i.e. names an officer without a receipt)."""
+
+    source = serializers.ChoiceField(choices=["manual", "survey"], required=False, default="manual")
+    officer = Text(
+        max_length=150,
+        required=False,
+        help_text="the officer's username; for a survey response only if it names none",
+    )
+    reason = Text(max_length=TEXT, required=False, help_text="why the case is opened (manual)")
+    survey_response = WholeNumber(
+        required=False, min_value=1, help_text="id of the flagged response (source survey)"
+    )
+    note = _optional_text()
     unit = Text(
         max_length=50, required=False, help_text="unit code; needed only if you open in several"
     )
+
+    def validate(self, data: dict) -> dict:
+        errors = {}
+        if data["source"] == "manual":
+            for name in ("officer", "reason"):
+                if not (data.get(name) or "").strip():
+                    errors[name] = ["This field is required."]
+        elif "survey_response" not in data:
+            errors["survey_response"] = ["This field is required."]
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+class DeclineIn(serializers.Serializer):
+    reason = _text()
+
+
+class DecisionOut(serializers.Serializer):
+    survey_response = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=["referred", "not_referred"])
+    note = serializers.CharField(allow_blank=True)
 
 
 class ReferIn(serializers.Serializer):
@@ -334,6 +370,8 @@ class CaseListView(ListAPIView):
         payload = OpenCaseIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
+        if data["source"] == "survey":
+            return self._refer(request, data)
         unit = staff_unit(
             request,
             data.get("unit"),
@@ -347,6 +385,64 @@ class CaseListView(ListAPIView):
             raise ValidationError({"officer": ["No officer with this username in the unit."]})
         case = workflow.open_case(unit, actor=request.user, officer=officer, reason=data["reason"])
         return _case_response(case.pk, request.user, status.HTTP_201_CREATED)
+
+    def _refer(self, request: Request, data: dict) -> Response:
+        """The daily check's referral of one flagged response (cases.intake)."""
+        units = Unit.objects.filter(
+            memberships__user=request.user, memberships__role__in=list(workflow.OPENING.roles)
+        ).distinct()
+        if not units.exists():
+            raise PermissionDenied("Your role may not open a case.")
+        response = (
+            SurveyResponse.objects.filter(pk=data["survey_response"], unit__in=units)
+            .select_related("unit", "officer")
+            .first()
+        )
+        if response is None:
+            raise ValidationError({"survey_response": ["No such response in your units."]})
+        officer = None
+        if data.get("officer"):
+            officer = User.objects.filter(
+                username=data["officer"],
+                pk__in=Membership.objects.filter(unit=response.unit, role=Role.OFFICER).values(
+                    "user"
+                ),
+            ).first()
+            if officer is None:
+                raise ValidationError({"officer": ["No officer with this username in the unit."]})
+        (case,) = intake.refer_flagged_responses(
+            [response], actor=request.user, note=data["note"], officer=officer
+        )
+        return _case_response(case.pk, request.user, status.HTTP_201_CREATED)
+
+
+class DeclineResponseView(APIView):
+    """The daily check's "not referred", with the reason, on a flagged survey response."""
+
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="survey_responses_decline",
+        request=DeclineIn,
+        responses={200: DecisionOut, **STATUS_DOCS},
+    )
+    def post(self, request: Request, id: int) -> Response:  # noqa: A002
+        response = (
+            SurveyResponse.objects.filter(
+                pk=id, unit__in=Membership.objects.filter(user=request.user).values("unit")
+            )
+            .select_related("unit")
+            .first()
+        )
+        if response is None:
+            raise NotFound("No such response.")
+        payload = DeclineIn(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = intake.decline_flagged_response(
+            response, actor=request.user, reason=payload.validated_data["reason"]
+        )
+        body = {"survey_response": response.pk, "decision": review.outcome, "note": review.note}
+        return Response(DecisionOut(body).data)
 
 
 class CaseDetailView(APIView):
@@ -423,6 +519,11 @@ urlpatterns = [
     path("cases/", CaseListView.as_view(), name="api-cases"),
     path("cases/<int:id>/", CaseDetailView.as_view(), name="api-case"),
     path("cases/<int:id>/decree.pdf", DecreePDFView.as_view(), name="api-case-decree"),
+    path(
+        "survey-responses/<int:id>/decline/",
+        DeclineResponseView.as_view(),
+        name="api-survey-response-decline",
+    ),
 ] + [
     path(f"cases/<int:id>/{action}/", _action_view(action).as_view(), name=f"api-case-{action}")
     for action in ACTION_PAYLOADS

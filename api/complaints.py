@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import intake
 from complaints import messages as msg
 from complaints import services
 from complaints.access import get_complaint_for_user, reads_complaints
@@ -447,7 +448,7 @@ class ComplaintTriageView(APIView):
         payload = TriageIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        services.triage_complaint(
+        intake.triage_complaint(
             complaint,
             actor=request.user,
             outcome=data["outcome"],

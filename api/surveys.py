@@ -16,6 +16,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
 from surveys.access import RECORDERS, reads_officer_figures, reads_results
@@ -23,12 +24,18 @@ from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
 from surveys.links import survey_url
 from surveys.models import (
     COMMENT_MAX_LENGTH,
+    DEFAULT_CHANNEL,
     CustomerKind,
     ResponseSource,
-    ServiceChannel,
     ServiceRecord,
 )
-from surveys.services import record_service, submit_survey, unit_officers
+from surveys.services import (
+    SurveyClosed,
+    officer_codes,
+    record_service,
+    submit_survey,
+    unit_officers,
+)
 from units.access import has_role
 from units.models import ServiceType
 
@@ -66,8 +73,11 @@ class ServiceRecordIn(serializers.Serializer):
     customer_kind = serializers.ChoiceField(
         choices=CustomerKind.choices, required=False, default=CustomerKind.EXTERNAL
     )
-    channel = serializers.ChoiceField(
-        choices=ServiceChannel.choices, required=False, default=ServiceChannel.IN_PERSON
+    channel = serializers.CharField(
+        max_length=50,
+        required=False,
+        default=DEFAULT_CHANNEL,
+        help_text="a channel code of the unit, as /api/v1/standard/ publishes them",
     )
     served_at = serializers.DateTimeField(required=False)
 
@@ -160,6 +170,9 @@ def plain_survey_body(data: object) -> dict | None:
     return {"answers": dict(answers), "comment": comment.strip()}
 
 
+CLOSED = "This survey link is no longer open."
+
+
 class SurveyOut(serializers.Serializer):
     id = serializers.IntegerField()
     flagged = serializers.BooleanField()
@@ -178,7 +191,6 @@ class SurveyView(APIView):
             201: SurveyOut,
             400: FieldErrors,
             404: Detail,
-            409: Detail,
             410: Detail,
             415: Detail,
             429: Detail,
@@ -199,6 +211,10 @@ class SurveyView(APIView):
             )
         except ServiceRecord.DoesNotExist:
             raise NotFound("Unknown survey token.") from None
+        except (StateConflict, SurveyClosed):
+            # Answered or expired: the same answer either way, so whoever holds the link
+            # (the officer who printed it) cannot learn whether the customer answered.
+            raise SurveyClosed(CLOSED) from None
         return Response(
             {"id": response.pk, "flagged": response.flagged}, status=status.HTTP_201_CREATED
         )
@@ -280,7 +296,17 @@ class RecapResponseOut(serializers.Serializer):
     service_type = serializers.CharField(allow_null=True)
     officer = serializers.CharField(allow_null=True)
     officer_name = serializers.CharField(allow_null=True)
+    officer_code = serializers.CharField(allow_null=True)
+    unverified = serializers.BooleanField(
+        help_text="an officer is named without a receipt (walk-in, import): refer only with a note"
+    )
     elements = RecapElementOut(many=True)
+    decision = serializers.ChoiceField(
+        choices=["referred", "not_referred"],
+        allow_null=True,
+        help_text="the daily check's decision; null while undecided",
+    )
+    decision_note = serializers.CharField(allow_blank=True)
     cases = serializers.ListField(child=serializers.IntegerField())
     improvement_items = serializers.ListField(child=serializers.IntegerField())
 
@@ -309,7 +335,9 @@ class RecapView(APIView):
         )
         day = _date(query_text(request, "date"), "date")
         flagged = []
+        codes_of = officer_codes(unit)
         for r in daily_q.flagged_on(unit, day):
+            review = getattr(r, "review", None)
             answers = r.answers()
             codes = [c for c in r.flagged_elements.split(",") if c in answers]
             flagged.append(
@@ -319,6 +347,10 @@ class RecapView(APIView):
                     "service_type": r.service_type.code if r.service_type else None,
                     "officer": r.officer.username if r.officer else None,
                     "officer_name": r.officer.display_name if r.officer else None,
+                    "officer_code": codes_of.get(r.officer_id),
+                    "unverified": r.unverified,
+                    "decision": review.outcome if review else None,
+                    "decision_note": review.note if review else "",
                     "elements": [
                         {
                             "code": c,

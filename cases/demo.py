@@ -1,8 +1,10 @@
 """Demo cases: every state of the workflow, on a believable timeline.
 
-The surveys demo (run before this one) opens cases from flagged ratings; some of those are
-advanced here. Cases that need a past (closed ones, the overdue one, the no-decree loop) are
-opened here from flagged ratings dated in the past, with the workflow's clock moved back.
+The surveys demo (run before this one) leaves flagged ratings on the daily check; the back
+office refers some of them into cases here (and declines one, with its reason), as on the
+daily check, and some of those are advanced. Cases that need a past (closed ones, the overdue
+one, the no-decree loop) are referred here from flagged ratings dated in the past, with the
+workflow's clock moved back.
 """
 
 from __future__ import annotations
@@ -15,16 +17,18 @@ from django.core.files.base import ContentFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from complaints import services as complaint_services
+from complaints.models import Complaint, ComplaintKind, ComplaintStatus, TriageOutcome
 from documents.signing import self_signed_pkcs12
 from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
-from surveys.models import ServiceRecord, SurveyResponse
+from surveys.models import ImprovementItem, ServiceRecord, SurveyResponse
 from units.demo import DemoStaff
 from units.models import CompensationBudget, CompensationKind, SanctionKind, ServiceType, Unit
 from units.models import Violation as ViolationKind
 
-from . import workflow
-from .models import Case, CaseAction, CaseEvent, CaseState, ImprovementItem
+from . import intake, workflow
+from .models import Case, CaseAction, CaseEvent, CaseState
 
 A, S = CaseAction, CaseState
 HOUR = datetime.timedelta(hours=1)
@@ -169,9 +173,37 @@ class _Runner:
         at = self.office_hours(at) if snap else at
         with workflow.acting_at(at):
             response = _response(self.unit, officer, service_type, at, customer)
-            return workflow.open_case(
-                self.unit, actor=None, officer=officer, survey_response=response
+            (case,) = intake.refer_flagged_responses(
+                [response], actor=self.actors[A.REFER], note=NOTES[A.REFER]
             )
+            return case
+
+    def refer_from_daily_check(self, count: int) -> list[Case]:
+        """Refer the newest `count` flagged ratings with a receipt into cases, and record one
+        more as not referred, as the back office does on the daily check."""
+        waiting = list(
+            SurveyResponse.objects.filter(
+                unit=self.unit,
+                flagged=True,
+                service_record__isnull=False,
+                review__isnull=True,
+                cases__isnull=True,
+            )
+            .select_related("unit", "officer")
+            .order_by("-submitted_at", "-pk")[: count + 1]
+        )
+        waiting = [r for r in waiting if intake.officer_elements_poor(r)]
+        back_office = self.actors[A.REFER]
+        if len(waiting) > count:
+            intake.decline_flagged_response(
+                waiting.pop(), actor=back_office, reason=NOTES[A.DISMISS]
+            )
+        if not waiting:
+            return []
+        cases = intake.refer_flagged_responses(
+            waiting[::-1], actor=back_office, note=NOTES[A.REFER]
+        )
+        return sorted(cases, key=lambda c: (c.survey_response.submitted_at, c.pk))
 
 
 TO_HEARING = [(A.REFER, 18), (A.SUMMON, 2), (A.DEFENCE, 20)]
@@ -224,7 +256,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
     now = timezone.now()
     # Nobody is mailed for demo data.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        opened = list(Case.objects.filter(unit=unit, state=S.REVIEW).order_by("opened_at", "pk"))
+        opened = runner.refer_from_daily_check(len(NOW_PLANS) + 1)
         if opened:
             opened.pop()  # the newest stays in review
         else:
@@ -240,6 +272,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
                 case = runner.new_case(now - HOUR, next(customers), snap=False)
                 runner.run(case, steps, None)
         _improvements(unit, staff, now)
+        _triage_complaints(unit, staff)
     states = dict.fromkeys(S.values, 0)
     for state in Case.objects.filter(unit=unit).values_list("state", flat=True):
         states[state] += 1
@@ -284,3 +317,35 @@ def _improvements(unit: Unit, staff: DemoStaff, now: datetime.datetime) -> None:
         description="Jaringan internet di ruang layanan sering terputus.",
         created_at=now - 3 * DAY,
     )
+
+
+def _triage_complaints(unit: Unit, staff: DemoStaff) -> None:
+    """The coordinator triages the complaints demo's newest in-person complaint into a case
+    (and answers it) and its newest input into an improvement item."""
+    coordinator = staff.one("coordinator")
+    waiting = Complaint.objects.filter(
+        unit=unit, status=ComplaintStatus.RECEIVED, anonymous=False
+    ).order_by("-received_at", "-pk")
+    about_officer = waiting.filter(kind=ComplaintKind.COMPLAINT, channel__code="in_person").first()
+    if about_officer is not None:
+        triaged = intake.triage_complaint(
+            about_officer,
+            actor=coordinator,
+            outcome=TriageOutcome.CASE,
+            officer=staff.officers[0],
+            note="Pelapor menyatakan petugas bersikap tidak sopan saat melayani.",
+        )
+        complaint_services.answer_complaint(
+            triaged,
+            actor=coordinator,
+            answer="Terima kasih. Pengaduan Anda sedang kami tindak lanjuti sesuai standar "
+            "pelayanan sanksi dan kompensasi; kami akan menghubungi Anda kembali.",
+        )
+    about_facilities = waiting.filter(kind=ComplaintKind.INPUT).first()
+    if about_facilities is not None:
+        intake.triage_complaint(
+            about_facilities,
+            actor=coordinator,
+            outcome=TriageOutcome.IMPROVEMENT,
+            note="Tambah kursi ruang tunggu dan perbaiki jaringan internet tamu.",
+        )

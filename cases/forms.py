@@ -245,7 +245,3 @@ class CaseFilterForm(forms.Form):
         self.fields["officer"].queryset = members_with_role(unit, [Role.OFFICER]).order_by(
             "full_name"
         )
-
-
-class ResolveImprovementForm(forms.Form):
-    resolution = _text(_("What was done"), rows=2)

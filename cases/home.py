@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulih.lib.registry import HomeSection, home_sections
+from surveys.models import ImprovementItem, ImprovementStatus
 from units.models import Role
 
 from .access import visible_cases
 from .budget import budget_status
-from .models import Case, CaseState, Compensation, ImprovementItem, ImprovementStatus
+from .models import Case, CaseState, Compensation
 
 S = CaseState
 
@@ -64,7 +65,7 @@ def home_panels(request: HttpRequest) -> list[dict]:
                 "count": ImprovementItem.objects.filter(
                     unit=unit, status=ImprovementStatus.OPEN
                 ).count(),
-                "url": reverse("cases:improvements"),
+                "url": reverse("improvements"),
             }
         )
     if Role.PERSON_IN_CHARGE in roles:

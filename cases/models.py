@@ -1,4 +1,4 @@
-"""Sanction-and-compensation cases, their append-only timeline, and improvement items."""
+"""Sanction-and-compensation cases and their append-only timeline."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,9 @@ class Case(models.Model):
     def __str__(self) -> str:
         return _("Case #%(id)s") % {"id": self.pk}
 
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.pk])
+
     @property
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
@@ -138,51 +142,6 @@ class CaseEvent(TimelineEvent):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.action} {self.from_state}→{self.to_state}"
-
-
-class ImprovementStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
-
-
-class ImprovementItem(models.Model):
-    """A finding about the institution (facilities, procedure, tariffs), not about an officer."""
-
-    unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="improvement_items", verbose_name=_("unit")
-    )
-    survey_response = models.ForeignKey(
-        SurveyResponse,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="improvement_items",
-    )
-    complaint = models.ForeignKey(
-        Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="improvement_items"
-    )
-    elements = models.CharField(_("elements"), max_length=40, blank=True)
-    description = models.TextField(_("description"))
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=ImprovementStatus.choices,
-        default=ImprovementStatus.OPEN,
-    )
-    resolution = models.TextField(_("resolution"), blank=True)
-    created_at = models.DateTimeField(_("created at"))
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("improvement item")
-        verbose_name_plural = _("improvement items")
-        ordering = ["status", "-created_at"]
-
-    def __str__(self) -> str:
-        return self.description[:60]
 
 
 class DecreeSequence(models.Model):

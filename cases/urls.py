@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import intake_views, views
 
 app_name = "cases"
 
@@ -16,8 +16,14 @@ urlpatterns = [
     path("kasus/<int:pk>/surat-maaf.pdf", views.apology_pdf, name="apology-pdf"),
     path("kasus/<int:pk>/dokumen/<int:document_id>.pdf", views.document_pdf, name="document-pdf"),
     path("kasus/<int:pk>/lampiran/<int:attachment_id>/", views.attachment, name="attachment"),
-    path("perbaikan/", views.improvement_list, name="improvements"),
-    path("perbaikan/<int:pk>/selesai/", views.improvement_done, name="improvement-done"),
     path("verifikasi/<slug:code>/", views.verify_document, name="verify"),
     path("kompensasi/<slug:token>/", views.track_compensation, name="track"),
+    # Intake: the daily check's referral of flagged responses, the complaint's triage.
+    path("harian/rujuk/", intake_views.refer_flagged, name="refer-flagged"),
+    path(
+        "harian/respons/<int:pk>/tidak-dirujuk/",
+        intake_views.decline_flagged,
+        name="decline-flagged",
+    ),
+    path("pengaduan/<int:pk>/triase/", intake_views.triage_complaint, name="triage-complaint"),
 ]

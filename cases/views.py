@@ -42,9 +42,7 @@ from .forms import (
     CaseFilterForm,
     DefenceForm,
     OpenCaseForm,
-    ResolveImprovementForm,
 )
-from .improvements import resolve_improvement
 from .models import (
     AttachmentPurpose,
     Case,
@@ -53,8 +51,6 @@ from .models import (
     Compensation,
     DocumentKind,
     Hearing,
-    ImprovementItem,
-    ImprovementStatus,
     IssuedDocument,
 )
 
@@ -334,50 +330,6 @@ def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         _add_errors(form, exc)
     return render(request, "cases/defence.html", {"case": case, "form": form}, status=400)
-
-
-# --- Improvement items ------------------------------------------------------------------------
-
-
-@role_required(*CASE_STAFF)
-def improvement_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", ImprovementStatus.OPEN)
-    if status not in ImprovementStatus.values:
-        status = ImprovementStatus.OPEN
-    items = (
-        ImprovementItem.objects.filter(unit=request.unit, status=status)
-        .select_related("resolved_by")
-        .order_by("-created_at", "-pk")
-    )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/improvements.html",
-        {
-            "page": page,
-            "status": status,
-            "statuses": ImprovementStatus.choices,
-            "can_resolve": Role.COORDINATOR in request.roles,
-            "form": ResolveImprovementForm(),
-        },
-    )
-
-
-@post_only(lambda pk: reverse("cases:improvements"))
-@role_required(Role.COORDINATOR)
-def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
-    form = ResolveImprovementForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say what was done."))
-        return redirect("cases:improvements")
-    try:
-        resolve_improvement(item, actor=request.user, resolution=form.cleaned_data["resolution"])
-    except StateConflict as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Marked done."))
-    return redirect("cases:improvements")
 
 
 # --- Public -----------------------------------------------------------------------------------

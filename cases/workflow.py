@@ -321,17 +321,19 @@ def open_cases(unit: Unit, openings: Sequence[Opening], *, actor: User | None) -
             raise ActionForbidden(_("Nobody acts on a case about themselves."))
     errors = _Errors()
     officer_ids = {o.officer.pk for o in openings}
-    members = set(
-        Membership.objects.filter(unit=unit, user_id__in=officer_ids).values_list(
-            "user_id", flat=True
-        )
+    # Only an officer of the unit can be the officer of a case: checked here, for every door
+    # (the forms, the API, the daily check's referral and complaint triage).
+    officers = set(
+        Membership.objects.filter(
+            unit=unit, role=Role.OFFICER, user_id__in=officer_ids
+        ).values_list("user_id", flat=True)
     )
     at = now()
     cases, events = [], []
     for opening in openings:
         reason = opening.reason
-        if opening.officer.pk not in members:
-            errors.add("officer", _("This person is not a member of the unit."))
+        if opening.officer.pk not in officers:
+            errors.add("officer", _("This person is not an officer of the unit."))
         if opening.survey_response is not None:
             kind = SourceKind.SURVEY
             if opening.survey_response.unit_id != unit.pk:

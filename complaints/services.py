@@ -1,5 +1,8 @@
 """The complaint register's business rules: record, submit, acknowledge, triage, answer.
 
+Triage is the cases side's command (cases.intake), which uses `lock_for_triage` and
+`record_triage` here for the complaint's own part.
+
 Each function runs in one transaction and appends its event to the complaint's timeline in that
 same transaction. Attachments are validated before anything is written; if the transaction
 fails, the files already written are removed again, so nothing is ever half-saved.
@@ -332,8 +335,7 @@ def acknowledge_complaint(complaint: Complaint, *, actor: User, note: str = "") 
     return complaint
 
 
-@transaction.atomic
-def triage_complaint(
+def lock_for_triage(
     complaint: Complaint,
     *,
     actor: User,
@@ -341,14 +343,13 @@ def triage_complaint(
     officer: User | None = None,
     note: str = "",
 ) -> Complaint:
-    """The coordinator decides what the complaint is about.
+    """Check a triage (role, fields, state) and lock the complaint for it; the caller's
+    transaction then records the follow-up and `record_triage`.
 
-    About an officer's conduct: a case about that officer, linked to the complaint.
-    About service or facilities: an improvement item. Otherwise it is answered directly.
+    The triage itself is the cases side's command (`cases.intake.triage_complaint`): a case
+    about an officer, an improvement item, or a direct answer. This domain keeps the
+    complaint's own rules and timeline and never imports `cases`.
     """
-    from cases.models import ImprovementItem
-    from cases.workflow import open_case
-
     if not has_role(actor, complaint.unit, *HANDLE_ROLES):
         raise ActionForbidden(_("Only the coordinator triages complaints."))
     errors: dict[str, list[str]] = {}
@@ -359,38 +360,42 @@ def triage_complaint(
         if officer is None:
             errors["officer"] = [_("Name the officer the complaint is about.")]
         else:
-            officer = _check_officer(complaint.unit, officer, errors)
+            _check_officer(complaint.unit, officer, errors)
     if outcome == TriageOutcome.IMPROVEMENT and not note:
         errors["note"] = [_("Describe what should be improved.")]
     if errors:
         raise InvalidInput(_("Please correct the marked fields."), fields=errors)
-    complaint = _lock(complaint)
-    if complaint.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED):
+    locked = _lock(complaint)
+    if locked.status not in (ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED):
         raise StateConflict(_("This complaint has already been triaged."))
+    return locked
+
+
+def record_triage(
+    locked: Complaint,
+    *,
+    actor: User,
+    outcome: str,
+    officer: User | None = None,
+    note: str = "",
+    follow_up: dict | None = None,
+) -> Complaint:
+    """Write the triage checked by `lock_for_triage` on the locked complaint, with its event;
+    `follow_up` names what it led to (the case or improvement item), for the timeline."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_triage runs in the transaction of lock_for_triage")
     now = timezone.now()
-    old = complaint.status
-    data: dict = {"outcome": outcome, "note": note}
+    old = locked.status
+    note = (note or "").strip()
+    data: dict = {"outcome": outcome, "note": note, **(follow_up or {})}
     if outcome == TriageOutcome.CASE:
-        case = open_case(
-            complaint.unit,
-            actor=actor,
-            officer=officer,
-            complaint=complaint,
-            reason=note or complaint.text,
-        )
-        complaint.officer = officer
-        data.update(officer=officer.username, case=case.pk)
-    elif outcome == TriageOutcome.IMPROVEMENT:
-        item = ImprovementItem.objects.create(
-            unit=complaint.unit, complaint=complaint, description=note, created_at=now
-        )
-        data["improvement_item"] = item.pk
-    complaint.status = ComplaintStatus.IN_PROGRESS
-    complaint.acknowledged_at = complaint.acknowledged_at or now
-    complaint.triaged_at = now
-    complaint.triage_outcome = outcome
-    complaint.triage_note = note
-    complaint.save(
+        locked.officer = officer
+    locked.status = ComplaintStatus.IN_PROGRESS
+    locked.acknowledged_at = locked.acknowledged_at or now
+    locked.triaged_at = now
+    locked.triage_outcome = outcome
+    locked.triage_note = note
+    locked.save(
         update_fields=[
             "status",
             "acknowledged_at",
@@ -400,8 +405,8 @@ def triage_complaint(
             "officer",
         ]
     )
-    _event(complaint, EventAction.TRIAGED, actor, old, data)
-    return complaint
+    _event(locked, EventAction.TRIAGED, actor, old, data)
+    return locked
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ urlpatterns = [
     path("pengaduan/catat/", views.record, name="record"),
     path("pengaduan/<int:pk>/", views.detail, name="detail"),
     path("pengaduan/<int:pk>/konfirmasi/", views.acknowledge, name="acknowledge"),
-    path("pengaduan/<int:pk>/triase/", views.triage, name="triage"),
     path("pengaduan/<int:pk>/jawab/", views.answer, name="answer"),
     path(
         "pengaduan/<int:pk>/lampiran/<int:attachment_pk>/",

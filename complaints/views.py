@@ -38,10 +38,10 @@ from .forms import (
     RecordComplaintForm,
     RegisterFilterForm,
     TrackForm,
-    TriageForm,
     apply_domain_errors,
 )
-from .models import ComplaintAttachment, ComplaintStatus, TriageOutcome
+from .models import ComplaintAttachment, ComplaintStatus
+from .pages import detail_context
 from .register import export_workbook, filter_complaints
 from .stats import monthly_table
 from .tracking import normalise_code
@@ -246,33 +246,11 @@ def _complaint(request: HttpRequest, pk: int):
     return get_complaint_for_user(request.user, pk, unit=request.unit)
 
 
-def _detail_context(request: HttpRequest, complaint, **forms) -> dict:
-    handle = can(request, HANDLE_ROLES)
-    ctx = {
-        "complaint": complaint,
-        "events": complaint.events.select_related("actor"),
-        "attachments": complaint.attachments.all(),
-        "cases": complaint.cases.all(),
-        "improvements": complaint.improvement_items.all(),
-        "can_acknowledge": can(request, ACKNOWLEDGE_ROLES)
-        and complaint.status == ComplaintStatus.RECEIVED,
-        "can_triage": handle
-        and complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED),
-        "can_answer": handle and complaint.status == ComplaintStatus.IN_PROGRESS,
-        "TriageOutcome": TriageOutcome,
-    }
-    if ctx["can_triage"]:
-        ctx["triage_form"] = forms.get("triage_form") or TriageForm(unit=complaint.unit)
-    if ctx["can_answer"]:
-        ctx["answer_form"] = forms.get("answer_form") or AnswerForm()
-    return ctx
-
-
 @role_required(*READ_ROLES)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
-    return render(request, "complaints/detail.html", _detail_context(request, complaint))
+    return render(request, "complaints/detail.html", detail_context(request, complaint))
 
 
 def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpResponse:
@@ -280,7 +258,7 @@ def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpRes
     return render(
         request,
         "complaints/detail.html",
-        _detail_context(request, complaint, **forms),
+        detail_context(request, complaint, **forms),
         status=exc.status,
     )
 
@@ -299,35 +277,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-def triage(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = _complaint(request, pk)
-    form = TriageForm(request.POST, unit=complaint.unit)
-    if form.is_valid():
-        try:
-            services.triage_complaint(
-                complaint,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                officer=form.cleaned_data["officer"],
-                note=form.cleaned_data["note"],
-            )
-        except InvalidInput as exc:
-            apply_domain_errors(form, exc)
-        except DomainError as exc:
-            return _domain_error_page(request, complaint, exc, triage_form=form)
-        else:
-            messages.success(request, _("Triaged."))
-            return redirect("complaints:detail", pk)
-    return render(
-        request,
-        "complaints/detail.html",
-        _detail_context(request, complaint, triage_form=form),
-        status=400,
-    )
-
-
 @post_only(lambda pk: reverse("complaints:detail", args=[pk]))
-@role_required(*HANDLE_ROLES)
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)
@@ -348,7 +298,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "complaints/detail.html",
-        _detail_context(request, complaint, answer_form=form),
+        detail_context(request, complaint, answer_form=form),
         status=400,
     )
 

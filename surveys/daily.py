@@ -30,11 +30,12 @@ def responses_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
 
 
 def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
-    """The day's flagged responses with their officer, service and the cases they opened."""
+    """The day's flagged responses with their officer, service, the daily check's decision
+    and the cases and improvement items that followed."""
     return (
         responses_on(unit, day)
         .filter(flagged=True)
-        .select_related("officer", "service_type")
+        .select_related("officer", "service_type", "review__decided_by")
         .prefetch_related("cases", "improvement_items")
     )
 

@@ -14,7 +14,7 @@ from units.demo import DemoStaff
 from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from .daily import check_due
-from .models import CustomerKind, DailyCheck, ResponseSource, ServiceChannel, ServiceRecord
+from .models import CustomerKind, DailyCheck, ResponseSource, ServiceRecord
 from .services import record_service, submit_response
 
 FIRST = [
@@ -123,10 +123,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
                     customer_kind=rng.choice(
                         (CustomerKind.EXTERNAL,) * 4 + (CustomerKind.INTERNAL,)
                     ),
-                    channel=rng.choice(
-                        (ServiceChannel.IN_PERSON,) * 4
-                        + (ServiceChannel.ONLINE, ServiceChannel.PHONE)
-                    ),
+                    channel=rng.choice(("in_person",) * 4 + ("web", "phone")),
                     served_at=served_at,
                 )
                 records += 1

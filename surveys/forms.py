@@ -12,8 +12,8 @@ from django.utils.translation import pgettext_lazy
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
 from .ikm import FIRST_DAY, LAST_DAY
-from .models import COMMENT_MAX_LENGTH, CustomerKind, ServiceChannel
-from .services import unit_officers
+from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
+from .services import unit_channels, unit_officers
 
 # The nine questions and their labelled answers 1..4, in English source text; the Indonesian
 # catalogue gives the questionnaire's own wording (PermenPANRB 14/2017).
@@ -68,8 +68,9 @@ QUESTIONS = {
 
 
 class SurveyForm(forms.Form):
-    """The nine elements (each optional, 1–4) and a comment; `officers` adds the walk-in's
-    choice of the officer who served."""
+    """The nine elements (each optional, 1–4) and a comment; `officers` (counter code →
+    officer) adds the walk-in's choice of the officer who served, by the code on the plate at
+    their counter: the public page never lists names or NIPs."""
 
     comment = forms.CharField(
         label=_("Comments or suggestions (optional)"),
@@ -89,14 +90,20 @@ class SurveyForm(forms.Form):
                 required=False,
                 widget=forms.RadioSelect,
             )
+        self.officers = officers
         if officers is not None:
-            self.fields["officer"] = forms.ModelChoiceField(
-                label=_("The officer who served you (optional)"),
-                queryset=officers,
+            self.fields["officer"] = forms.ChoiceField(
+                label=_("The officer code shown at the counter that served you (optional)"),
+                choices=[("", _("— I don't know / not sure —"))]
+                + [(code, code) for code in officers],
                 required=False,
-                empty_label=_("— I don't know / not sure —"),
             )
             self.order_fields(["officer"])
+
+    def clean_officer(self):
+        """The officer named by the code chosen, or None."""
+        code = self.cleaned_data.get("officer")
+        return self.officers.get(code) if code else None
 
     def elements(self):
         """(code, bound field) in questionnaire order, for the template."""
@@ -134,9 +141,7 @@ class ServiceRecordForm(forms.Form):
         initial=CustomerKind.EXTERNAL,
         widget=forms.RadioSelect,
     )
-    channel = forms.ChoiceField(
-        label=_("Channel"), choices=ServiceChannel.choices, initial=ServiceChannel.IN_PERSON
-    )
+    channel = forms.ChoiceField(label=_("Channel"), initial=DEFAULT_CHANNEL)
     served_at = forms.DateTimeField(
         label=_("Served at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -152,6 +157,7 @@ class ServiceRecordForm(forms.Form):
             self.fields["officer"].initial = own_only.pk
             self.fields["officer"].empty_label = None
         self.fields["officer"].queryset = officers
+        self.fields["channel"].choices = [(c.code, c.name) for c in unit_channels(unit)]
         if not self.is_bound:
             now = timezone.now().astimezone(unit.zone).replace(second=0, microsecond=0)
             self.fields["served_at"].initial = now.replace(tzinfo=None)
@@ -214,3 +220,9 @@ class PeriodForm(forms.Form):
         if start and end and (end - start) > datetime.timedelta(days=3660):
             raise forms.ValidationError(_("The period is too long."))
         return data
+
+
+class ResolveImprovementForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )

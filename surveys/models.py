@@ -1,4 +1,5 @@
-"""Services delivered and the customers' answers to the SKM instrument."""
+"""Services delivered, the customers' answers to the SKM instrument, the back office's review
+of the flagged ones, and the improvement items about the institution they raise."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from units.models import ELEMENT_CODES, ServiceType, Unit
+from complaints.models import Complaint
+from units.models import ELEMENT_CODES, ComplaintChannel, ServiceType, Unit
 
 
 class CustomerKind(models.TextChoices):
@@ -18,12 +20,9 @@ class CustomerKind(models.TextChoices):
     EXTERNAL = "external", _("External customer")
 
 
-class ServiceChannel(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
-    PHONE = "phone", _("Phone/SMS/WhatsApp")
-    EMAIL = "email", _("Email")
-    LETTER = "letter", _("Letter")
+# The channel a service is recorded under when none is named: a code of the unit's channel
+# catalogue (the codes /api/v1/standard/ publishes, shared with complaints).
+DEFAULT_CHANNEL = "in_person"
 
 
 class ResponseSource(models.TextChoices):
@@ -63,11 +62,16 @@ class ServiceRecord(models.Model):
         choices=CustomerKind.choices,
         default=CustomerKind.EXTERNAL,
     )
-    channel = models.CharField(
-        _("channel"),
-        max_length=20,
-        choices=ServiceChannel.choices,
-        default=ServiceChannel.IN_PERSON,
+    # An entry of the unit's channel catalogue, the one vocabulary of channels (complaints use
+    # it too). Every record made through record_service names one; null only for records
+    # written otherwise (fixtures, benchmarks) that never said.
+    channel = models.ForeignKey(
+        ComplaintChannel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
     )
     served_at = models.DateTimeField(_("served at"))
     survey_token = models.CharField(
@@ -77,6 +81,9 @@ class ServiceRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the receipt (with the survey link) was first printed. From then on an officer's
+    # screens no longer show the link: nothing they keep tells them whether it was used.
+    receipt_printed_at = models.DateTimeField(_("receipt printed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("service record")
@@ -156,6 +163,12 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def unverified(self) -> bool:
+        """A response that names an officer without a receipt behind it (the walk-in poster,
+        an imported form): anybody could have written it, so it is referred only with a note."""
+        return self.service_record_id is None and self.officer_id is not None
 
     def answers_row(self) -> list[int | None]:
         """U1..U9 in order, None where not answered."""
@@ -282,3 +295,76 @@ class SurveyFormMapping(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class ReviewOutcome(models.TextChoices):
+    REFERRED = "referred", _("Referred into a case")
+    NOT_REFERRED = "not_referred", _("Not referred")
+
+
+class FlagReview(models.Model):
+    """The daily check's decision on one flagged response: referred into a case, or not
+    (with the reason). One per response, so the same response is never referred twice."""
+
+    response = models.OneToOneField(
+        SurveyResponse, on_delete=models.PROTECT, related_name="review", verbose_name=_("response")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReviewOutcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("review of a flagged response")
+        verbose_name_plural = _("reviews of flagged responses")
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.outcome}"
+
+
+class ImprovementStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class ImprovementItem(models.Model):
+    """A finding about the institution (facilities, procedure, tariffs), not about an officer:
+    from a survey's poor rating of an institution's element, or a complaint triaged so."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="improvement_items", verbose_name=_("unit")
+    )
+    survey_response = models.ForeignKey(
+        SurveyResponse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="improvement_items",
+    )
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="improvement_items"
+    )
+    elements = models.CharField(_("elements"), max_length=40, blank=True)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ImprovementStatus.choices,
+        default=ImprovementStatus.OPEN,
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("improvement item")
+        verbose_name_plural = _("improvement items")
+        ordering = ["status", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.description[:60]

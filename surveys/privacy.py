@@ -31,7 +31,7 @@ def _matching(unit, query: PersonQuery):
 def find(unit, query: PersonQuery) -> list[dict]:
     records = (
         _matching(unit, query)
-        .select_related("service_type", "response")
+        .select_related("service_type", "channel", "response")
         .order_by("served_at", "pk")
     )
     found = []
@@ -49,7 +49,7 @@ def find(unit, query: PersonQuery) -> list[dict]:
                 data={
                     "service_type": record.service_type.name,
                     "customer_kind": record.customer_kind,
-                    "channel": record.channel,
+                    "channel": record.channel.code if record.channel else None,
                     "survey_response": None
                     if response is None
                     else {

@@ -1,5 +1,9 @@
-"""Writes of the satisfaction domain: service records, responses (with their flags, cases,
+"""Writes of the satisfaction domain: service records, responses (with their flags,
 improvement items and tallies), and the back office's daily sign-off.
+
+A poor rating of an officer's element only flags the response: it waits on the daily check,
+where the back office or coordinator refers it into a case or records why not (that is the
+cases side's, `cases.intake`; this domain never imports `cases`).
 
 The web form, the API and `import_skm` all store responses through `submit_response` (or its
 bulk twin in `importer.py`), so a response, its tally and whatever it flags are written in one
@@ -20,16 +24,18 @@ from django.utils.translation import gettext as _
 
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from units.access import members_with_role, roles_in
-from units.models import ELEMENT_CODES, Role, ServiceType, Unit, User
+from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
 
 from .access import DAY_SIGNERS, RECORDERS, RECORDS_FOR_OTHERS
+from .ikm import ANSWER_LABELS, ELEMENT_NAMES
 from .models import (
     COMMENT_MAX_LENGTH,
+    DEFAULT_CHANNEL,
     CustomerKind,
     DailyCheck,
     DailyTally,
+    ImprovementItem,
     ResponseSource,
-    ServiceChannel,
     ServiceRecord,
     SurveyResponse,
 )
@@ -52,6 +58,27 @@ def unit_officers(unit: Unit) -> QuerySet[User]:
     return members_with_role(unit, [Role.OFFICER]).order_by("full_name", "username")
 
 
+def officer_codes(unit: Unit) -> dict[int, str]:
+    """Each officer's counter code in `unit` (user id → code such as "P007"): what the plate at
+    their counter and their receipts show, and all the public walk-in survey names them by.
+    It comes from the officer's membership of the unit, so it stays the same while they serve
+    there and says nothing about who they are."""
+    rows = Membership.objects.filter(unit=unit, role=Role.OFFICER).values_list("user_id", "pk")
+    return {user_id: f"P{pk:03d}" for user_id, pk in rows}
+
+
+def walk_in_officers(unit: Unit) -> dict[str, User]:
+    """The officers a walk-in customer may name, by counter code, in code order."""
+    codes = officer_codes(unit)
+    officers = {codes[o.pk]: o for o in unit_officers(unit) if o.pk in codes}
+    return dict(sorted(officers.items()))
+
+
+def unit_channels(unit: Unit) -> QuerySet[ComplaintChannel]:
+    """The unit's active channels: the one vocabulary of service records and complaints."""
+    return ComplaintChannel.objects.filter(unit=unit, active=True).order_by("order", "code")
+
+
 # --- service records -------------------------------------------------------------------------
 
 
@@ -65,7 +92,7 @@ def record_service(
     customer_name: str = "",
     customer_contact: str = "",
     customer_kind: str = CustomerKind.EXTERNAL,
-    channel: str = ServiceChannel.IN_PERSON,
+    channel: str = DEFAULT_CHANNEL,
     served_at: datetime.datetime | None = None,
 ) -> ServiceRecord:
     """Record one service delivered. An officer records their own; back office and coordinator
@@ -82,8 +109,9 @@ def record_service(
         errors["officer"] = [_("Not an officer of this unit.")]
     if customer_kind not in CustomerKind.values:
         errors["customer_kind"] = [_("Choose internal or external.")]
-    if channel not in ServiceChannel.values:
-        errors["channel"] = [_("Unknown channel.")]
+    found_channel = unit_channels(unit).filter(code=channel).first() if channel else None
+    if found_channel is None:
+        errors["channel"] = [_("Unknown channel; use a code of the unit's channels.")]
     now = timezone.now()
     served_at = served_at or now
     if served_at > now + datetime.timedelta(minutes=5):
@@ -97,7 +125,7 @@ def record_service(
         customer_name=customer_name.strip(),
         customer_contact=customer_contact.strip(),
         customer_kind=customer_kind,
-        channel=channel,
+        channel=found_channel,
         served_at=served_at,
         created_by=actor,
     )
@@ -113,6 +141,16 @@ def is_token(value: str) -> bool:
 
 def survey_closes_at(record: ServiceRecord) -> datetime.datetime:
     return record.served_at + datetime.timedelta(days=SURVEY_VALID_DAYS)
+
+
+def mark_receipt_printed(record: ServiceRecord) -> None:
+    """Note the first printing of the receipt (later printings change nothing)."""
+    if record.receipt_printed_at is None:
+        now = timezone.now()
+        ServiceRecord.objects.filter(pk=record.pk, receipt_printed_at__isnull=True).update(
+            receipt_printed_at=now
+        )
+        record.receipt_printed_at = now
 
 
 def survey_state(record: ServiceRecord, now: datetime.datetime | None = None) -> str:
@@ -254,33 +292,25 @@ def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
             cursor.executemany(_tally_upsert_sql(connection.vendor), rows)
 
 
-def act_on_flags(response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]):
-    """Open a case for the officer's poor elements, an improvement item for the institution's."""
-    cases, items = act_on_flags_many(response.unit, [(response, officer_poor, institution_poor)])
-    return (cases[0] if cases else None), (items[0] if items else None)
+def act_on_flags(
+    response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]
+) -> ImprovementItem | None:
+    """What a flagged response sets off at once: an improvement item for the institution's poor
+    elements. The officer's poor elements open nothing here: the response waits, flagged, on
+    the daily check (cases.intake refers it into a case from there)."""
+    items = act_on_flags_many(response.unit, [(response, officer_poor, institution_poor)])
+    return items[0] if items else None
 
 
 Flagged = tuple[SurveyResponse, list[str], list[str]]  # response, officer's and institution's
 
 
-def act_on_flags_many(unit: Unit, flagged: Iterable[Flagged]) -> tuple[list, list]:
-    """`act_on_flags` for many saved responses of `unit` at once (the import): the cases
-    through `cases.workflow.open_cases`, the improvement items in one bulk insert.
-
-    Returns (cases opened, improvement items created), in the responses' order.
-    """
-    from cases.models import ImprovementItem
-    from cases.workflow import Opening, open_cases
-
-    openings, items = [], []
+def act_on_flags_many(unit: Unit, flagged: Iterable[Flagged]) -> list[ImprovementItem]:
+    """`act_on_flags` for many saved responses of `unit` at once (the import): the
+    improvement items in one bulk insert. Returns them in the responses' order."""
+    items = []
     created_at = timezone.now()
-    for response, officer_poor, institution_poor in flagged:
-        if officer_poor and response.officer_id is not None:
-            openings.append(
-                Opening(
-                    response.officer, survey_response=response, reason=case_reason(officer_poor)
-                )
-            )
+    for response, _officer_poor, institution_poor in flagged:
         if institution_poor:
             items.append(
                 ImprovementItem(
@@ -291,21 +321,14 @@ def act_on_flags_many(unit: Unit, flagged: Iterable[Flagged]) -> tuple[list, lis
                     created_at=created_at,
                 )
             )
-    cases = open_cases(unit, openings, actor=None)
     if len(items) == 1:
         items[0].save()
     elif items:
         ImprovementItem.objects.bulk_create(items, batch_size=1000)
-    return cases, items
-
-
-def case_reason(codes: Iterable[str]) -> str:
-    return _("Survey rating kurang/sangat kurang on %(elements)s") % {"elements": ", ".join(codes)}
+    return items
 
 
 def improvement_description(response: SurveyResponse, codes: Iterable[str]) -> str:
-    from .ikm import ANSWER_LABELS, ELEMENT_NAMES
-
     answers = response.answers()
     parts = [
         f"{c} {ELEMENT_NAMES[c]}: {answers[c]} ({ANSWER_LABELS[c][answers[c] - 1]})" for c in codes

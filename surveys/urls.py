@@ -9,10 +9,13 @@ urlpatterns = [
     path("layanan/<int:pk>/", views.record_detail, name="service-record"),
     path("layanan/<int:pk>/struk/", views.record_receipt, name="service-record-receipt"),
     path("layanan/poster/<slug:code>/", views.poster, name="survey-poster"),
+    path("layanan/kode-petugas/", views.officer_code_list, name="officer-codes"),
     path("harian/", views.daily, name="daily-check"),
     path("harian/tanda-tangan/", views.daily_sign, name="daily-sign"),
     path("harian/rekap.pdf", views.daily_recap, name="daily-recap"),
     path("ikm/", views.ikm_page, name="ikm"),
+    path("perbaikan/", views.improvement_list, name="improvements"),
+    path("perbaikan/<int:pk>/selesai/", views.improvement_done, name="improvement-done"),
     # public
     path("s/<str:token>/", views.survey, name="survey"),
     path("u/<slug:code>/survey/<slug:service>/", views.survey_walk_in, name="survey-walk-in"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -21,7 +21,7 @@ from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.letters import letterhead
-from units.models import ELEMENT_CODES, ServiceType, Unit
+from units.models import ELEMENT_CODES, Role, ServiceType, Unit
 
 from . import daily as daily_q
 from .access import (
@@ -35,7 +35,14 @@ from .access import (
     service_records_for,
 )
 from .charting import ikm_charts
-from .forms import DayForm, PeriodForm, ServiceRecordForm, SignForm, SurveyForm
+from .forms import (
+    DayForm,
+    PeriodForm,
+    ResolveImprovementForm,
+    ServiceRecordForm,
+    SignForm,
+    SurveyForm,
+)
 from .ikm import (
     ANSWER_LABELS,
     ELEMENT_NAMES,
@@ -45,12 +52,21 @@ from .ikm import (
     ikm_for,
     sample_size,
 )
+from .improvements import resolve_improvement
 from .links import survey_url, walk_in_url
-from .models import DailyCheck, ResponseSource, ServiceRecord
+from .models import (
+    DailyCheck,
+    ImprovementItem,
+    ImprovementStatus,
+    ResponseSource,
+    ServiceRecord,
+)
 from .services import (
     SURVEY_VALID_DAYS,
     SurveyClosed,
     is_token,
+    mark_receipt_printed,
+    officer_codes,
     record_service,
     sign_daily_check,
     submit_response,
@@ -58,6 +74,7 @@ from .services import (
     survey_closes_at,
     survey_state,
     unit_officers,
+    walk_in_officers,
 )
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -70,18 +87,6 @@ def qr_svg(url: str) -> SafeString:
     qr = segno.make(url, error="m")
     markup = qr.svg_inline(scale=1, svgclass="qr", lineclass=None, omitsize=True, light="#fff")
     return mark_safe(markup)  # noqa: S308 (segno's own markup of our URL)
-
-
-def case_link(case) -> str | None:
-    """The case's page, whatever the cases app names it (None while it has none)."""
-    if hasattr(case, "get_absolute_url"):
-        return case.get_absolute_url()
-    for name in ("case-detail", "case"):
-        try:
-            return reverse(name, args=[case.pk])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
@@ -108,7 +113,7 @@ def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
 @role_required(*RECORD_READERS)
 def record_list(request: HttpRequest) -> HttpResponse:
     records = service_records_for(request.user, request.unit).select_related(
-        "service_type", "officer"
+        "service_type", "officer", "channel"
     )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(
@@ -157,27 +162,39 @@ def record_new(request: HttpRequest) -> HttpResponse:
 def _record_for(request: HttpRequest, pk: int) -> ServiceRecord:
     return get_object_or_404(
         service_records_for(request.user, request.unit).select_related(
-            "service_type", "officer", "unit"
+            "service_type", "officer", "unit", "channel"
         ),
         pk=pk,
     )
 
 
+def _oversees_records(request: HttpRequest) -> bool:
+    """Back office, coordinator and the readers: they see a survey's state and reprint."""
+    return reads_all_records(request.user, request.unit)
+
+
+def _link_shown(request: HttpRequest, record: ServiceRecord) -> bool:
+    """Whether this person's screens still show the record's survey link. The officer must
+    never learn whether (or how) this customer rated them: once the receipt is printed, no
+    screen of theirs keeps the link (visiting it would tell answered from still open)."""
+    return _oversees_records(request) or record.receipt_printed_at is None
+
+
 @role_required(*RECORD_READERS)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for(request, pk)
-    url = survey_url(record)
-    # The officer must never learn whether (or how) this customer rated them.
-    show_state = reads_all_records(request.user, request.unit)
+    shown = _link_shown(request, record)
+    url = survey_url(record) if shown else None
     return render(
         request,
         "surveys/record_detail.html",
         {
             "record": record,
+            "officer_code": officer_codes(record.unit).get(record.officer_id, ""),
             "survey_url": url,
-            "qr": qr_svg(url),
+            "qr": qr_svg(url) if shown else None,
             "closes_at": survey_closes_at(record),
-            "state": survey_state(record) if show_state else None,
+            "state": survey_state(record) if _oversees_records(request) else None,
         },
     )
 
@@ -185,6 +202,16 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*RECORD_READERS)
 def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for(request, pk)
+    if not _link_shown(request, record):
+        messages.info(
+            request,
+            _(
+                "The receipt has been printed. Ask the back office or the coordinator "
+                "if it must be printed again."
+            ),
+        )
+        return redirect("service-record", pk=record.pk)
+    mark_receipt_printed(record)
     url = survey_url(record)
     return render(
         request,
@@ -192,10 +219,23 @@ def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "unit": record.unit,
+            "officer_code": officer_codes(record.unit).get(record.officer_id, ""),
             "survey_url": url,
             "qr": qr_svg(url),
             "closes_at": survey_closes_at(record),
         },
+    )
+
+
+@role_required(*RECORD_READERS)
+def officer_code_list(request: HttpRequest) -> HttpResponse:
+    """Each officer's counter code, to print on the plate at their counter: the walk-in
+    survey names an officer by this code, never by name."""
+    unit = request.unit
+    codes = officer_codes(unit)
+    officers = [(codes[o.pk], o) for o in unit_officers(unit) if o.pk in codes]
+    return render(
+        request, "surveys/officer_codes.html", {"unit": unit, "officers": sorted(officers)}
     )
 
 
@@ -219,6 +259,11 @@ def poster(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _closed(request: HttpRequest, state: str, status: int, unit: Unit | None = None):
+    """The page of a link that takes no answer. An answered link and an expired one give the
+    same page, status and text: whoever holds the link (the officer who printed it) cannot
+    tell whether the customer answered."""
+    if state in ("answered", "expired"):
+        state, status = "closed", 410
     return render(
         request,
         "surveys/survey_closed.html",
@@ -239,11 +284,8 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if record is None:
         return _closed(request, "unknown", 404)
     state = survey_state(record)
-    if state == "answered":
-        status = 409 if request.method == "POST" else 200
-        return _closed(request, "answered", status, record.unit)
-    if state == "expired":
-        return _closed(request, "expired", 410, record.unit)
+    if state != "open":
+        return _closed(request, state, 410, record.unit)
     form = SurveyForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and not form.needs_confirmation():
         try:
@@ -302,8 +344,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
     """The counter poster's survey: no receipt; the customer may name the officer."""
     unit = get_object_or_404(Unit, code=code)
     service_type = get_object_or_404(ServiceType, unit=unit, code=service, active=True)
-    officers = unit_officers(unit)
-    form = SurveyForm(request.POST or None, officers=officers)
+    form = SurveyForm(request.POST or None, officers=walk_in_officers(unit))
     if request.method == "POST":
         if rate_limited(request, "survey"):
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
@@ -338,6 +379,8 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
 
 
 def _flag_rows(unit: Unit, responses) -> list[dict]:
+    """The flagged responses with their poor elements and follow-up (cases, improvement items,
+    the daily check's decision); `referable` when the check may still refer or decline it."""
     rows = []
     for r in responses:
         answers = r.answers()
@@ -355,8 +398,9 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
                     }
                     for c in codes
                 ],
-                "cases": [(c, case_link(c)) for c in r.cases.all()],
+                "cases": list(r.cases.all()),
                 "items": list(r.improvement_items.all()),
+                "review": getattr(r, "review", None),
             }
         )
     return rows
@@ -379,6 +423,12 @@ def daily(request: HttpRequest) -> HttpResponse:
         request.GET.get("flagged_page")
     )
     flagged = _flag_rows(unit, flagged_page)
+    for row in flagged:
+        row["referable"] = (
+            not row["cases"]
+            and row["review"] is None
+            and any(e["officer_element"] for e in row["elements"])
+        )
     check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
     can_sign = bool(request.roles & DAY_SIGNERS)
     context = {
@@ -397,6 +447,9 @@ def daily(request: HttpRequest) -> HttpResponse:
         "check": check,
         "due": daily_q.check_due(unit, day),
         "can_sign": can_sign and check is None,
+        # Referring a flagged response into a case, or recording why not (steps B → C).
+        "can_refer": can_sign,
+        "refer_officers": unit_officers(unit),
         "sign_form": SignForm(initial={"day": day}),
         "missed": daily_q.missed_days(unit, today=today),
         "recap_day": reverse("daily-recap") + "?" + urlencode({"start": day, "end": day}),
@@ -481,6 +534,7 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
     flagged_qs = (
         unit.survey_responses.filter(submitted_at__gte=since, submitted_at__lt=until, flagged=True)
         .select_related("officer", "service_type")
+        .select_related("review__decided_by")
         .prefetch_related("cases", "improvement_items")
         .order_by("submitted_at")
     )
@@ -502,3 +556,49 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
     }
     pdf = render_pdf("surveys/recap_pdf.html", context)
     return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")
+
+
+# --- improvement items -----------------------------------------------------------------------
+
+IMPROVEMENT_PAGE_SIZE = 50
+
+
+@role_required(*RESULT_READERS)
+def improvement_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", ImprovementStatus.OPEN)
+    if status not in ImprovementStatus.values:
+        status = ImprovementStatus.OPEN
+    items = (
+        ImprovementItem.objects.filter(unit=request.unit, status=status)
+        .select_related("resolved_by")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(items, IMPROVEMENT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "surveys/improvements.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ImprovementStatus.choices,
+            "can_resolve": Role.COORDINATOR in request.roles,
+            "form": ResolveImprovementForm(),
+        },
+    )
+
+
+@post_only(lambda pk: reverse("improvements"))
+@role_required(Role.COORDINATOR)
+def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(ImprovementItem, unit=request.unit, pk=pk)
+    form = ResolveImprovementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what was done."))
+        return redirect("improvements")
+    try:
+        resolve_improvement(item, actor=request.user, resolution=form.cleaned_data["resolution"])
+    except StateConflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Marked done."))
+    return redirect("improvements")

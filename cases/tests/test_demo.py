@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import random
 
-from cases import demo, workflow
+from cases import demo
 from cases.models import Case, CaseState
+from surveys.models import FlagReview
 from units.demo import create_staff
 from units.models import CompensationBudget
 
@@ -14,11 +15,13 @@ from .conftest import flagged_response
 
 def test_demo_cases_show_every_state_and_run_once(unit, service_type):
     staff = create_staff(unit, "demo-pass-123")
-    # What the surveys demo leaves behind: a few cases opened from flagged ratings.
-    for officer in staff.officers[:4]:
-        response = flagged_response(unit, service_type, officer)
-        workflow.open_case(unit, actor=None, officer=officer, survey_response=response)
+    # What the surveys demo leaves behind: flagged ratings waiting on the daily check.
+    for i in range(len(demo.NOW_PLANS) + 2):
+        flagged_response(unit, service_type, staff.officers[i % len(staff.officers)])
     summary = demo.populate(unit, staff, random.Random(1), 4)
+    # The back office referred them from the daily check, and declined one with its reason.
+    assert FlagReview.objects.filter(outcome="not_referred").exclude(note="").count() == 1
+    assert not Case.objects.filter(opened_by__isnull=True).exists()
     states = set(Case.objects.filter(unit=unit).values_list("state", flat=True))
     assert states == set(CaseState.values), summary
     assert "1 overdue" in summary
@@ -51,3 +54,15 @@ def test_the_demo_unit_seals_its_decrees_with_its_self_signed_certificate(unit, 
     assert decrees.exists() and all(d.signed for d in decrees)
     assert check_seal(decrees.first().read(), [root]).ok
     assert unit.copies_to
+
+
+def test_demo_triages_the_complaints_demos_complaints_from_the_cases_side(unit, service_type):
+    from complaints import demo as complaints_demo
+    from surveys.models import ImprovementItem
+
+    staff = create_staff(unit, "demo-pass-123")
+    complaints_demo.populate(unit, staff, random.Random(1), 4)
+    demo.populate(unit, staff, random.Random(1), 4)
+    case = Case.objects.get(complaint__isnull=False)
+    assert case.officer in staff.officers and case.complaint.answer
+    assert ImprovementItem.objects.filter(complaint__isnull=False).count() == 1

@@ -13,7 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import workflow
-from cases.models import Attachment, CaseAction, CaseState, ImprovementItem
+from cases.models import Attachment, CaseAction, CaseState
+from surveys.models import ImprovementItem
 from units.models import Role
 
 S, A = CaseState, CaseAction

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from rest_framework.test import APIClient
 
+from cases import intake
 from cases.models import Case
 from complaints import services
 from complaints.models import Complaint, ComplaintStatus
@@ -97,7 +98,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(api, unit):
 
 
 def test_tracking_shows_status_and_answer_only(api, complaint, people):
-    services.triage_complaint(
+    intake.triage_complaint(
         complaint, actor=people["coordinator"], outcome="case", officer=people["officer"]
     )
     services.answer_complaint(complaint, actor=people["coordinator"], answer="Sudah ditangani.")

@@ -1,8 +1,9 @@
 import random
 
-from cases.models import Case, ImprovementItem
+from cases.models import Case
 from complaints.demo import populate
 from complaints.models import Complaint, ComplaintKind, ComplaintStatus
+from surveys.models import ImprovementItem
 from units.demo import create_staff
 from units.models import ComplaintChannel
 
@@ -20,9 +21,7 @@ def test_demo_covers_every_channel_and_kind_and_is_idempotent(unit):
     assert answered > 30
     assert complaints.overdue().exists()
     assert complaints.exclude(status=ComplaintStatus.ANSWERED).count() >= 3
-    case = Case.objects.get(complaint__isnull=False)
-    assert case.officer in staff.officers
-    assert ImprovementItem.objects.filter(complaint__isnull=False).count() == 1
+    assert not Case.objects.exists() and not ImprovementItem.objects.exists()  # cases demo's
     assert all(c.events.exists() for c in complaints)
     populate(unit, staff, random.Random(1), 4)
     assert Complaint.objects.filter(unit=unit).count() == 40

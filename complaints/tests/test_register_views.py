@@ -7,11 +7,13 @@ import zoneinfo
 import pytest
 import time_machine
 
-from cases.models import Case, ImprovementItem
+from cases import intake
+from cases.models import Case
 from complaints import services
 from complaints.models import Complaint, ComplaintStatus
 from complaints.tests.conftest import EXE, PDF, media_files, upload, xlsx_rows
 from documents.xlsx import XLSX_TYPE
+from surveys.models import ImprovementItem
 
 JKT = zoneinfo.ZoneInfo("Asia/Jakarta")
 READERS = ["back_office", "coordinator", "person_in_charge", "head", "supervisor"]
@@ -230,7 +232,7 @@ def varied(unit, people, service_type, other_unit):
         made["mar_email"] = services.record_complaint(
             unit, actor=bo, channel="email", text="Email Maret", kind="information"
         )
-        services.triage_complaint(made["mar_email"], actor=co, outcome="direct")
+        intake.triage_complaint(made["mar_email"], actor=co, outcome="direct")
         services.answer_complaint(made["mar_email"], actor=co, answer="Sudah")
         made["mar_web"] = services.submit_public_complaint(unit, text="Web Maret", kind="input")
     return made

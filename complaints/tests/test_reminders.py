@@ -6,6 +6,7 @@ import zoneinfo
 import time_machine
 from django.core.management import call_command
 
+from cases import intake
 from complaints import services
 from complaints.reminders import collect
 
@@ -48,7 +49,7 @@ def test_due_today_reminds_the_coordinator_and_overdue_escalates(unit, people):
 def test_answer_deadline_after_triage_and_nothing_once_answered(unit, people):
     with time_machine.travel(at(2026, 3, 2, 10), tick=False):
         complaint = services.submit_public_complaint(unit, text="Halo")
-        complaint = services.triage_complaint(
+        complaint = intake.triage_complaint(
             complaint, actor=people["coordinator"], outcome="direct"
         )
     pk = complaint.pk

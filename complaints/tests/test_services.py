@@ -4,7 +4,8 @@ import zoneinfo
 import pytest
 import time_machine
 
-from cases.models import Case, CaseState, ImprovementItem
+from cases import intake
+from cases.models import Case, CaseState
 from complaints import services
 from complaints.models import (
     Complaint,
@@ -15,6 +16,7 @@ from complaints.models import (
 )
 from complaints.tests.conftest import PDF, media_files, upload
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
+from surveys.models import ImprovementItem
 from units.models import ComplaintChannel, DeadlineRule
 
 JKT = zoneinfo.ZoneInfo("Asia/Jakarta")
@@ -173,7 +175,7 @@ def test_acknowledge_once(complaint, people):
 
 
 def test_triage_about_an_officer_opens_a_case(complaint, people):
-    done = services.triage_complaint(
+    done = intake.triage_complaint(
         complaint,
         actor=people["coordinator"],
         outcome=TriageOutcome.CASE,
@@ -200,7 +202,7 @@ def test_triage_about_an_officer_opens_a_case(complaint, people):
 def test_a_case_needs_an_officer_of_the_unit(complaint, people, outsider):
     for officer in (None, people["head"], outsider):
         with pytest.raises(InvalidInput) as exc:
-            services.triage_complaint(
+            intake.triage_complaint(
                 complaint, actor=people["coordinator"], outcome="case", officer=officer
             )
         assert "officer" in exc.value.fields
@@ -210,7 +212,7 @@ def test_a_case_needs_an_officer_of_the_unit(complaint, people, outsider):
 
 
 def test_triage_about_facilities_creates_an_improvement_item(complaint, people, unit):
-    services.triage_complaint(
+    intake.triage_complaint(
         complaint, actor=people["coordinator"], outcome="improvement", note="Tambah kursi."
     )
     item = ImprovementItem.objects.get()
@@ -220,17 +222,17 @@ def test_triage_about_facilities_creates_an_improvement_item(complaint, people, 
 
 def test_an_improvement_needs_a_description(complaint, people):
     with pytest.raises(InvalidInput) as exc:
-        services.triage_complaint(complaint, actor=people["coordinator"], outcome="improvement")
+        intake.triage_complaint(complaint, actor=people["coordinator"], outcome="improvement")
     assert "note" in exc.value.fields
 
 
 def test_only_the_coordinator_triages_and_only_once(complaint, people):
     for role in ("back_office", "supervisor", "officer", "person_in_charge", "head"):
         with pytest.raises(ActionForbidden):
-            services.triage_complaint(complaint, actor=people[role], outcome="direct")
-    services.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
+            intake.triage_complaint(complaint, actor=people[role], outcome="direct")
+    intake.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
     with pytest.raises(StateConflict):
-        services.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
+        intake.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
     assert not Case.objects.exists() and not ImprovementItem.objects.exists()
 
 
@@ -242,7 +244,7 @@ def test_answer_needs_triage_first(complaint, people):
 def test_answer_is_emailed_on_commit_when_the_contact_is_an_email(
     complaint, people, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
+    intake.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
     with django_capture_on_commit_callbacks(execute=True):
         done = services.answer_complaint(
             complaint, actor=people["coordinator"], answer="Permohonan Anda sudah selesai."
@@ -263,7 +265,7 @@ def test_no_email_for_a_phone_contact_and_no_second_answer(
     make_complaint, people, mailoutbox, django_capture_on_commit_callbacks
 ):
     complaint = make_complaint(contact="0812000111")
-    services.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
+    intake.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
     with django_capture_on_commit_callbacks(execute=True):
         services.answer_complaint(complaint, actor=people["coordinator"], answer="Sudah.")
     assert mailoutbox == []
@@ -274,7 +276,7 @@ def test_no_email_for_a_phone_contact_and_no_second_answer(
 
 
 def test_only_the_coordinator_answers(complaint, people):
-    services.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
+    intake.triage_complaint(complaint, actor=people["coordinator"], outcome="direct")
     for role in ("back_office", "supervisor", "officer"):
         with pytest.raises(ActionForbidden):
             services.answer_complaint(complaint, actor=people[role], answer="x")
@@ -302,7 +304,7 @@ def test_overdue_follows_the_deadlines(unit, people):
         assert not complaint.is_overdue
     with time_machine.travel(at(2026, 3, 28, 0, 1), tick=False):
         assert complaint.answer_overdue
-        complaint = services.triage_complaint(
+        complaint = intake.triage_complaint(
             complaint, actor=people["coordinator"], outcome="direct"
         )
         complaint = services.answer_complaint(complaint, actor=people["coordinator"], answer="Ok")

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 
+from cases import intake
 from complaints import services
 
 
@@ -17,7 +18,7 @@ def test_a_new_complaint_shows_its_status_and_expected_answer_date(client, compl
 
 
 def test_the_answer_shows_but_nothing_internal(client, complaint, people):
-    complaint = services.triage_complaint(
+    complaint = intake.triage_complaint(
         complaint,
         actor=people["coordinator"],
         outcome="case",

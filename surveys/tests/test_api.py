@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from cases.models import Case
@@ -107,23 +108,33 @@ def test_public_survey_answers_201_with_flagged(api, record):
     stored = SurveyResponse.objects.get()
     assert response.json() == {"id": stored.pk, "flagged": True}
     assert stored.source == "api"
-    assert Case.objects.get().survey_response == stored
+    assert not Case.objects.exists()  # flagged for the daily check, no case by itself
 
 
-def test_public_survey_refuses_a_second_answer_with_409(api, record):
+def test_public_survey_refuses_a_second_answer_as_it_refuses_an_expired_link(api, record):
+    """Answered and expired give the same status and text: the holder of the link (the
+    officer who printed it) cannot tell whether the customer answered."""
     url = f"/api/v1/surveys/{record.survey_token}/"
     assert api.post(url, {"answers": GOOD}, format="json").status_code == 201
-    assert api.post(url, {"answers": GOOD}, format="json").status_code == 409
+    answered = api.post(url, {"answers": GOOD}, format="json")
+    expired_record = ServiceRecord.objects.get(pk=record.pk)
+    expired_record.pk = None
+    expired_record.survey_token = "expired-token-1234"
+    expired_record.served_at = timezone.now() - datetime.timedelta(days=31)
+    expired_record.save()
+    expired = api.post("/api/v1/surveys/expired-token-1234/", {"answers": GOOD}, format="json")
+    assert answered.status_code == expired.status_code == 410
+    assert answered.json() == expired.json()
 
 
 @pytest.mark.django_db(transaction=True)
 def test_public_survey_outside_a_transaction_stores_the_answer_and_its_tally_once(api, record):
     """As in production (no test transaction around the request): the response and its tally
     are written together (on PostgreSQL in one statement); a second answer is 409 and
-    changes nothing; a poor rating opens its case in the same transaction."""
+    changes nothing; a poor rating is flagged in the same transaction."""
     url = f"/api/v1/surveys/{record.survey_token}/"
     assert api.post(url, {"answers": GOOD}, format="json").status_code == 201
-    assert api.post(url, {"answers": {**GOOD, "U1": 1}}, format="json").status_code == 409
+    assert api.post(url, {"answers": {**GOOD, "U1": 1}}, format="json").status_code == 410
     assert SurveyResponse.objects.count() == 1
     tally = DailyTally.objects.get()
     assert (tally.respondents, tally.u1_sum, tally.u1_n) == (1, 4, 1)
@@ -134,7 +145,7 @@ def test_public_survey_outside_a_transaction_stores_the_answer_and_its_tally_onc
     assert api.post("/api/v1/surveys/another-token-1234/", {"answers": poor}, format="json").json()[
         "flagged"
     ]
-    assert Case.objects.get().survey_response.service_record == record
+    assert SurveyResponse.objects.get(service_record=record).flagged
     tally.refresh_from_db()
     assert (tally.respondents, tally.u7_sum, tally.u7_n) == (2, 6, 2)
 
@@ -263,7 +274,8 @@ def test_recap_lists_the_days_flagged_with_officer_and_elements(
     assert item["elements"] == [
         {"code": "U6", "name": "Kompetensi pelaksana", "score": 1, "label": "Tidak kompeten"}
     ]
-    assert item["cases"] == [Case.objects.get().pk]
+    assert item["cases"] == [] and item["decision"] is None
+    assert item["unverified"] is False and item["officer_code"].startswith("P")
     body = str(data)
     assert "Siti" not in body and "0812" not in body  # never the customer's identity
 
@@ -291,7 +303,7 @@ def test_the_endpoints_are_in_the_openapi_schema(client, db):
     ):
         assert path in schema["paths"]
     responses = schema["paths"]["/api/v1/surveys/{token}/"]["post"]["responses"]
-    assert {"201", "400", "404", "409", "410"} <= set(responses)
+    assert {"201", "400", "404", "410"} <= set(responses)
 
 
 def test_hostile_query_values_are_400_not_500(api, unit, people):

@@ -61,5 +61,18 @@ def run_flow(contexts, live_server, service_type) -> None:
     assert row.count() == 1
     assert row.locator(".officer").inner_text() == "Oscar Officer"
     assert "U7" in row.locator(".elements").inner_text()
-    assert "Kasus #" in row.inner_text()
+    assert "Kasus #" not in row.inner_text()  # A → B: it waits here to be referred
     assert "Siti" not in back_office.content()
+    # B → C: the back office ticks it and refers it; the row then links to its case.
+    row.locator("input[name=responses]").check()
+    back_office.click("#refer-button")
+    row = back_office.locator("#flagged tr.flagged")
+    row.locator(".follow-up a").click()
+    back_office.wait_for_selector("#case-title, h1")
+    assert "/kasus/" in back_office.url
+
+    # The officer's own record page keeps no survey link once the receipt is printed.
+    officer.go_back()
+    officer.reload()
+    assert link not in officer.content()
+    assert officer.locator("#receipt-printed").count() == 1

@@ -10,11 +10,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from cases.models import Case, ImprovementItem
+from cases.models import Case
 from surveys import importer
 from surveys.ikm import ikm_for, raw_totals
 from surveys.importer import STANDARD_HEADER, csv_text
-from surveys.models import DailyTally, ResponseSource, SurveyFormMapping, SurveyResponse
+from surveys.models import (
+    DailyTally,
+    ImprovementItem,
+    ResponseSource,
+    SurveyFormMapping,
+    SurveyResponse,
+)
 from units.models import IkmWeight
 
 from .conftest import worked_example_rows
@@ -150,18 +156,20 @@ def test_a_missing_column_is_reported(tmp_path, unit, people, service_type):
     assert {e.column for e in caught.value.errors} == {f"U{i}" for i in range(3, 10)}
 
 
-def test_rows_with_an_officer_and_a_poor_rating_open_cases(tmp_path, unit, people, service_type):
+def test_imported_poor_ratings_are_flagged_for_the_daily_check(
+    tmp_path, unit, people, service_type
+):
     rows = [
         row(scores=[4, 4, 1, 4, 4, 4, 4, 4, 4]),  # U3: the officer's
-        row(officer="", scores=[4, 4, 1, 4, 4, 4, 4, 4, 4]),  # nobody to open a case about
+        row(officer="", scores=[4, 4, 1, 4, 4, 4, 4, 4, 4]),  # no officer named
         row(scores=[4, 4, 4, 4, 4, 4, 4, 2, 4]),  # U8: the institution's
         row(),
     ]
     importer.import_file(write_csv(tmp_path, rows), unit)
     assert SurveyResponse.objects.filter(flagged=True).count() == 3
-    case = Case.objects.get()
-    assert case.officer == people["officer"]
-    assert case.survey_response.source == ResponseSource.IMPORT
+    assert not Case.objects.exists()  # the daily check refers them (cases.intake)
+    named = SurveyResponse.objects.get(flagged=True, officer=people["officer"], u3=1)
+    assert named.source == ResponseSource.IMPORT and named.unverified  # no receipt behind it
     assert ImprovementItem.objects.get().elements == "U8"
 
 
@@ -275,7 +283,7 @@ def test_google_forms_export_is_matched_by_question_text(tmp_path, unit, people,
     assert response.submitted_at.astimezone(unit.zone) == datetime.datetime(
         2026, 11, 2, 10, 15, 23, tzinfo=unit.zone
     )
-    assert Case.objects.filter(officer=people["officer"]).count() == 1  # U3 "Kurang cepat"
+    assert response.flagged_elements == "U3"  # "Kurang cepat"
 
 
 def test_a_units_own_question_texts_are_used(tmp_path, unit, people, service_type):
@@ -402,7 +410,7 @@ def test_an_import_in_many_batches_equals_one_in_a_single_batch(
             results.append(stored())
             transaction.set_rollback(True)
     single, batched = results
-    assert len(single["cases"]) == 5  # rows 0, 10, 15, 25, 30: a poor U3 and an officer
+    assert single["cases"] == []  # flagged only: the daily check refers them
     assert single["items"] and single["tallies"]
     assert batched == single
 
@@ -432,7 +440,7 @@ def test_imported_flags_open_what_the_form_opens(tmp_path, unit, people, service
                 results.append(stored())
                 transaction.set_rollback(True)
     imported, form = results
-    assert len(imported["cases"]) == len(imported["events"]) == len(imported["items"]) == 1
+    assert len(imported["items"]) == 1 and imported["cases"] == imported["events"] == []
     assert imported == form
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -43,18 +44,44 @@ def test_submitting_the_survey_stores_one_response(client, record):
     assert stored.service_record == record
     assert stored.u7 == 1
     assert stored.flagged
-    assert Case.objects.get().officer == record.officer
+    assert not Case.objects.exists()  # it waits on the daily check
 
 
 def test_a_second_submission_is_refused_politely(client, record):
     client.post(f"/s/{record.survey_token}/", ALL_FOURS)
     again = client.post(f"/s/{record.survey_token}/", ALL_FOURS)
-    assert again.status_code == 409
-    assert "sudah diisi" in again.content.decode()
+    assert again.status_code == 410
+    assert "tidak lagi terbuka" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
     reopened = client.get(f"/s/{record.survey_token}/")
-    assert reopened.status_code == 200
-    assert "sudah diisi" in reopened.content.decode()
+    assert reopened.status_code == 410
+    assert "sudah diisi" not in reopened.content.decode()
+
+
+def test_an_answered_link_looks_exactly_like_an_expired_one(client, record, service_type, people):
+    """No signal to the officer: whoever holds a used link sees what an expired one shows."""
+    from surveys.services import record_service
+
+    client.post(f"/s/{record.survey_token}/", ALL_FOURS)
+    answered = client.get(f"/s/{record.survey_token}/")
+    other = record_service(
+        record.unit, actor=people["back_office"], service_type=service_type,
+        officer=people["officer"], served_at=record.served_at,
+    )  # fmt: skip
+    with time_machine.travel(record.served_at + datetime.timedelta(days=31)):
+        expired = client.get(f"/s/{other.survey_token}/")
+        expired_post = client.post(f"/s/{other.survey_token}/", ALL_FOURS)
+    answered_post = client.post(f"/s/{record.survey_token}/", ALL_FOURS)
+    assert answered.status_code == expired.status_code == 410
+    assert answered_post.status_code == expired_post.status_code == 410
+    pages = {
+        # The same but for each response's CSRF token and the page's own address.
+        re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", r.content)
+        .replace(record.survey_token.encode(), b"TOKEN")
+        .replace(other.survey_token.encode(), b"TOKEN")
+        for r in (answered, expired, answered_post, expired_post)
+    }
+    assert len(pages) == 1
 
 
 def test_unknown_token_gets_a_clear_page(client, db):
@@ -67,7 +94,7 @@ def test_expired_token_gets_a_clear_page(client, record):
     with time_machine.travel(record.served_at + datetime.timedelta(days=31)):
         response = client.get(f"/s/{record.survey_token}/")
         assert response.status_code == 410
-        assert "kedaluwarsa" in response.content.decode()
+        assert "tidak lagi terbuka" in response.content.decode()
         assert client.post(f"/s/{record.survey_token}/", ALL_FOURS).status_code == 410
     assert not SurveyResponse.objects.exists()
 
@@ -86,12 +113,20 @@ def test_a_tampered_answer_is_rejected_with_a_message(client, record):
     assert not SurveyResponse.objects.exists()
 
 
-def test_walk_in_survey_lets_the_customer_name_the_officer(client, unit, service_type, people):
+def test_walk_in_survey_names_the_officer_by_counter_code_only(client, unit, service_type, people):
+    from surveys.services import officer_codes
+
+    codes = officer_codes(unit)
     url = f"/u/{unit.code}/survey/{service_type.code}/"
     html = client.get(url).content.decode()
-    assert "Oscar Officer" in html and "Olive Officer" in html
-    assert "Hadi Kepala" not in html  # only officers are listed
-    response = client.post(url, {**ALL_FOURS, "u6": "2", "officer": people["officer2"].pk})
+    assert codes[people["officer"].pk] in html and codes[people["officer2"].pk] in html
+    for person in people.values():  # no staff names, usernames or NIPs on the public page
+        assert person.display_name not in html
+        assert f">{person.username}<" not in html
+        if person.nip:
+            assert person.nip not in html
+    assert codes.get(people["head"].pk) is None  # only officers have a code
+    response = client.post(url, {**ALL_FOURS, "u6": "2", "officer": codes[people["officer2"].pk]})
     assert response.status_code == 200
     stored = SurveyResponse.objects.get()
     assert (stored.officer, stored.service_type, stored.service_record) == (
@@ -99,7 +134,8 @@ def test_walk_in_survey_lets_the_customer_name_the_officer(client, unit, service
         service_type,
         None,
     )
-    assert Case.objects.get().officer == people["officer2"]
+    assert stored.unverified  # named without a receipt
+    assert not Case.objects.exists()
 
 
 def test_walk_in_without_an_officer_is_fine(client, unit, service_type, people):
@@ -110,6 +146,8 @@ def test_walk_in_without_an_officer_is_fine(client, unit, service_type, people):
 def test_walk_in_refuses_a_non_officer(client, unit, service_type, people):
     url = f"/u/{unit.code}/survey/{service_type.code}/"
     response = client.post(url, {**ALL_FOURS, "officer": people["head"].pk})
+    assert response.status_code == 200
+    response = client.post(url, {**ALL_FOURS, "officer": "P999999"})
     assert response.status_code == 200
     assert not SurveyResponse.objects.exists()
 

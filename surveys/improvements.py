@@ -1,5 +1,6 @@
 """Improvement items: findings about the institution (facilities, procedure, tariffs) that the
-coordinator follows up and marks done."""
+coordinator follows up and marks done. They come from a survey's poor rating of an
+institution's element (surveys.services) or a complaint triaged as such (cases.intake)."""
 
 from __future__ import annotations
 
