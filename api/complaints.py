@@ -16,7 +16,6 @@ from rest_framework.exceptions import APIException, NotFound, Throttled
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import messages as msg
@@ -30,6 +29,7 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
+from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import ComplaintChannel, ServiceType, Unit, User
 
 from .conventions import Pagination, staff_unit

@@ -1,6 +1,8 @@
 """Mail that follows a case: the next person's turn, the officer's summons, the customer's
-compensation. Called only after the action's transaction commits. Staff mail never names the
-customer; the customer's mail never names the officer or the sanction."""
+compensation. Called inside the action's transaction: each mail becomes an outbox row that
+commits with the action and is delivered afterwards by a task (notifications), so a mail
+outage never fails or repeats the action. Staff mail never names the customer; the
+customer's mail never names the officer or the sanction."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import queue_mail
 from units.access import members_with_role
 from units.models import User
 
@@ -102,13 +104,11 @@ def customer(case: Case, compensation: Compensation) -> None:
     if address is None:
         return  # staff see the WhatsApp link on the case, or have no contact at all
     subject, body = customer_message(case, compensation)
-    send_mail(subject, body, None, [address])
+    queue_mail("case.customer", [address], subject, body, case=case)
 
 
-def _staff_mail(recipients, subject: str, body: str) -> None:
-    emails = sorted({u.email for u in recipients if u.email})
-    if emails:
-        send_mail(subject, body, None, emails)
+def _staff_mail(kind: str, case: Case, recipients, subject: str, body: str) -> None:
+    queue_mail(kind, [u.email for u in recipients if u.email], subject, body, case=case)
 
 
 def next_step(
@@ -131,7 +131,7 @@ def next_step(
             )
             lines.append(_("Due: %(due)s") % {"due": due})
         lines.append(case_url(case))
-        _staff_mail(people, subject, "\n\n".join(lines))
+        _staff_mail("case.next_step", case, people, subject, "\n\n".join(lines))
 
 
 def summons(case: Case, hearing: Hearing) -> None:
@@ -145,4 +145,4 @@ def summons(case: Case, hearing: Hearing) -> None:
             "You are summoned to give an explanation on %(when)s at %(place)s. Before the "
             "hearing you may submit a written defence: %(url)s"
         ) % {"when": when, "place": hearing.place, "url": site_url(reverse("cases:mine"))}
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.summons", case, [case.officer], subject, body)

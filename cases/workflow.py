@@ -2,7 +2,8 @@
 
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
-appends the event — all in one transaction; mail goes out only once that transaction commits.
+appends the event — all in one transaction, with the outbox rows of the mail it causes; the
+mail goes out (notifications.services) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
@@ -34,7 +35,7 @@ from units.models import (
 )
 from units.models import Violation as ViolationKind
 
-from . import deadlines, notify
+from . import deadlines, issuing, notify
 from .attachments import store_attachments
 from .budget import budget_status
 from .models import (
@@ -226,9 +227,9 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        owners, description = owner_roles(to_state), STATE_DESCRIPTIONS[to_state]
-        transaction.on_commit(
-            lambda: notify.next_step(case, actor, owners=owners, description=description)
+        # An outbox row, in this transaction: sent after the commit, never lost or doubled.
+        notify.next_step(
+            case, actor, owners=owner_roles(to_state), description=STATE_DESCRIPTIONS[to_state]
         )
     return event
 
@@ -419,9 +420,10 @@ def summon_officer(
     hearing = Hearing.objects.create(
         case=locked, scheduled_at=when, place=place, summoned_by=actor, summoned_at=now()
     )
+    issuing.issue_summons(hearing, actor=actor)
     data = {"scheduled_at": when.isoformat(), "place": place}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
-    transaction.on_commit(lambda: notify.summons(locked, hearing))
+    notify.summons(locked, hearing)
     return hearing
 
 
@@ -449,6 +451,7 @@ def record_hearing(
     files = store_attachments(
         locked, attachments, actor=actor, purpose=AttachmentPurpose.HEARING, hearing=hearing
     )
+    issuing.issue_hearing_record(hearing, actor=actor)
     data = {
         "explanation": explanation,
         "defence": hearing.defence,
@@ -593,6 +596,7 @@ def decide_decree(
     except IntegrityError as exc:  # a pattern without {seq} repeats numbers
         message = _("The unit's decree number pattern does not give a new number.")
         raise InvalidInput(message, fields={"issue_decree": [message]}) from exc
+    issuing.issue_decree(decree, actor=actor)
     data = {
         "issue_decree": True,
         "number": number,
@@ -657,6 +661,7 @@ def decide_compensation(
         notify_channel=notify.channel_for(contact),
     )
     compensation.kinds.set(kinds)
+    issuing.issue_apology(compensation, actor=actor)
     data = {
         "compensations": [k.code for k in kinds],
         "cost": cost,
@@ -666,7 +671,7 @@ def decide_compensation(
     }
     to_state = move.next_state()
     _advance(locked, A.COMPENSATE, actor=actor, to_state=to_state, data=data, original=case)
-    transaction.on_commit(lambda: notify.customer(locked, compensation))
+    notify.customer(locked, compensation)
     return compensation
 
 

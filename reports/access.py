@@ -14,3 +14,6 @@ from units.models import Role
 
 REPORT_READERS = READ_ALL_ROLES
 SETTINGS_AUDIT_READERS = frozenset({Role.PERSON_IN_CHARGE, Role.HEAD, Role.SUPERVISOR})
+# The customers' recovery figures (recovery.stats) are for the head and the supervisor; the
+# coordinator sees each answer on its case instead, the officer never.
+RECOVERY_FIGURE_READERS = frozenset({Role.HEAD, Role.SUPERVISOR})

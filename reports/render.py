@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
@@ -59,18 +60,22 @@ def charts(figures: Figures, *, show_officers: bool) -> dict:
     return out
 
 
-def report_context(figures: Figures, *, show_officers: bool) -> dict:
+def report_context(figures: Figures, *, show_officers: bool, show_recovery: bool = True) -> dict:
     return {
         "f": figures,
         "unit": figures.unit,
         "charts": charts(figures, show_officers=show_officers),
         "show_officers": show_officers,
+        "show_recovery": show_recovery,
     }
 
 
-def report_pdf(figures: Figures, *, show_officers: bool = True) -> bytes:
+def report_pdf(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     return render_pdf(
-        "reports/report_pdf.html", report_context(figures, show_officers=show_officers)
+        "reports/report_pdf.html",
+        report_context(figures, show_officers=show_officers, show_recovery=show_recovery),
     )
 
 
@@ -78,7 +83,25 @@ def _fmt(value) -> float | None:
     return None if value is None else float(value)
 
 
-def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
+def _recovery_rows(f: Figures) -> list[tuple]:
+    r = f.recovery
+    rows = [
+        (_("All compensated customers"), r.compensated, r.answered, r.recovered, r.percent),
+        *(
+            (f"{_('Kind')}: {k.label}", k.compensated, k.answered, k.recovered, k.percent)
+            for k in r.by_kind
+        ),
+        *(
+            (f"{_('Service')}: {s.label}", s.compensated, s.answered, s.recovered, s.percent)
+            for s in r.by_service
+        ),
+    ]
+    return rows
+
+
+def report_xlsx(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     f = figures
     summary = [
         (_("Unit"), f.unit.name),
@@ -104,7 +127,14 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
     sheets = {
         _("Summary"): ([_("Figure"), _("Value")], summary),
         _("IKM elements"): (
-            [_("Element"), _("Name"), _("Sum"), _("Answered"), "NRR", _("Weighted")],
+            [
+                _("Element"),
+                _("Name"),
+                _("Sum"),
+                pgettext("number of people who answered", "Answered"),
+                "NRR",
+                _("Weighted"),
+            ],
             [
                 (e.code, e.name, e.total, e.count, float(e.nrr), float(e.weighted))
                 for e in f.ikm.elements
@@ -144,5 +174,19 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
         sheets[_("Poor ratings")] = (
             [_("Officer"), _("Flagged responses")],
             [(u.display_name, n) for u, n in f.poor_by_officer],
+        )
+    if show_recovery:
+        sheets[_("Customer recovery")] = (
+            [
+                _("Group"),
+                _("Compensated"),
+                pgettext("number of people who answered", "Answered"),
+                _("Recovered"),
+                _("Recovered (%)"),
+            ],
+            [
+                *_recovery_rows(f),
+                (_("Median days from the poor rating to delivery"), f.recovery.median_days),
+            ],
         )
     return build_workbook(sheets)

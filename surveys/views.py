@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime
 
 import segno
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response, render_pdf
+from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from units.access import role_required
+from units.letters import letterhead
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit
 
 from . import daily as daily_q
@@ -82,32 +82,9 @@ def case_link(case) -> str | None:
     return None
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate(scope: str) -> tuple[int, int]:
-    """(requests, seconds) from the REST throttle rates in settings, e.g. "30/minute"."""
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
-    count, period = rate.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    return int(count), seconds
-
-
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
     """True when this address has used up its `scope` rate in the current window."""
-    if settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope] is None:
-        return False  # the rate is "off" (a benchmark's setting)
-    limit, window = _rate(scope)
-    slot = int(timezone.now().timestamp() // window)
-    key = f"pulih:rate:{scope}:{_client_ip(request)}:{slot}"
-    if cache.add(key, 1, timeout=window + 1):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return False
+    return ratelimit.hit(scope, request) is not None
 
 
 def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
@@ -485,6 +462,7 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         "charts": ikm_charts(unit, start=start, end=end, with_officers=with_officers),
         "printed_at": timezone.now(),
         "printed_by": request.user,
+        "letterhead": letterhead(unit),  # with the unit's logo
     }
     pdf = render_pdf("surveys/recap_pdf.html", context)
     return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")
