@@ -37,7 +37,7 @@ from surveys.models import SurveyResponse
 from units.access import has_role
 from units.models import Membership, Role, Unit, User
 
-from .conventions import Flag, Pagination, Text, WholeNumber, staff_unit
+from .conventions import FilterSet, Flag, Pagination, Text, WholeNumber, staff_unit
 
 TEXT = 10_000  # longest free text accepted
 MAX_COST = 10**12  # rupiah; anything larger is a typing error
@@ -315,7 +315,7 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FilterSet):
     state = django_filters.ChoiceFilter(choices=CaseState.choices, help_text="filter by state")
     officer = django_filters.CharFilter(
         field_name="officer__username", help_text="filter by the officer's username"
@@ -364,7 +364,7 @@ class CaseListView(ListAPIView):
 
     @extend_schema(
         request=OpenCaseIn,
-        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 415)}},
+        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 415)}},
     )
     def post(self, request: Request) -> Response:
         payload = OpenCaseIn(data=request.data)

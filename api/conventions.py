@@ -5,6 +5,7 @@
   no);
 - query text: `query_text` (a NUL, which no database column holds, is a 400);
 - strict JSON fields: `Text`, `Flag`, `WholeNumber` (nothing coerced: the schema's type or 400);
+- list filters: `FilterSet` (django-filter, strict);
 - one pagination: `Pagination` (limit/offset, at most MAX_LIMIT, a malformed value is a 400);
 - one error body, from `api.errors.exception_handler`: `{"code": …, "detail": …}` plus, for
   bad input, the messages per field.
@@ -16,6 +17,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -95,6 +97,19 @@ class WholeNumber(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+class FilterSet(filters.FilterSet):
+    """django-filter for list filters; a filter named in the query with no value is a 400 (the
+    schema says it takes one), as is a value outside its choices."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name in self.filters:
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, _("Give a value, or leave the parameter out."))
+                valid = False
+        return valid
+
+
 class Pagination(LimitOffsetPagination):
     """Limit/offset for every list, at most MAX_LIMIT a page; a malformed value is a 400
     rather than silently ignored."""
@@ -130,6 +145,4 @@ class Pagination(LimitOffsetPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 0
-        if parameters:
-            parameters[0]["schema"]["maximum"] = self.max_limit
         return parameters

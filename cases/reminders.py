@@ -39,7 +39,7 @@ def collect(today: datetime.date) -> Iterator[Reminder]:
     )
     with translation.override(settings.LANGUAGE_CODE):
         for case in cases.order_by("pk"):
-            due_day = timezone.localtime(case.due_at, case.unit.zone).date()
+            due_day = case.unit.local_date(case.due_at)
             if due_day > today:
                 continue
             yield from _for_case(case, today, overdue=due_day < today)

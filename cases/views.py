@@ -5,8 +5,6 @@ Views parse, authorise (cases.access) and call cases.workflow; they hold no rule
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -57,17 +55,6 @@ from .models import (
 PAGE_SIZE = 50
 
 
-def _local_bounds(unit, start: datetime.date | None, end: datetime.date | None):
-    zone = unit.zone
-    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone) if start else None
-    high = (
-        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-        if end
-        else None
-    )
-    return low, high
-
-
 @role_required(*CASE_STAFF)
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit
@@ -79,7 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             cases = cases.filter(state=data["state"])
         if data["officer"]:
             cases = cases.filter(officer=data["officer"])
-        low, high = _local_bounds(unit, data["start"], data["end"])
+        low, high = unit.period_bounds(data["start"], data["end"])
         if low:
             cases = cases.filter(opened_at__gte=low)
         if high:

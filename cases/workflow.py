@@ -574,7 +574,7 @@ def decide_decree(
         _advance(locked, A.DECIDE, actor=actor, to_state=to_state, data=data, original=case)
         return None
     at = now()
-    today = timezone.localtime(at, locked.unit.zone).date()
+    today = locked.unit.local_date(at)
     proposal = locked.latest("proposals")
     sequence, number = _take_decree_number(locked.unit, today.year)
     try:

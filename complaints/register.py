@@ -16,20 +16,6 @@ from units.models import Unit
 from .models import Complaint
 
 
-def period_bounds(
-    unit: Unit, start: datetime.date | None, end: datetime.date | None
-) -> tuple[datetime.datetime | None, datetime.datetime | None]:
-    """[start 00:00, the day after end 00:00) in the unit's time zone."""
-    zone = unit.zone
-    low = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone) if start else None
-    high = (
-        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-        if end
-        else None
-    )
-    return low, high
-
-
 def filter_complaints(
     unit: Unit,
     *,
@@ -55,7 +41,7 @@ def filter_complaints(
         qs = qs.filter(service_type=service)
     if officer is not None:
         qs = qs.filter(officer=officer)
-    low, high = period_bounds(unit, start, end)
+    low, high = unit.period_bounds(start, end)
     if low is not None:
         qs = qs.filter(received_at__gte=low)
     if high is not None:

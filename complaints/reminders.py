@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from pulih.lib.registry import reminder_sources
 from pulih.lib.reminders import Reminder
 from units.access import members_with_role
-from units.deadlines import end_of_day
 from units.models import Role, Unit
 
 from .models import Complaint, ComplaintStatus
@@ -26,7 +25,7 @@ from .models import Complaint, ComplaintStatus
 
 def _steps(unit: Unit, today: datetime.date) -> Iterator[tuple[Complaint, str, datetime.datetime]]:
     """(complaint, step, due) for every step of the unit's complaints due by the end of today."""
-    until = end_of_day(unit, today)
+    until = unit.end_of_day(today)
     base = Complaint.objects.filter(unit=unit).order_by("received_at", "pk")
     for c in base.filter(status=ComplaintStatus.RECEIVED, ack_due_at__lte=until):
         yield c, "ack", c.ack_due_at
@@ -70,7 +69,7 @@ def collect(today: datetime.date) -> Iterable[Reminder]:
 def _unit_reminders(unit: Unit, today: datetime.date) -> Iterator[Reminder]:
     coordinators = list(members_with_role(unit, [Role.COORDINATOR]))
     escalate_to = list(members_with_role(unit, [Role.PERSON_IN_CHARGE, Role.SUPERVISOR]))
-    start_of_today = datetime.datetime.combine(today, datetime.time.min, tzinfo=unit.zone)
+    start_of_today = unit.day_start(today)
     for complaint, step, due in _steps(unit, today):
         overdue = due < start_of_today
         subject, body = _text(unit, complaint, step, due, overdue)

@@ -15,7 +15,6 @@ from django.db.models.functions import TruncMonth
 from units.models import ComplaintChannel, Unit
 
 from .models import Complaint, ComplaintStatus
-from .register import period_bounds
 
 
 def monthly_counts(
@@ -27,7 +26,7 @@ def monthly_counts(
 ) -> list[dict]:
     """Rows of {month (date, first day, unit's time zone), channel (code), status, count}."""
     qs = complaints if complaints is not None else Complaint.objects.filter(unit=unit)
-    low, high = period_bounds(unit, start, end)
+    low, high = unit.period_bounds(start, end)
     if low is not None:
         qs = qs.filter(received_at__gte=low)
     if high is not None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from units.deadlines import due_date, end_of_day, rule_for
+from units.deadlines import due_date, rule_for
 from units.models import Unit
 
 from .ikm import day_bounds
@@ -43,7 +43,7 @@ def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
 def check_due(unit: Unit, day: datetime.date, rule: tuple[int, str] | None = None):
     """When `day`'s sign-off is due (end of that day in the unit's zone)."""
     length, kind = rule or rule_for(unit, "daily_check")
-    return end_of_day(unit, due_date(day, length, kind, unit))
+    return unit.end_of_day(due_date(day, length, kind, unit))
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,6 @@ def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> lis
 
 
 def missed_days(unit: Unit, *, today: datetime.date | None = None) -> list[DayStatus]:
-    today = today or timezone.now().astimezone(unit.zone).date()
+    today = today or unit.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS)
     return [s for s in day_statuses(unit, start=start, end=today) if s.missed]

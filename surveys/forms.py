@@ -9,9 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from units.models import ELEMENT_CODES, ServiceType, Unit, User
+from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
-from .ikm import FIRST_DAY, LAST_DAY
 from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
 from .services import unit_channels, unit_officers
 

@@ -160,21 +160,9 @@ def sample_size(population: int) -> int:
     return int(round_half_up(s, 0))
 
 
-FIRST_DAY = datetime.date(1900, 1, 1)
-LAST_DAY = datetime.date(2999, 12, 31)
-
-
 def day_bounds(unit: Unit, start: datetime.date, end: datetime.date):
-    """[since, until) as aware datetimes covering the local days start..end of `unit`.
-
-    Days are clamped to 1900–2999 so that no client-sent date can overflow a datetime.
-    """
-    start, end = max(start, FIRST_DAY), min(end, LAST_DAY)
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=unit.zone)
-    until = datetime.datetime.combine(
-        end + datetime.timedelta(days=1), datetime.time.min, tzinfo=unit.zone
-    )
-    return since, until
+    """[since, until) covering the local days start..end of `unit` (Unit.day_bounds)."""
+    return unit.day_bounds(start, end)
 
 
 # --- queries ---------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _for_unit(unit: Unit, today: datetime.date) -> Iterable[Reminder]:
     back_office = list(members_with_role(unit, [Role.BACK_OFFICE]))
     coordinators = list(members_with_role(unit, [Role.COORDINATOR]))
     for status in pending:
-        due_day = status.due.astimezone(unit.zone).date()
+        due_day = unit.local_date(status.due)
         if due_day > today:
             continue
         overdue = due_day < today

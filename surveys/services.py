@@ -51,7 +51,7 @@ class SurveyClosed(DomainError):
 
 
 def local_day(unit: Unit, moment: datetime.datetime) -> datetime.date:
-    return moment.astimezone(unit.zone).date()
+    return unit.local_date(moment)
 
 
 def unit_officers(unit: Unit) -> QuerySet[User]:
@@ -548,7 +548,7 @@ def sign_daily_check(unit: Unit, *, actor: User, day: datetime.date, note: str =
     """The back office (or coordinator) signs that `day`'s results were checked."""
     if not roles_in(actor, unit) & DAY_SIGNERS:
         raise ActionForbidden(_("Only the back office or the coordinator signs the daily check."))
-    if day > timezone.now().astimezone(unit.zone).date():
+    if day > unit.today():
         raise InvalidInput(
             _("A day in the future cannot be checked."), fields={"day": [_("In the future.")]}
         )

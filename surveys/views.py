@@ -21,7 +21,7 @@ from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.letters import letterhead
-from units.models import ELEMENT_CODES, Role, ServiceType, Unit
+from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, Unit
 
 from . import daily as daily_q
 from .access import (
@@ -46,8 +46,6 @@ from .forms import (
 from .ikm import (
     ANSWER_LABELS,
     ELEMENT_NAMES,
-    FIRST_DAY,
-    LAST_DAY,
     day_bounds,
     ikm_for,
     sample_size,
@@ -92,10 +90,6 @@ def qr_svg(url: str) -> SafeString:
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
     """True when this address has used up its `scope` rate in the current window."""
     return ratelimit.hit(scope, request) is not None
-
-
-def _today(unit: Unit) -> datetime.date:
-    return timezone.now().astimezone(unit.zone).date()
 
 
 def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
@@ -412,7 +406,7 @@ DAY_PAGE_SIZE = 50
 @role_required(*RESULT_READERS)
 def daily(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    today = _today(unit)
+    today = unit.today()
     day = min(_parse_date(request.GET.get("day"), today), today)
     # A busy unit gets over a thousand answers a day: the full table is paged.
     responses = Paginator(
@@ -478,7 +472,7 @@ def daily_sign(request: HttpRequest) -> HttpResponse:
 
 
 def _period(request: HttpRequest, unit: Unit, with_officers: bool):
-    today = _today(unit)
+    today = unit.today()
     data = request.GET.copy()
     data.setdefault("start", today.replace(month=1, day=1).isoformat())
     data.setdefault("end", today.isoformat())
@@ -524,7 +518,7 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
 def daily_recap(request: HttpRequest) -> HttpResponse:
     """The printable recap of a day or period (step A), official layout, with the charts."""
     unit = request.unit
-    today = _today(unit)
+    today = unit.today()
     start = min(_parse_date(request.GET.get("start"), today), today)
     end = min(max(_parse_date(request.GET.get("end"), start), start), today)
     if (end - start).days > 366:

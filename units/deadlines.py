@@ -48,13 +48,8 @@ def due_date(
     return start + datetime.timedelta(days=length)
 
 
-def end_of_day(unit: Unit, day: datetime.date) -> datetime.datetime:
-    """The last moment of `day` in the unit's zone, as an aware datetime."""
-    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=unit.zone)
-
-
 def due_at(unit: Unit, code: str, start: datetime.datetime) -> datetime.datetime:
     """When the step governed by rule `code` is due, counted from `start`."""
     length, day_kind = rule_for(unit, code)
-    local_start = start.astimezone(unit.zone).date()
-    return end_of_day(unit, due_date(local_start, length, day_kind, unit))
+    local_start = unit.local_date(start)
+    return unit.end_of_day(due_date(local_start, length, day_kind, unit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 import zoneinfo
 
@@ -91,6 +92,12 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+# The days a unit's dates may take (a client-sent date outside them is clamped or refused).
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2999, 12, 31)
+ONE_DAY = datetime.timedelta(days=1)
 
 
 class Unit(models.Model):
@@ -210,6 +217,44 @@ class Unit(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    # --- the unit's local day: every "today", day and period is counted in its time zone ---
+
+    def local_time(self, moment: datetime.datetime | None = None) -> datetime.datetime:
+        """`moment` (default: now) on the unit's clock."""
+        return timezone.localtime(moment or timezone.now(), self.zone)
+
+    def local_date(self, moment: datetime.datetime) -> datetime.date:
+        """The unit's calendar day at `moment`."""
+        return self.local_time(moment).date()
+
+    def today(self) -> datetime.date:
+        return self.local_time().date()
+
+    def day_start(self, day: datetime.date) -> datetime.datetime:
+        """00:00 of `day` on the unit's clock (days clamped to FIRST_DAY..LAST_DAY, so no
+        client-sent date overflows a datetime)."""
+        day = min(max(day, FIRST_DAY), LAST_DAY)
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=self.zone)
+
+    def end_of_day(self, day: datetime.date) -> datetime.datetime:
+        """23:59:59 of `day` on the unit's clock: when a deadline falling on `day` ends."""
+        return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=self.zone)
+
+    def day_bounds(
+        self, start: datetime.date, end: datetime.date
+    ) -> tuple[datetime.datetime, datetime.datetime]:
+        """[since, until): aware datetimes covering the local days start..end."""
+        after = min(max(end, FIRST_DAY), LAST_DAY) + ONE_DAY
+        return self.day_start(start), datetime.datetime.combine(after, datetime.time.min, self.zone)
+
+    def period_bounds(
+        self, start: datetime.date | None, end: datetime.date | None
+    ) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+        """`day_bounds` for an open period: None where a bound is not given."""
+        since = self.day_start(start) if start else None
+        until = self.day_bounds(end, end)[1] if end else None
+        return since, until
 
     @property
     def officer_elements(self) -> list[str]:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulih.lib.errors import InvalidInput
@@ -124,7 +123,7 @@ def not_yet_anonymised(name_field: str, contact_field: str) -> models.Q:
 
 def retention_cutoff(unit, now: datetime.datetime | None = None) -> datetime.datetime:
     """The moment `unit.personal_data_retention_years` years ago, in the unit's time zone."""
-    local = timezone.localtime(now or timezone.now(), unit.zone)
+    local = unit.local_time(now)
     years = unit.personal_data_retention_years
     try:
         return local.replace(year=local.year - years)

@@ -132,3 +132,111 @@ def test_an_outsider_sees_nothing_of_the_unit(client, populated, outsider, unit)
             assert unit.name not in body, url
             assert "Oscar Officer" not in body, url
             assert "Pelayanan lambat sekali" not in body, url
+
+
+# --- Web and API side by side: the same question gets the same answer on both faces ---------
+
+FACE_ROLES = sorted(ALL_ROLES)  # oscar ("officer") is not the officer of these cases
+
+
+@pytest.fixture
+def records(populated, people):
+    """A case in review and one in hearing, about olive; a complaint; the day's poor rating."""
+
+    from cases import workflow
+    from complaints.services import record_complaint
+    from units.models import ComplaintChannel
+
+    review = workflow.open_case(
+        populated, actor=people["coordinator"], officer=people["officer2"], reason="U7 = 1"
+    )
+    hearing = workflow.open_case(
+        populated, actor=people["coordinator"], officer=people["officer2"], reason="U6 = 1"
+    )
+    workflow.refer_case(hearing, actor=people["coordinator"], note="jelas")
+    complaint = record_complaint(
+        populated,
+        actor=people["back_office"],
+        channel=ComplaintChannel.objects.filter(unit=populated).first(),
+        text="Pelayanan lambat",
+    )
+    today = populated.today()
+    return {"review": review, "hearing": hearing, "complaint": complaint, "today": today}
+
+
+def _status(client, url: str) -> int:
+    return client.get(url).status_code
+
+
+def _pairs(unit, records) -> dict[str, tuple[str, str]]:
+    day, code = records["today"].isoformat(), unit.code
+    period = f"unit={code}&start={day}&end={day}"
+    return {
+        "case in review": (
+            f"/kasus/{records['review'].pk}/",
+            f"/api/v1/cases/{records['review'].pk}/",
+        ),
+        "case in hearing": (
+            f"/kasus/{records['hearing'].pk}/",
+            f"/api/v1/cases/{records['hearing'].pk}/",
+        ),
+        "complaint": (
+            f"/pengaduan/{records['complaint'].pk}/",
+            f"/api/v1/complaints/{records['complaint'].pk}/",
+        ),
+        "complaint register": ("/pengaduan/", f"/api/v1/complaints/?unit={code}"),
+        "daily recap": (
+            f"/harian/rekap.pdf?start={day}&end={day}",
+            f"/api/v1/recap/?unit={code}&date={day}",
+        ),
+        "unit IKM": (f"/ikm/?start={day}&end={day}", f"/api/v1/ikm/?{period}"),
+    }
+
+
+@pytest.mark.parametrize("role", FACE_ROLES)
+def test_each_read_answers_the_same_on_the_web_and_in_the_api(client, people, records, role):
+    unit = records["review"].unit
+    client.force_login(people[role])
+    answers = {
+        name: (_status(client, web), _status(client, api))
+        for name, (web, api) in _pairs(unit, records).items()
+    }
+    assert {name: web for name, (web, _api) in answers.items()} == {
+        name: api for name, (_web, api) in answers.items()
+    }, answers
+
+
+@pytest.mark.parametrize("role", FACE_ROLES)
+def test_who_reads_one_officers_figures_is_the_same_on_every_face(client, people, records, role):
+    """surveys.access.reads_officer_figures: the IKM page's officer chart, the dashboard's
+    officer table and the API's ?officer= answer alike."""
+    unit = records["review"].unit
+    day = records["today"].isoformat()
+    client.force_login(people[role])
+    page = client.get(f"/ikm/?start={day}&end={day}")
+    web = page.status_code == 200 and 'id="chart-officer"' in page.content.decode()
+    api = client.get(
+        f"/api/v1/ikm/?unit={unit.code}&start={day}&end={day}&officer=olive"
+    ).status_code
+    report = client.get(f"/laporan/?start={day}&end={day}")
+    dashboard = report.status_code == 200 and "Oscar Officer" in report.content.decode()
+    expected = role in READERS
+    assert (web, api == 200) == (expected, expected)
+    if report.status_code == 200:
+        assert dashboard == expected
+
+
+@pytest.mark.parametrize("role", FACE_ROLES)
+def test_the_case_lists_show_the_same_cases_on_both_faces(client, people, records, role):
+    client.force_login(people[role])
+    page = client.get("/kasus/")
+    html = page.content.decode() if page.status_code == 200 else ""
+    on_web = {k for k in ("review", "hearing") if f'id="case-{records[k].pk}"' in html}
+    listed = {c["id"] for c in client.get("/api/v1/cases/").json()["results"]}
+    in_api = {k for k in ("review", "hearing") if records[k].pk in listed}
+    assert on_web == in_api
+    expected = {
+        "back_office": {"review"},
+        **{r: {"review", "hearing"} for r in READERS},
+    }.get(role, set())
+    assert on_web == expected

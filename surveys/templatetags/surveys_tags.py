@@ -6,10 +6,8 @@ import datetime
 
 from django import template
 from django.db.models import Count, Q
-from django.utils import timezone
 
 from ..access import RECORDERS, reads_results
-from ..ikm import day_bounds
 from ..models import DailyCheck, SurveyResponse
 
 register = template.Library()
@@ -23,13 +21,13 @@ def surveys_home(context) -> dict:
     info: dict = {"daily": False, "record": bool(roles & RECORDERS)}
     if unit is None or not reads_results(request.user, unit):
         return info
-    today = timezone.now().astimezone(unit.zone).date()
-    since, until = day_bounds(unit, today, today)
+    today = unit.today()
+    since, until = unit.day_bounds(today, today)
     counts = SurveyResponse.objects.filter(
         unit=unit, submitted_at__gte=since, submitted_at__lt=until
     ).aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(flagged=True)))
     yesterday = today - datetime.timedelta(days=1)
-    y_since, y_until = day_bounds(unit, yesterday, yesterday)
+    y_since, y_until = unit.day_bounds(yesterday, yesterday)
     had_yesterday = SurveyResponse.objects.filter(
         unit=unit, submitted_at__gte=y_since, submitted_at__lt=y_until
     ).exists()
