@@ -32,7 +32,12 @@ from django.utils.translation import gettext as _
 
 from pulih.lib.errors import InvalidInput
 
-PERSONAL_DATA_SOURCES = ["surveys.privacy", "complaints.privacy", "cases.privacy"]
+PERSONAL_DATA_SOURCES = [
+    "surveys.privacy",
+    "complaints.privacy",
+    "cases.privacy",
+    "notifications.privacy",
+]
 ERASED_NAME = "Dihapus"
 
 
