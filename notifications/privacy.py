@@ -12,7 +12,7 @@ from pulih.lib.personal_data import FoundRecord, PersonQuery
 
 from .models import OutboxMessage
 
-CUSTOMER_KINDS = ["case.customer", "complaint.answer"]
+CUSTOMER_KINDS = ["case.customer", "case.followup", "complaint.answer"]
 BLANK = {"recipients": "", "body": ""}
 
 

@@ -69,7 +69,7 @@ def production_env(tmp_path) -> dict[str, str]:
 
 def test_the_deploy_directory_has_every_unit_the_guide_names():
     names = {p.name for p in (DEPLOY / "systemd").iterdir()}
-    for job in ("reminders", "retention", "backup", "outbox"):
+    for job in ("reminders", "followups", "retention", "backup", "outbox"):
         assert {f"pulih-{job}.service", f"pulih-{job}.timer"} <= names
     assert names >= DAEMONS
     guide = (Path(settings.BASE_DIR) / "docs" / "deploy.md").read_text()
