@@ -9,9 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures
 from units.models import Role

@@ -85,3 +85,22 @@ def test_the_database_cache_counts_in_place_and_keeps_the_expiry(db, settings):
     cache.set("gone", 5, timeout=-1)
     with pytest.raises(ValueError):
         cache.incr("gone")
+
+
+def test_no_code_keeps_a_limiter_of_its_own():
+    """DRF's own throttles and a hand-made counter keep per-process or racy counts: every limit
+    goes through pulih.lib.ratelimit."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    offenders = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if parts[0] in {".venv", "bench"} or "tests" in parts or path.name == "ratelimit.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "rest_framework.throttling import" in text or "cache.incr(" in text:
+            offenders.append(str(path.relative_to(root)))
+    assert offenders == []
