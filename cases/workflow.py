@@ -227,7 +227,10 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        notify.next_step(case, actor)  # an outbox row, in this transaction
+        # An outbox row, in this transaction: sent after the commit, never lost or doubled.
+        notify.next_step(
+            case, actor, owners=owner_roles(to_state), description=STATE_DESCRIPTIONS[to_state]
+        )
     return event
 
 

@@ -9,10 +9,11 @@ import datetime
 from django.db import models
 
 from pulih.lib.personal_data import FoundRecord, PersonQuery
+from pulih.lib.registry import PersonalDataSource, personal_data_sources
 
 from .models import OutboxMessage
 
-CUSTOMER_KINDS = ["case.customer", "case.followup", "complaint.answer"]
+CUSTOMER_KINDS = ["case.customer", "recovery_followup", "complaint.answer"]
 BLANK = {"recipients": "", "body": ""}
 
 
@@ -51,3 +52,8 @@ def erase(unit, query: PersonQuery, *, actor=None) -> int:
 def anonymise_before(unit, cutoff: datetime.datetime) -> int:
     old = _rows(unit).filter(created_at__lt=cutoff)
     return OutboxMessage.objects.filter(pk__in=old.values("pk")).update(**BLANK)
+
+
+personal_data_sources.register(
+    PersonalDataSource("notifications.privacy", find, erase, anonymise_before)
+)

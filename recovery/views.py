@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pulih.lib import ratelimit
 from pulih.lib.errors import InvalidInput
-from surveys.views import rate_limited
 
 from .forms import FollowUpForm
 from .services import FollowUpClosed, answer_followup, open_followup
@@ -35,7 +35,7 @@ def followup(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request)
     form = FollowUpForm(request.POST or None)
     if request.method == "POST":
-        if rate_limited(request, "survey"):
+        if ratelimit.hit("survey", request) is not None:
             return _page(request, "surveys/rate_limited.html", {"unit": item.unit}, status=429)
         if form.is_valid():
             try:

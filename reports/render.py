@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
 from documents.xlsx import build_workbook
 
-from .charts import bar_chart, line_chart
 from .figures import Figures
 
 GRADE_GUIDES = [(88.31, "A"), (76.61, "B"), (65.00, "C")]

@@ -148,16 +148,6 @@ class CompensationBudgetAdmin(UnitScopedAdmin):
     list_display = ["unit", "year", "amount"]
 
 
-@admin.register(UnitHoliday)
-class UnitHolidayAdmin(UnitScopedAdmin):
-    """A unit's own days off (regional holidays, closures), on top of the national calendar."""
-
-    list_display = ["date", "name", "unit"]
-    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
-    date_hierarchy = "date"
-    ordering = ["-date"]
-
-
 class MembershipForm(forms.ModelForm):
     """A unit admin never grants a role to themselves: another administrator must."""
 
@@ -171,6 +161,16 @@ class MembershipForm(forms.ModelForm):
                 {"user": _("You cannot grant a role to yourself; another administrator must.")}
             )
         return data
+
+
+@admin.register(UnitHoliday)
+class UnitHolidayAdmin(UnitScopedAdmin):
+    """A unit's own days off (regional holidays, closures), on top of the national calendar."""
+
+    list_display = ["date", "name", "unit"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "date"
+    ordering = ["-date"]
 
 
 @admin.register(Membership)

@@ -12,7 +12,7 @@ KIND_LABELS = {
     "case.summons": _("Summons, to the officer"),
     "case.customer": _("Compensation, to the customer"),
     "complaint.answer": _("Answer, to the complainant"),
-    "case.followup": _("Follow-up question, to the customer"),
+    "recovery_followup": _("Follow-up question, to the customer"),
     "reminder": _("Reminder"),
 }
 

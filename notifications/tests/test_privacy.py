@@ -11,7 +11,8 @@ from django.utils import timezone
 from complaints import services as complaints
 from notifications.models import OutboxMessage
 from notifications.services import queue_mail
-from pulih.lib.personal_data import PersonQuery, apply_retention, erase_personal_data
+from pulih.lib.personal_data import PersonQuery
+from pulih.personal_data import apply_retention, erase_personal_data
 
 
 def answer_mail(unit, contact: str, name: str = "Rahmat"):

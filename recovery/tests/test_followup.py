@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import CaseState
+from notifications.models import OutboxMessage, OutboxState
 from recovery.models import FollowUp, RecoverySettings
 
 CLOSED_TEXT = "Tautan ini tidak lagi menerima jawaban."
@@ -119,15 +120,16 @@ def test_followup_email_is_sent_once_when_the_question_opens(
 ):
     followup = closed_case.followup
     mail.outbox.clear()
-    call_command("send_followups")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_followups")
     assert mail.outbox == []  # not open yet
-    with (
-        time_machine.travel(followup.opens_at + datetime.timedelta(minutes=5)),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        call_command("send_followups")
-        call_command("send_followups")
+    with time_machine.travel(followup.opens_at + datetime.timedelta(minutes=5)):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_followups")
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_followups")
     assert len(mail.outbox) == 1
+    assert OutboxMessage.objects.get(kind="recovery_followup").state == OutboxState.SENT
     assert mail.outbox[0].to == ["budi@contoh.id"]
     assert f"/tindak-lanjut/{followup.token}/" in mail.outbox[0].body
 

@@ -12,4 +12,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         sent = send_due_followups()
-        self.stdout.write(f"{sent} follow-up e-mails sent")
+        self.stdout.write(f"{sent} follow-up e-mails queued")
