@@ -19,7 +19,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> HttpResponse:
     """For a load balancer or monitor: 200 when the database and the task queue answer, 503
     otherwise, with what was seen. Plain HTTP, any Host (see RequestIdMiddleware)."""
-    from pulih.lib.health import database_status, queue_status
+    from pulih.health import database_status, queue_status
 
     report = {"database": database_status(), "tasks": queue_status()}
     healthy = all(part["ok"] for part in report.values())
