@@ -64,7 +64,8 @@ def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def production_env(tmp_path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_BACKEND"}  # the suite's in-place tasks
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DJANGO_SETTINGS_MODULE="pulih.settings",
         DEBUG="0",
