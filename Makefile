@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APPS := units surveys complaints cases documents reports api
+APPS := units surveys complaints cases documents reports api notifications
 DEMO_PASSWORD ?= pulih-demo-2026
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pulih
 

@@ -13,6 +13,7 @@ KIND_LABELS = {
     "case.customer": _("Compensation, to the customer"),
     "complaint.answer": _("Answer, to the complainant"),
     "complaint.receipt": _("Receipt with the tracking code, to the complainant"),
+    "recovery_followup": _("Follow-up question, to the customer"),
     "reminder": _("Reminder"),
 }
 

@@ -37,9 +37,10 @@ print(json.dumps({
 
 
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    unset = {"HTTPS", "DEBUG", "HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"HTTPS", "DEBUG", "HSTS_SECONDS", "DJANGO_ALLOW_ASYNC_UNSAFE", "TASKS_BACKEND"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
+        DJANGO_SETTINGS_MODULE="pulih.settings",  # production's, not the suite's
         DEBUG="0",
         SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="pulih.example.go.id",

@@ -101,7 +101,11 @@ def held(unit, service_type, people, other_unit):
 
 
 def test_the_sources_are_found_in_the_domains_privacy_modules():
-    assert [s.name for s in sources()] == ["surveys.privacy", "complaints.privacy"]
+    assert [s.name for s in sources()] == [
+        "surveys.privacy",
+        "complaints.privacy",
+        "notifications.privacy",  # the mail to a customer (the outbox)
+    ]
 
 
 def test_query_needs_a_contact_or_a_name():
@@ -157,7 +161,11 @@ def test_export_to_stdout(unit, held, capsys):
 
 def test_erasure_anonymises_and_keeps_ratings_complaints_and_cases(unit, held, people):
     log = erase_personal_data(unit, PersonQuery(name="Siti Aminah"), actor=people["coordinator"])
-    assert log.counts == {"surveys.privacy": 2, "complaints.privacy": 1}
+    assert log.counts == {
+        "surveys.privacy": 2,
+        "complaints.privacy": 1,
+        "notifications.privacy": 0,
+    }
     assert log.total == 3
     for key in ("rated", "second"):
         record = ServiceRecord.objects.get(pk=held[key].pk)
@@ -243,7 +251,11 @@ def test_retention_touches_only_old_records_and_only_once(unit, service_type, pe
     with time_machine.travel(NOW, tick=False):
         log = apply_retention(unit)
         assert log.kind == ErasureKind.RETENTION
-        assert log.counts == {"surveys.privacy": 1, "complaints.privacy": 1}
+        assert log.counts == {
+            "surveys.privacy": 1,
+            "complaints.privacy": 1,
+            "notifications.privacy": 0,
+        }
         assert apply_retention(unit) is None
     assert ErasureLog.objects.count() == 1
     old.refresh_from_db()
