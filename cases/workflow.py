@@ -124,6 +124,19 @@ WORKFLOW: dict[str, dict[str, Step]] = {
 # objection is one: a side track beside the compensation, which it never holds up.
 SIDE_ACTIONS = frozenset({A.SUMMON, A.HEARING, A.DEFENCE, A.OBJECT, A.RULE_OBJECTION})
 
+# The objection's side track: each of its actions open only at its moment (409 otherwise).
+SIDE_TRACK: dict[str, tuple[Callable[[Case], bool], Promise]] = {
+    A.OBJECT: (
+        lambda case: Decree.objects.filter(case=case).exists()
+        and not Objection.objects.filter(case=case).exists(),
+        gettext_lazy("There is no decree to object to, or an objection was already lodged."),
+    ),
+    A.RULE_OBJECTION: (
+        lambda case: Objection.objects.filter(case=case, decided_at__isnull=True).exists(),
+        gettext_lazy("There is no objection awaiting a decision."),
+    ),
+}
+
 STATE_DESCRIPTIONS = {
     S.REVIEW: gettext_lazy(
         "The finding is being reviewed: refer it to a hearing if the officer is answerable, "
@@ -176,6 +189,8 @@ def check_action(case: Case, action: str, actor: User) -> Step:
         )
     if not roles & move.roles:
         raise ActionForbidden(_("Your role may not take this action."))
+    if action in SIDE_TRACK and not SIDE_TRACK[action][0](case):
+        raise StateConflict(str(SIDE_TRACK[action][1]))
     if not segregation_for(action).test(actor, case):
         if action == A.VERIFY and case.officer_id != actor.pk:
             raise ActionForbidden(_("Whoever proposed the sanction may not also verify it."))
@@ -973,90 +988,106 @@ class Action:
     officer_sees: bool = False  # the officer of the case sees this event's content
 
 
-L = gettext_lazy
 ACTIONS: dict[str, Action] = {
-    A.OPEN: Action(None, {"source": Field(L("Source"), Show.SOURCE), "reason": Field(L("Reason"))}),
-    A.REFER: Action(refer_case, {"note": Field(L("Note"))}),
-    A.DISMISS: Action(dismiss_case, {"reason": Field(L("Reason"))}),
+    A.OPEN: Action(
+        None,
+        {
+            "source": Field(gettext_lazy("Source"), Show.SOURCE),
+            "reason": Field(gettext_lazy("Reason")),
+        },
+    ),
+    A.REFER: Action(refer_case, {"note": Field(gettext_lazy("Note"))}),
+    A.DISMISS: Action(dismiss_case, {"reason": Field(gettext_lazy("Reason"))}),
     A.SUMMON: Action(
         summon_officer,
         {
-            "summons": Field(L("Summons number"), Show.NUMBER),
-            "scheduled_at": Field(L("Date and time"), Show.MOMENT),
-            "place": Field(L("Place")),
+            "summons": Field(gettext_lazy("Summons number"), Show.NUMBER),
+            "scheduled_at": Field(gettext_lazy("Date and time"), Show.MOMENT),
+            "place": Field(gettext_lazy("Place")),
         },
         officer_sees=True,
     ),
     A.HEARING: Action(
         record_hearing,
         {
-            "attended": Field(L("The officer attended"), Show.YES_NO),
-            "held_at": Field(L("Held at"), Show.MOMENT),
-            "explanation": Field(L("Explanation")),
-            "defence": Field(L("Defence")),
-            "attachments": Field(L("Attachments"), Show.FILES),
+            "attended": Field(gettext_lazy("The officer attended"), Show.YES_NO),
+            "held_at": Field(gettext_lazy("Held at"), Show.MOMENT),
+            "explanation": Field(gettext_lazy("Explanation")),
+            "defence": Field(gettext_lazy("Defence")),
+            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
         },
         officer_sees=True,
     ),
     A.DEFENCE: Action(
         submit_defence,
-        {"defence": Field(L("Defence")), "attachments": Field(L("Attachments"), Show.FILES)},
+        {
+            "defence": Field(gettext_lazy("Defence")),
+            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
+        },
         officer_sees=True,
     ),
     A.PROPOSE: Action(
         propose_sanction,
         {
-            "violations": Field(L("Violations"), Show.VIOLATIONS),
-            "sanction": Field(L("Sanction"), Show.SANCTION),
-            "reasoning": Field(L("Reasoning")),
-            "justification": Field(L("Justification of the sanction's level")),
-            "on_evidence": Field(L("Proposed on the evidence, without a hearing"), Show.YES_NO),
+            "violations": Field(gettext_lazy("Violations"), Show.VIOLATIONS),
+            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
+            "reasoning": Field(gettext_lazy("Reasoning")),
+            "justification": Field(gettext_lazy("Justification of the sanction's level")),
+            "on_evidence": Field(
+                gettext_lazy("Proposed on the evidence, without a hearing"), Show.YES_NO
+            ),
         },
     ),
     A.VERIFY: Action(
         verify_proposal,
-        {"approved": Field(L("Approved"), Show.YES_NO), "note": Field(L("Note"))},
+        {
+            "approved": Field(gettext_lazy("Approved"), Show.YES_NO),
+            "note": Field(gettext_lazy("Note")),
+        },
     ),
     A.DECIDE: Action(
         decide_decree,
         {
-            "issue_decree": Field(L("Decree issued"), Show.YES_NO),
-            "number": Field(L("Number")),
-            "date": Field(L("Date"), Show.DAY),
-            "sanction": Field(L("Sanction"), Show.SANCTION),
-            "reason": Field(L("Reason")),
+            "issue_decree": Field(gettext_lazy("Decree issued"), Show.YES_NO),
+            "number": Field(gettext_lazy("Number")),
+            "date": Field(gettext_lazy("Date"), Show.DAY),
+            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
+            "reason": Field(gettext_lazy("Reason")),
         },
         officer_sees=True,
     ),
     A.COMPENSATE: Action(
         decide_compensation,
         {
-            "compensations": Field(L("Compensation"), Show.COMPENSATIONS),
-            "cost": Field(L("Cost (rupiah)"), Show.RUPIAH),
-            "note": Field(L("Note")),
-            "over_budget": Field(L("Over budget"), Show.YES_NO),
-            "customer_told_by": Field(L("Customer told by"), Show.CHANNEL),
+            "compensations": Field(gettext_lazy("Compensation"), Show.COMPENSATIONS),
+            "cost": Field(gettext_lazy("Cost (rupiah)"), Show.RUPIAH),
+            "note": Field(gettext_lazy("Note")),
+            "over_budget": Field(gettext_lazy("Over budget"), Show.YES_NO),
+            "customer_told_by": Field(gettext_lazy("Customer told by"), Show.CHANNEL),
         },
     ),
     A.DELIVER: Action(
         deliver_compensation,
         {
-            "delivered_at": Field(L("Delivered at"), Show.MOMENT),
-            "method": Field(L("How")),
-            "customer_acknowledged": Field(L("Customer acknowledged"), Show.YES_NO),
-            "unacknowledged_reason": Field(L("Why not acknowledged")),
-            "note": Field(L("Note")),
-            "evidence": Field(L("Evidence"), Show.FILES),
+            "delivered_at": Field(gettext_lazy("Delivered at"), Show.MOMENT),
+            "method": Field(gettext_lazy("How")),
+            "customer_acknowledged": Field(gettext_lazy("Customer acknowledged"), Show.YES_NO),
+            "unacknowledged_reason": Field(gettext_lazy("Why not acknowledged")),
+            "note": Field(gettext_lazy("Note")),
+            "evidence": Field(gettext_lazy("Evidence"), Show.FILES),
         },
     ),
     A.OBJECT: Action(
         lodge_objection,
-        {"decree": Field(L("Decree")), "text": Field(L("Objection"))},
+        {"decree": Field(gettext_lazy("Decree")), "text": Field(gettext_lazy("Objection"))},
         officer_sees=True,
     ),
     A.RULE_OBJECTION: Action(
         rule_objection,
-        {"upheld": Field(L("Objection upheld"), Show.YES_NO), "reason": Field(L("Reason"))},
+        {
+            "upheld": Field(gettext_lazy("Objection upheld"), Show.YES_NO),
+            "reason": Field(gettext_lazy("Reason")),
+        },
         officer_sees=True,
     ),
 }

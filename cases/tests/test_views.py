@@ -22,7 +22,7 @@ PDF = b"%PDF-1.4\n%test\n"
 
 
 def forms_on(html: str) -> set[str]:
-    return set(re.findall(r'id="action-([a-z]+)"', html))
+    return set(re.findall(r'id="action-([a-z_]+)"', html))
 
 
 def login(client, people, role):

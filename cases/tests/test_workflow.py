@@ -150,7 +150,7 @@ def test_the_verifier_cannot_decide(make_case, people, unit):
     both = make_member(unit, "pj-kepala", Role.PERSON_IN_CHARGE, Role.HEAD)
     case = make_case(S.VERIFICATION)
     workflow.verify_proposal(case, actor=both, approved=True)
-    with pytest.raises(ActionForbidden, match="Verifikator"):
+    with pytest.raises(ActionForbidden, match="verifikator"):
         workflow.decide_decree(case, actor=both, issue_decree=True)
     workflow.decide_decree(case, actor=people["head"], issue_decree=True)
     assert case.state == S.COMPENSATION
