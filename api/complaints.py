@@ -17,7 +17,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import messages as msg
@@ -31,6 +30,7 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
+from pulih.lib.ratelimit import ScopedRateThrottle
 from units.access import has_role, units_for
 from units.middleware import current_unit_for
 from units.models import ComplaintChannel, ServiceType, Unit, User

@@ -13,9 +13,9 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
 from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
 from surveys.models import (

@@ -1,6 +1,8 @@
 """Mail that follows a case: the next person's turn, the officer's summons, the customer's
-compensation. Called only after the action's transaction commits. Staff mail never names the
-customer; the customer's mail never names the officer or the sanction."""
+compensation. Called inside the action's transaction: each mail becomes an outbox row that
+commits with the action and is delivered afterwards by a task (notifications), so a mail
+outage never fails or repeats the action. Staff mail never names the customer; the
+customer's mail never names the officer or the sanction."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import queue_mail
 from units.access import members_with_role
 from units.models import User
 
@@ -101,13 +103,11 @@ def customer(case: Case, compensation: Compensation) -> None:
     if address is None:
         return  # staff see the WhatsApp link on the case, or have no contact at all
     subject, body = customer_message(case, compensation)
-    send_mail(subject, body, None, [address])
+    queue_mail("case.customer", [address], subject, body, case=case)
 
 
-def _staff_mail(recipients, subject: str, body: str) -> None:
-    emails = sorted({u.email for u in recipients if u.email})
-    if emails:
-        send_mail(subject, body, None, emails)
+def _staff_mail(kind: str, case: Case, recipients, subject: str, body: str) -> None:
+    queue_mail(kind, [u.email for u in recipients if u.email], subject, body, case=case)
 
 
 def next_step(case: Case, actor: User | None) -> None:
@@ -129,7 +129,7 @@ def next_step(case: Case, actor: User | None) -> None:
             )
             lines.append(_("Due: %(due)s") % {"due": due})
         lines.append(case_url(case))
-        _staff_mail(people, subject, "\n\n".join(lines))
+        _staff_mail("case.next_step", case, people, subject, "\n\n".join(lines))
 
 
 def summons(case: Case, hearing: Hearing) -> None:
@@ -143,7 +143,7 @@ def summons(case: Case, hearing: Hearing) -> None:
             "You are summoned to give an explanation on %(when)s at %(place)s. Before the "
             "hearing you may submit a written defence: %(url)s"
         ) % {"when": when, "place": hearing.place, "url": site_url(reverse("cases:mine"))}
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.summons", case, [case.officer], subject, body)
 
 
 def _my_cases_url() -> str:
@@ -159,7 +159,7 @@ def referral(case: Case) -> None:
             "A finding about a service you gave was referred to a hearing. You can read what it "
             "is about, and submit a written defence, on your case page: %(url)s"
         ) % {"url": _my_cases_url()}
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.referral", case, [case.officer], subject, body)
 
 
 def decision(case: Case, decree: Decree | None) -> None:
@@ -181,7 +181,7 @@ def decision(case: Case, decree: Decree | None) -> None:
                 "days": case.unit.objection_days,
                 "url": _my_cases_url(),
             }
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.decision", case, [case.officer], subject, body)
 
 
 def objection_lodged(case: Case, objection: Objection) -> None:
@@ -192,7 +192,7 @@ def objection_lodged(case: Case, objection: Objection) -> None:
             "number": objection.decree.number,
             "id": case.pk,
         }
-        _staff_mail(people, subject, case_url(case))
+        _staff_mail("case.objection", case, people, subject, case_url(case))
 
 
 def objection_ruled(case: Case, objection: Objection) -> None:
@@ -205,4 +205,4 @@ def objection_ruled(case: Case, objection: Objection) -> None:
             "reason": objection.reason,
             "url": _my_cases_url(),
         }
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.objection_ruled", case, [case.officer], subject, body)

@@ -2,7 +2,8 @@
 
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
-appends the event — all in one transaction; mail goes out only once that transaction commits.
+appends the event — all in one transaction, with the outbox rows of the mail it causes; the
+mail goes out (notifications.tasks) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
@@ -127,8 +128,10 @@ SIDE_ACTIONS = frozenset({A.SUMMON, A.HEARING, A.DEFENCE, A.OBJECT, A.RULE_OBJEC
 # The objection's side track: each of its actions open only at its moment (409 otherwise).
 SIDE_TRACK: dict[str, tuple[Callable[[Case], bool], Promise]] = {
     A.OBJECT: (
-        lambda case: Decree.objects.filter(case=case).exists()
-        and not Objection.objects.filter(case=case).exists(),
+        lambda case: (
+            Decree.objects.filter(case=case).exists()
+            and not Objection.objects.filter(case=case).exists()
+        ),
         gettext_lazy("There is no decree to object to, or an objection was already lodged."),
     ),
     A.RULE_OBJECTION: (
@@ -270,7 +273,7 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        transaction.on_commit(lambda: notify.next_step(case, actor))
+        notify.next_step(case, actor)  # an outbox row, in this transaction
     return event
 
 
@@ -432,7 +435,7 @@ def refer_case(case: Case, *, actor: User, note: str = "") -> Case:
     locked, move = _begin(case, A.REFER, actor)
     data = {"note": (note or "").strip()}
     _advance(locked, A.REFER, actor=actor, to_state=move.next_state(), data=data, original=case)
-    transaction.on_commit(lambda: notify.referral(locked))
+    notify.referral(locked)  # an outbox row, in this transaction
     return locked
 
 
@@ -470,7 +473,7 @@ def summon_officer(
     ordinal = locked.hearings.filter(scheduled_at__isnull=False).count()
     data = {"scheduled_at": when.isoformat(), "place": place, "summons": ordinal}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
-    transaction.on_commit(lambda: notify.summons(locked, hearing))
+    notify.summons(locked, hearing)
     return hearing
 
 
@@ -729,7 +732,7 @@ def decide_decree(
         data = {"issue_decree": False, "reason": reason}
         to_state = move.next_state(NO_DECREE)
         _advance(locked, A.DECIDE, actor=actor, to_state=to_state, data=data, original=case)
-        transaction.on_commit(lambda: notify.decision(locked, None))
+        notify.decision(locked, None)  # an outbox row, in this transaction
         return None
     at = now()
     today = timezone.localtime(at, locked.unit.zone).date()
@@ -765,7 +768,7 @@ def decide_decree(
     _advance(
         locked, A.DECIDE, actor=actor, to_state=move.next_state(ISSUE), data=data, original=case
     )
-    transaction.on_commit(lambda: notify.decision(locked, decree))
+    notify.decision(locked, decree)  # an outbox row, in this transaction
     return decree
 
 
@@ -830,7 +833,7 @@ def decide_compensation(
     }
     to_state = move.next_state()
     _advance(locked, A.COMPENSATE, actor=actor, to_state=to_state, data=data, original=case)
-    transaction.on_commit(lambda: notify.customer(locked, compensation))
+    notify.customer(locked, compensation)
     return compensation
 
 
@@ -926,7 +929,7 @@ def lodge_objection(case: Case, *, actor: User, text: str) -> Objection:
     )
     data = {"text": text, "decree": decree.number}
     _advance(locked, A.OBJECT, actor=actor, to_state=move.next_state(), data=data, original=case)
-    transaction.on_commit(lambda: notify.objection_lodged(locked, objection))
+    notify.objection_lodged(locked, objection)  # an outbox row, in this transaction
     return objection
 
 
@@ -948,7 +951,7 @@ def rule_objection(case: Case, *, actor: User, upheld: bool, reason: str) -> Obj
     data = {"upheld": upheld, "reason": reason}
     to_state = move.next_state()
     _advance(locked, A.RULE_OBJECTION, actor=actor, to_state=to_state, data=data, original=case)
-    transaction.on_commit(lambda: notify.objection_ruled(locked, objection))
+    notify.objection_ruled(locked, objection)  # an outbox row, in this transaction
     return objection
 
 

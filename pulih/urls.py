@@ -16,7 +16,9 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
     path("", include("cases.urls")),
+    path("", include("recovery.urls")),
     path("", include("reports.urls")),
+    path("", include("organisations.urls")),
     path("", include("documents.urls")),
 ]
 

@@ -1,13 +1,17 @@
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """For a load balancer or monitor: 200 when the database and the task queue answer, 503
+    otherwise, with what was seen. Plain HTTP, any Host (see RequestIdMiddleware)."""
+    from pulih.lib.health import database_status, queue_status
+
+    report = {"database": database_status(), "tasks": queue_status()}
+    healthy = all(part["ok"] for part in report.values())
+    report["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

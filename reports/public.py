@@ -10,6 +10,7 @@ from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintStatus
+from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 
 from .periods import past_quarters, quarter_label
@@ -24,6 +25,7 @@ class QuarterResult:
     ikm: IkmResult
     complaints_received: int
     complaints_answered: int
+    recovery: RecoveryRow
 
     @property
     def label(self) -> str:
@@ -46,7 +48,13 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
     )
     counts = {_as_date(r["quarter"]): (r["received"], r["answered"]) for r in rows}
     return [
-        QuarterResult(start, end, ikm_for(unit, start=start, end=end), *counts.get(start, (0, 0)))
+        QuarterResult(
+            start,
+            end,
+            ikm_for(unit, start=start, end=end),
+            *counts.get(start, (0, 0)),
+            recovery=recovery_share(unit, start, end),
+        )
         for start, end in quarters
     ]
 

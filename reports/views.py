@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
+from pulih.lib.replica import reads_from_replica
+from recovery.stats import recovery_share
 from units.access import role_required
 from units.models import Role, Unit
 
@@ -18,19 +20,25 @@ from .render import report_context, report_pdf, report_xlsx
 READERS = (Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR, Role.COORDINATOR)
 # Figures per officer are for the head, the person in charge and the supervisor only.
 OFFICER_FIGURE_READERS = {Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR}
+# The customers' recovery figures are for the head and the supervisor (issue 16).
+RECOVERY_READERS = {Role.HEAD, Role.SUPERVISOR}
 
 
 def _figures(request: HttpRequest):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
-    show_officers = bool(OFFICER_FIGURE_READERS & set(request.roles))
-    return form, gather(request.unit, start, end), show_officers
+    show = {
+        "show_officers": bool(OFFICER_FIGURE_READERS & set(request.roles)),
+        "show_recovery": bool(RECOVERY_READERS & set(request.roles)),
+    }
+    return form, gather(request.unit, start, end), show
 
 
+@reads_from_replica
 @role_required(*READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, figures, show_officers = _figures(request)
-    context = report_context(figures, show_officers=show_officers)
+    form, figures, show = _figures(request)
+    context = report_context(figures, **show)
     return render(
         request,
         "reports/dashboard.html",
@@ -38,25 +46,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @role_required(*READERS)
 def download_pdf(request: HttpRequest) -> HttpResponse:
-    _form, figures, show_officers = _figures(request)
+    _form, figures, show = _figures(request)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.pdf"
-    return pdf_response(report_pdf(figures, show_officers=show_officers), name, inline=False)
+    return pdf_response(report_pdf(figures, **show), name, inline=False)
 
 
+@reads_from_replica
 @role_required(*READERS)
 def download_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, figures, show_officers = _figures(request)
+    _form, figures, show = _figures(request)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
-    return xlsx_response(report_xlsx(figures, show_officers=show_officers), name)
+    return xlsx_response(report_xlsx(figures, **show), name)
 
 
+@reads_from_replica
 def results(request: HttpRequest, code: str) -> HttpResponse:
     """The unit's published results (public): IKM per past quarter and complaints handled."""
     unit = get_object_or_404(Unit, code=code)
+    quarters = public_results(unit)
+    recovery = recovery_share(unit, quarters[-1].start, quarters[0].end) if quarters else None
     return render(
-        request, "reports/public_results.html", {"unit": unit, "quarters": public_results(unit)}
+        request,
+        "reports/public_results.html",
+        {"unit": unit, "quarters": quarters, "recovery": recovery},
     )
 
 

@@ -7,7 +7,6 @@ import datetime
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response, render_pdf
+from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from units.access import READ_ALL_ROLES, role_required
 from units.models import ELEMENT_CODES, Role, ServiceType, Unit
@@ -98,32 +98,9 @@ def _records_for(request: HttpRequest) -> QuerySet[ServiceRecord]:
     return qs
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate(scope: str) -> tuple[int, int]:
-    """(requests, seconds) from the REST throttle rates in settings, e.g. "30/minute"."""
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
-    count, period = rate.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    return int(count), seconds
-
-
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
     """True when this address has used up its `scope` rate in the current window."""
-    if settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope] is None:
-        return False  # the rate is "off" (a benchmark's setting)
-    limit, window = _rate(scope)
-    slot = int(timezone.now().timestamp() // window)
-    key = f"pulih:rate:{scope}:{_client_ip(request)}:{slot}"
-    if cache.add(key, 1, timeout=window + 1):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return False
+    return ratelimit.hit(scope, request) is not None
 
 
 def _today(unit: Unit) -> datetime.date:

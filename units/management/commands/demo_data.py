@@ -8,7 +8,7 @@ from units.demo import STAFF, create_staff
 from units.standard import UNIT_CODE, load_standard
 
 # Each domain app may offer `demo.populate(unit, staff, rng, months)`; called in this order.
-DOMAIN_DEMOS = ["surveys", "complaints", "cases"]
+DOMAIN_DEMOS = ["surveys", "complaints", "cases", "recovery", "organisations"]
 
 
 class Command(BaseCommand):

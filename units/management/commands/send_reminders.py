@@ -1,17 +1,17 @@
 import importlib
 import importlib.util
 
-from django.core.mail import send_mail
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from notifications.services import queue_mail
 from pulih.lib.reminders import REMINDER_SOURCES
 from units.models import SentReminder
 
 
 class Command(BaseCommand):
-    help = "Email whoever owes a due or overdue step; escalate overdue ones. Safe to run twice."
+    help = "Email whoever owes a due or overdue step (outbox); escalate overdue ones. Idempotent."
 
     def handle(self, *args, **options):
         today = timezone.localdate()
@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 try:
                     with transaction.atomic():
                         SentReminder.objects.create(key=reminder.key, recipients=",".join(emails))
-                        send_mail(reminder.subject, reminder.body, None, emails)
+                        queue_mail("reminder", emails, reminder.subject, reminder.body)
                 except IntegrityError:
                     skipped += 1
                     continue

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0003_personal_data_retention'),
+        ('units', '0004_unit_holiday'),
     ]
 
     operations = [
