@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint
 from pulih.lib.models import TimelineEvent
 from surveys.models import SurveyResponse
-from units.models import SEVERITY_ORDER, CompensationKind, SanctionKind, Severity, Unit, Violation
+from units.models import CompensationKind, SanctionKind, Severity, Unit, Violation, most_severe
 
 
 class CaseState(models.TextChoices):
@@ -313,8 +313,7 @@ class Proposal(models.Model):
     @property
     def severity(self) -> str | None:
         """The most severe violation's severity (the sanction's level should match it)."""
-        levels = [v.severity for v in self.violations.all()]
-        return max(levels, key=SEVERITY_ORDER.index) if levels else None
+        return most_severe(v.severity for v in self.violations.all())
 
     def get_severity_display(self) -> str:
         return Severity(self.severity).label if self.severity else ""

@@ -26,7 +26,6 @@ from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from surveys.models import SurveyResponse
 from units.access import has_role, roles_in
 from units.models import (
-    SEVERITY_ORDER,
     CompensationBudget,
     CompensationKind,
     Membership,
@@ -35,6 +34,7 @@ from units.models import (
     Severity,
     Unit,
     User,
+    most_severe,
 )
 from units.models import Violation as ViolationKind
 
@@ -601,12 +601,6 @@ def submit_defence(case: Case, *, actor: User, defence: str, attachments: Iterab
     return hearing
 
 
-def most_severe(violations: Iterable[ViolationKind]) -> str | None:
-    """The highest severity among `violations` (light < moderate < heavy)."""
-    levels = [v.severity for v in violations]
-    return max(levels, key=SEVERITY_ORDER.index) if levels else None
-
-
 @transaction.atomic
 def propose_sanction(
     case: Case,
@@ -637,7 +631,7 @@ def propose_sanction(
         errors.add("sanction", _("This field is required."))
     reasoning = errors.required("reasoning", reasoning)
     justification = (justification or "").strip()
-    severity = most_severe(found)
+    severity = most_severe(v.severity for v in found)
     if kinds and severity and kinds[0].level != severity and not justification:
         errors.add(
             "justification",

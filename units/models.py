@@ -37,6 +37,12 @@ class Severity(models.TextChoices):
 SEVERITY_ORDER = [Severity.LIGHT, Severity.MODERATE, Severity.HEAVY]
 
 
+def most_severe(levels) -> str | None:
+    """The highest of `levels` (light < moderate < heavy), or None for none."""
+    levels = list(levels)
+    return max(levels, key=SEVERITY_ORDER.index) if levels else None
+
+
 class DayKind(models.TextChoices):
     CALENDAR = "calendar", _("Calendar days")
     WORKING = "working", _("Working days")
