@@ -34,10 +34,10 @@ def pytest_configure(config):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-    # In-process tests: tasks run where they are enqueued (after the commit), and the cache is
-    # this process's memory, so a test without a database can clear it. The shared cache and
-    # the real task workers are exercised by the production-layout tests (notifications/tests).
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # In-process tests: tasks run where they are enqueued (TASKS_BACKEND=immediate, set in
+    # pulih/test_settings.py before the task backends load), and the cache is this process's
+    # memory, so a test without a database can clear it. The shared cache and the real task
+    # workers are exercised by the production-layout tests.
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 

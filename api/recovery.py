@@ -14,12 +14,17 @@ from rest_framework.views import APIView
 from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures
-from units.models import Role
+from reports.access import RECOVERY_FIGURE_READERS
+from units.access import has_role
 
-from .surveys import FieldErrors, _date, _param, _unit_for
+from .conventions import query_text, staff_unit
+from .surveys import FieldErrors, _date
 
 Detail = inline_serializer("RecoveryDetail", {"detail": serializers.CharField()})
-FIGURE_READERS = (Role.HEAD, Role.SUPERVISOR)
+
+
+def reads_recovery_figures(user, unit) -> bool:
+    return has_role(user, unit, *RECOVERY_FIGURE_READERS)
 
 
 class FollowUpIn(serializers.Serializer):
@@ -80,8 +85,8 @@ class RecoveryView(APIView):
         responses={200: RecoveryOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
     def get(self, request):
-        q = {name: _param(request, name) for name in ("unit", "start", "end")}
-        unit = _unit_for(request, q["unit"], FIGURE_READERS)
+        q = {name: query_text(request, name) for name in ("unit", "start", "end")}
+        unit = staff_unit(request, q["unit"], allowed=reads_recovery_figures, required=True)
         start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
             raise ValidationError({"end": ["The end is before the start."]})

@@ -7,6 +7,7 @@ customer's mail never names the officer or the sanction."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -110,11 +111,12 @@ def _staff_mail(kind: str, case: Case, recipients, subject: str, body: str) -> N
     queue_mail(kind, [u.email for u in recipients if u.email], subject, body, case=case)
 
 
-def next_step(case: Case, actor: User | None) -> None:
-    """Tell whoever owes the case's next step that it is their turn."""
-    from .workflow import STATE_DESCRIPTIONS, owner_roles
-
-    roles = owner_roles(case.state)
+def next_step(
+    case: Case, actor: User | None, *, owners: Iterable[str] = (), description: str = ""
+) -> None:
+    """Tell whoever owes the case's next step (`owners`, the roles the workflow names for the
+    case's state) that it is their turn; `description` says what the step is."""
+    roles = list(owners)
     if not roles:
         return
     people = members_with_role(case.unit, roles).exclude(pk=case.officer_id)
@@ -122,7 +124,7 @@ def next_step(case: Case, actor: User | None) -> None:
         people = people.exclude(pk=actor.pk)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Case #%(id)s: your step") % {"id": case.pk}
-        lines = [str(STATE_DESCRIPTIONS[case.state])]
+        lines = [str(description)]
         if case.due_at:
             due = formats.date_format(
                 timezone.localtime(case.due_at, case.unit.zone), "DATE_FORMAT"

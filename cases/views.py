@@ -20,11 +20,19 @@ from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
-from units.access import READ_ALL_ROLES, role_required
+from units.access import role_required
 from units.models import Role
 
-from . import letters, notify, workflow
-from .access import CASE_READERS, get_case_for_user, get_own_case, visible_cases
+from . import issuing, letters, notify, workflow
+from .access import (
+    CASE_STAFF,
+    can_view_case,
+    get_case_for_user,
+    get_case_or_own,
+    get_own_case,
+    own_cases,
+    visible_cases,
+)
 from .budget import budget_status
 from .charge import charge_for, recent_sanctions
 from .deadlines import case_deadlines
@@ -43,12 +51,13 @@ from .models import (
     CaseEvent,
     CaseState,
     Compensation,
+    DocumentKind,
     Hearing,
     ImprovementItem,
     ImprovementStatus,
+    IssuedDocument,
     Objection,
 )
-from .rules import can_view_case, is_case_officer
 
 PAGE_SIZE = 50
 
@@ -64,7 +73,7 @@ def _local_bounds(unit, start: datetime.date | None, end: datetime.date | None):
     return low, high
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_STAFF)
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit
     filters = CaseFilterForm(request.GET or None, unit=unit)
@@ -131,7 +140,7 @@ def _add_errors(form, exc: DomainError) -> None:
 
 def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
     events = list(case.events.select_related("actor").order_by("at", "pk"))
-    actions = case.next_actions(request.user)
+    actions = workflow.available_actions(case, request.user)
     forms = {}
     for action in actions:
         if bound and action in bound:
@@ -150,7 +159,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "description": workflow.STATE_DESCRIPTIONS[case.state],
         "owners": [Role(r).label for r in sorted(workflow.owner_roles(case.state))],
         "forms": forms,
-        "hearings": case.hearings.prefetch_related("attachments"),
+        "hearings": case.hearings.prefetch_related("attachments", "documents"),
         "proposals": proposals,
         "due_process": workflow.due_process(case) if case.state == CaseState.HEARING else None,
         "recent_sanctions": (
@@ -175,18 +184,25 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
     return context
 
 
-@role_required(*CASE_READERS)
+def _unit(request: HttpRequest):
+    """The current unit: a case is read through the unit the person works in now."""
+    if request.unit is None:
+        raise Http404
+    return request.unit
+
+
+@login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, request.unit, pk)
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
 @require_POST
-@role_required(*CASE_READERS)
+@login_required
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_FORMS or action in workflow.OFFICER_ACTIONS:
         raise Http404
-    case = get_case_for_user(request.user, request.unit, pk)
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
     try:
         workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
@@ -210,36 +226,60 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "cases/detail.html", context, status=400)
 
 
+def _document_response(document: IssuedDocument, filename: str) -> HttpResponse:
+    response = pdf_response(issuing.document_bytes(document), filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _readable_or_own(request, pk)
+    """The SK exactly as issued (the stored bytes)."""
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
     decree = getattr(case, "decree", None)
     if decree is None:
         raise Http404
-    return pdf_response(letters.decree_pdf(decree), letters.decree_filename(decree))
+    return _document_response(issuing.decree_document(decree), letters.decree_filename(decree))
 
 
-@role_required(*CASE_READERS)
+@login_required
 def apology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, request.unit, pk)
+    """The apology letter exactly as issued (the stored bytes)."""
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     compensation = Compensation.objects.filter(case=case).first()
     if compensation is None:
         raise Http404
-    return pdf_response(letters.apology_pdf(case, compensation), f"surat-maaf-{case.pk}.pdf")
+    document = issuing.apology_document(compensation)
+    return _document_response(document, f"surat-maaf-{case.pk}.pdf")
 
 
-def _readable_or_own(request: HttpRequest, pk: int) -> Case:
-    case = Case.objects.select_related("unit", "officer").filter(unit=request.unit, pk=pk).first()
-    if case is None:
+@login_required
+def document_pdf(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A summons or hearing record of the case, as issued; the officer reads their own."""
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
+    document = get_object_or_404(
+        case.documents.filter(kind__in=[DocumentKind.SUMMONS, DocumentKind.HEARING_RECORD]),
+        pk=document_id,
+    )
+    name = {DocumentKind.SUMMONS: "surat-panggilan", DocumentKind.HEARING_RECORD: "bap"}
+    return _document_response(document, f"{name[document.kind]}-{case.pk}-{document.pk}.pdf")
+
+
+@role_required(Role.HEAD)
+def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SK as the head would issue it now, marked as a draft: rendered, never stored."""
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
+    if not workflow.may_take(case, CaseAction.DECIDE, request.user):
         raise Http404
-    if not (can_view_case.test(request.user, case) or is_case_officer.test(request.user, case)):
-        raise Http404
-    return case
+    response = pdf_response(issuing.decree_preview(case, request.user), f"draf-sk-{case.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    case = _readable_or_own(request, pk)
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
     files = case.attachments.all()
     if not can_view_case.test(request.user, case):
         files = files.filter(uploaded_by=request.user)  # the officer: only their own uploads
@@ -260,7 +300,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 @role_required(Role.OFFICER)
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = (
-        Case.objects.filter(unit=request.unit, officer=request.user)
+        own_cases(request.user, _unit(request))
         .select_related(
             "unit",
             "decree__sanction",
@@ -328,7 +368,7 @@ def own_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """The officer's own steps on a case about them: the defence and the objection."""
     if action not in workflow.OFFICER_ACTIONS:
         raise Http404
-    case = get_own_case(request.user, request.unit, pk)
+    case = get_own_case(request.user, pk, unit=_unit(request))
     form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
     try:
         workflow.check_action(case, action, request.user)
@@ -353,7 +393,7 @@ OWN_ACTION_URLS = {CaseAction.DEFENCE: "cases:defence", CaseAction.OBJECT: "case
 # --- Improvement items ------------------------------------------------------------------------
 
 
-@role_required(*READ_ALL_ROLES, Role.BACK_OFFICE)
+@role_required(*CASE_STAFF)
 def improvement_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ImprovementStatus.OPEN)
     if status not in ImprovementStatus.values:
@@ -395,6 +435,27 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Public -----------------------------------------------------------------------------------
+
+
+def verify_document(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone holding a printed document checks it here: the unit, the number, the date, the
+    signer's position and the SHA-256 of the bytes issued. Nothing about the customer, the
+    officer or the case."""
+    document = get_object_or_404(
+        IssuedDocument.objects.select_related("unit"), verification_code=code
+    )
+    response = render(
+        request,
+        "cases/verify.html",
+        {
+            "document": document,
+            "unit": document.unit,
+            "signer_position": document.snapshot.get("signer", {}).get("position", ""),
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def track_compensation(request: HttpRequest, token: str) -> HttpResponse:

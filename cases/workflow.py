@@ -3,7 +3,7 @@
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
 appends the event — all in one transaction, with the outbox rows of the mail it causes; the
-mail goes out (notifications.tasks) only once that transaction commits.
+mail goes out (notifications.services) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
@@ -38,7 +38,7 @@ from units.models import (
 )
 from units.models import Violation as ViolationKind
 
-from . import deadlines, notify
+from . import deadlines, issuing, notify
 from .attachments import store_attachments
 from .budget import budget_status
 from .models import (
@@ -273,7 +273,10 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        notify.next_step(case, actor)  # an outbox row, in this transaction
+        # An outbox row, in this transaction: sent after the commit, never lost or doubled.
+        notify.next_step(
+            case, actor, owners=owner_roles(to_state), description=STATE_DESCRIPTIONS[to_state]
+        )
     return event
 
 
@@ -470,6 +473,7 @@ def summon_officer(
     hearing.scheduled_at, hearing.place = when, place
     hearing.summoned_by, hearing.summoned_at = actor, now()
     hearing.save()
+    issuing.issue_summons(hearing, actor=actor)
     ordinal = locked.hearings.filter(scheduled_at__isnull=False).count()
     data = {"scheduled_at": when.isoformat(), "place": place, "summons": ordinal}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
@@ -571,6 +575,7 @@ def record_hearing(
     files = store_attachments(
         locked, attachments, actor=actor, purpose=AttachmentPurpose.HEARING, hearing=hearing
     )
+    issuing.issue_hearing_record(hearing, actor=actor)
     data = {
         "attended": attended,
         "held_at": when.isoformat(),
@@ -753,6 +758,7 @@ def decide_decree(
     except IntegrityError as exc:  # a pattern without {seq} repeats numbers
         message = _("The unit's decree number pattern does not give a new number.")
         raise InvalidInput(message, fields={"issue_decree": [message]}) from exc
+    issuing.issue_decree(decree, actor=actor)
     data = {
         "issue_decree": True,
         "number": number,
@@ -818,6 +824,7 @@ def decide_compensation(
         notify_channel=notify.channel_for(contact),
     )
     compensation.kinds.set(kinds)
+    issuing.issue_apology(compensation, actor=actor)
     data = {
         "compensations": [k.code for k in kinds],
         "cost": cost,

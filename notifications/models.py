@@ -1,5 +1,5 @@
 """The outbox: each notification is a row, written in the same transaction as the event that
-causes it, then delivered by a task (notifications.tasks) with retries and back-off."""
+causes it, then delivered by a task (notifications.services) with retries and back-off."""
 
 from __future__ import annotations
 

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task as background_task
 
 from .models import UNSENT, OutboxMessage, OutboxState
 
@@ -61,8 +62,6 @@ def queue_mail(
 def enqueue(pk: int, run_after: datetime.datetime | None = None) -> bool:
     """Hand the row to the task queue. A queue that is down is logged, not raised: the row
     waits in the outbox and the sweep enqueues it later."""
-    from .tasks import deliver_message
-
     task = deliver_message
     try:
         if run_after is not None and task.get_backend().supports_defer:
@@ -131,3 +130,14 @@ def sweep(*, dry_run: bool = False) -> list[int]:
         for pk in due:
             enqueue(pk)
     return due
+
+
+# The outbox's tasks (Django's Tasks API), beside the functions they run.
+@background_task()
+def deliver_message(message_id: int) -> str:
+    return deliver(message_id)
+
+
+@background_task()
+def sweep_outbox() -> int:
+    return len(sweep())

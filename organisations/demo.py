@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pulih.lib.registry import demo_populators
 from units.models import Role, User
 
 from .models import Organisation, OrganisationMembership, OrganisationRole, OrganisationUnit
@@ -9,6 +10,7 @@ from .models import Organisation, OrganisationMembership, OrganisationRole, Orga
 LEADER = "pimpinan"
 
 
+@demo_populators.register(order=50)
 def populate(unit, staff, rng, months) -> str:
     ministry, _ = Organisation.objects.get_or_create(
         code="kemendikdasmen", defaults={"name": "Kementerian Pendidikan Dasar dan Menengah"}

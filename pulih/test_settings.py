@@ -5,6 +5,9 @@ real key; the subprocesses tests start inherit it). Everything else is in confte
 import os
 
 os.environ.setdefault("ENV_FILE", os.devnull)  # a developer's .env never leaks into a test
+# In-process tests run each task where it is enqueued (after the commit); the production-layout
+# tests start real workers with their own environment.
+os.environ.setdefault("TASKS_BACKEND", "immediate")
 os.environ.setdefault("SECRET_KEY", "pulih-test-suite-only-" + "q7Xz3Kp9Lm2Rv8Tw" * 3)
 
 from pulih.settings import *  # noqa: E402, F403

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from pulih.lib.registry import demo_populators
+
 from .models import FollowUp
 
 
+@demo_populators.register(order=40)
 def populate(unit, staff, rng, months) -> str:
     now = timezone.now()
     answered = 0

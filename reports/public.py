@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintStatus
+from pulih.lib.registry import PublicLink, public_links
 from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 
 from .periods import past_quarters, quarter_label
 
 QUARTERS_SHOWN = 8
+
+public_links.register(PublicLink("reports:results", _("Service results")), order=30)
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
 from documents.xlsx import build_workbook
 
-from .charts import bar_chart, line_chart
 from .figures import Figures
 
 GRADE_GUIDES = [(88.31, "A"), (76.61, "B"), (65.00, "C")]
@@ -126,7 +127,14 @@ def report_xlsx(
     sheets = {
         _("Summary"): ([_("Figure"), _("Value")], summary),
         _("IKM elements"): (
-            [_("Element"), _("Name"), _("Sum"), _("Answered"), "NRR", _("Weighted")],
+            [
+                _("Element"),
+                _("Name"),
+                _("Sum"),
+                pgettext("number of people who answered", "Answered"),
+                "NRR",
+                _("Weighted"),
+            ],
             [
                 (e.code, e.name, e.total, e.count, float(e.nrr), float(e.weighted))
                 for e in f.ikm.elements
@@ -169,7 +177,13 @@ def report_xlsx(
         )
     if show_recovery:
         sheets[_("Customer recovery")] = (
-            [_("Group"), _("Compensated"), _("Answered"), _("Recovered"), _("Recovered (%)")],
+            [
+                _("Group"),
+                _("Compensated"),
+                pgettext("number of people who answered", "Answered"),
+                _("Recovered"),
+                _("Recovered (%)"),
+            ],
             [
                 *_recovery_rows(f),
                 (_("Median days from the poor rating to delivery"), f.recovery.median_days),

@@ -8,34 +8,30 @@ from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
 from pulih.lib.replica import reads_from_replica
 from recovery.stats import recovery_share
+from surveys.access import reads_officer_figures
 from units.access import role_required
-from units.models import Role, Unit
+from units.models import Unit
 
+from .access import RECOVERY_FIGURE_READERS, REPORT_READERS, SETTINGS_AUDIT_READERS
 from .audit import unit_changes
 from .figures import gather
 from .forms import PeriodForm
 from .public import public_results
 from .render import report_context, report_pdf, report_xlsx
 
-READERS = (Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR, Role.COORDINATOR)
-# Figures per officer are for the head, the person in charge and the supervisor only.
-OFFICER_FIGURE_READERS = {Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR}
-# The customers' recovery figures are for the head and the supervisor (issue 16).
-RECOVERY_READERS = {Role.HEAD, Role.SUPERVISOR}
-
 
 def _figures(request: HttpRequest):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     show = {
-        "show_officers": bool(OFFICER_FIGURE_READERS & set(request.roles)),
-        "show_recovery": bool(RECOVERY_READERS & set(request.roles)),
+        "show_officers": reads_officer_figures(request.user, request.unit),
+        "show_recovery": bool(RECOVERY_FIGURE_READERS & set(request.roles)),
     }
     return form, gather(request.unit, start, end), show
 
 
 @reads_from_replica
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, figures, show = _figures(request)
     context = report_context(figures, **show)
@@ -47,7 +43,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @reads_from_replica
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def download_pdf(request: HttpRequest) -> HttpResponse:
     _form, figures, show = _figures(request)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.pdf"
@@ -55,7 +51,7 @@ def download_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @reads_from_replica
-@role_required(*READERS)
+@role_required(*REPORT_READERS)
 def download_xlsx(request: HttpRequest) -> HttpResponse:
     _form, figures, show = _figures(request)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
@@ -76,7 +72,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(Role.SUPERVISOR, Role.HEAD, Role.PERSON_IN_CHARGE)
+@role_required(*SETTINGS_AUDIT_READERS)
 def audit(request: HttpRequest) -> HttpResponse:
     """Read-only: who changed what in the unit's standard and settings, and when."""
     return render(request, "reports/audit.html", {"changes": unit_changes(request.unit)})

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
@@ -167,7 +168,10 @@ class SignForm(forms.Form):
 
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(
+        label=pgettext_lazy("end of a date range", "To"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     service = forms.ModelChoiceField(
         label=_("Service type"),
         queryset=ServiceType.objects.none(),

@@ -131,6 +131,7 @@ def test_one_case_through_due_process_objection_and_compensation(
         page.goto(url)
         assert page.locator(".justification.highlight").count() == 1
         page.check("input[name=decide-decision][value=issue]")
+        page.check("input[name=decide-confirm]")  # having read the draft SK
         submit(page, "decide")
         assert state_of(page) == "Kompensasi"
         shot("05-decree")

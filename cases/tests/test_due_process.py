@@ -4,9 +4,11 @@ heard, proportional sanctions, three people per proposal, plausible records."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from pypdf import PdfReader
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -87,6 +89,14 @@ def test_the_absent_officer_path_through_two_summonses(client, make_case, people
     html = web(client, people["person_in_charge"]).get(f"/kasus/{case.pk}/").content.decode()
     assert "Petugas tidak hadir" in html
     assert "diusulkan berdasarkan bukti" in html.lower()
+    # The hearing record (BAP) issued for the absence says the officer did not attend.
+    record = first.documents.get(kind="hearing_record")
+    assert record.snapshot["attended"] is False
+    with record.file.open("rb") as stored:
+        text = " ".join(
+            " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored.read())).pages).split()
+        )
+    assert "tidak hadir" in text
 
 
 def test_the_unit_sets_how_many_missed_summonses_suffice(make_case, people, unit):

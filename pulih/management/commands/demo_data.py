@@ -1,14 +1,10 @@
-import importlib
-import importlib.util
 import random
 
 from django.core.management.base import BaseCommand
 
+from pulih.lib.registry import demo_populators
 from units.demo import STAFF, create_staff
 from units.standard import UNIT_CODE, load_standard
-
-# Each domain app may offer `demo.populate(unit, staff, rng, months)`; called in this order.
-DOMAIN_DEMOS = ["surveys", "complaints", "cases", "recovery", "organisations"]
 
 
 class Command(BaseCommand):
@@ -24,11 +20,10 @@ class Command(BaseCommand):
         loaded, _ = load_standard(unit)
         staff = create_staff(loaded, password)
         rng = random.Random(seed)
-        for app in DOMAIN_DEMOS:
-            if importlib.util.find_spec(f"{app}.demo") is None:
-                continue
-            summary = importlib.import_module(f"{app}.demo").populate(loaded, staff, rng, months)
+        for populate in demo_populators:  # each app's demo.py, in its registered order
+            summary = populate(loaded, staff, rng, months)
             if summary:
+                app = populate.__module__.split(".")[0]
                 self.stdout.write(f"{app}: {summary}")
         self.stdout.write(f"Demo logins for unit {loaded.code} (password: {password}):")
         for username, name, role, _nip in STAFF:

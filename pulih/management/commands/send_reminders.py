@@ -1,12 +1,9 @@
-import importlib
-import importlib.util
-
 from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.services import queue_mail
-from pulih.lib.reminders import REMINDER_SOURCES
+from pulih.lib.registry import reminder_sources
 from units.models import SentReminder
 
 
@@ -16,10 +13,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         sent = skipped = 0
-        for source in REMINDER_SOURCES:
-            if importlib.util.find_spec(source) is None:
-                continue
-            for reminder in importlib.import_module(source).collect(today):
+        for collect in reminder_sources:  # each app's reminders.py
+            for reminder in collect(today):
                 emails = sorted({u.email for u in reminder.recipients if u.email})
                 if not emails:
                     continue

@@ -1,4 +1,4 @@
-"""reports/charts.py: SVG that parses, prints values, escapes labels, needs no style or script."""
+"""documents/charts.py: SVG that parses, prints values, escapes labels, needs no style or script."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 from django.utils import translation
 
-from reports.charts import bar_chart, line_chart
+from documents.charts import bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

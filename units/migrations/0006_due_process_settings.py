@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0004_unit_holiday'),
+        ('units', '0005_letters_logo_signing'),
     ]
 
     operations = [

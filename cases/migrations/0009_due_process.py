@@ -17,7 +17,7 @@ def recorded_hearings_were_attended(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_report_indexes'),
+        ('cases', '0008_issued_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
