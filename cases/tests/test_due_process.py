@@ -8,8 +8,8 @@ import io
 
 import pytest
 from django.core import mail
-from pypdf import PdfReader
 from django.utils import timezone
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from cases import workflow
