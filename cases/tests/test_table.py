@@ -45,7 +45,8 @@ def test_the_web_form_gives_the_service_functions_parameters(action, unit):
     accepted, required = _parameters(action)
     form = ACTION_FORMS[action](unit=unit)
     payload_names = {FIELD_FOR_PAYLOAD.get(p, p) for p in accepted}
-    assert set(form.fields) <= payload_names | {"decision"}, action
+    # The web's own fields: a choice that maps to a flag, and the head's "I read the draft SK".
+    assert set(form.fields) <= payload_names | {"decision", "confirm"}, action
     for name in required:
         assert FIELD_FOR_PAYLOAD.get(name, name) in form.fields, (action, name)
 
