@@ -54,6 +54,10 @@ class DeadlineOut(serializers.Serializer):
     name = serializers.CharField(help_text="rule code: `decree` or `compensation`")
     due = serializers.DateTimeField()
     overdue = serializers.BooleanField()
+    outcome = serializers.ChoiceField(
+        choices=["open", "met", "not_issued"],
+        help_text="`not_issued`: the head decided not to issue a decree",
+    )
 
 
 class DecreeOut(serializers.Serializer):
@@ -116,11 +120,11 @@ STATUS_DOCS = {
     415: OpenApiResponse(OpenApiTypes.OBJECT, description="Send the payload as JSON."),
 }
 
-# What the officer named in a case sees of its events: their summons, hearing, defence and the
-# decision; never the review, proposal or compensation notes, which may name the customer.
-OFFICER_EVENT_DATA = frozenset(
-    {CaseAction.SUMMON, CaseAction.HEARING, CaseAction.DEFENCE, CaseAction.DECIDE}
-)
+
+def _outcome(deadline) -> str:
+    if deadline.not_issued:
+        return "not_issued"
+    return "met" if deadline.met_at else "open"
 
 
 def _source(case: Case) -> dict:
@@ -141,6 +145,14 @@ def _decree(case: Case, *, document: bool = False) -> dict | None:
     return out
 
 
+def _officer_sees(action: str) -> bool:
+    """What the officer named in a case sees of an event's content, as the workflow declares
+    (their summons, hearing, defence, the decision and their objection; never the review,
+    proposal or compensation notes, which may name the customer)."""
+    spec = workflow.ACTIONS.get(action)
+    return spec is not None and spec.officer_sees
+
+
 def case_payload(case: Case, *, viewer: User) -> dict:
     full = can_view_case.test(viewer, case)
     events = list(case.events.select_related("actor").order_by("at", "pk"))
@@ -150,7 +162,7 @@ def case_payload(case: Case, *, viewer: User) -> dict:
         "officer": case.officer.username,
         "source": _source(case),
         "deadlines": [
-            {"name": d.code, "due": d.due, "overdue": d.overdue}
+            {"name": d.code, "due": d.due, "overdue": d.overdue, "outcome": _outcome(d)}
             for d in case_deadlines(case, events)
         ],
         "decree": _decree(case, document=True),
@@ -161,7 +173,7 @@ def case_payload(case: Case, *, viewer: User) -> dict:
                 "at": e.at,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
-                "data": e.data if full or e.action in OFFICER_EVENT_DATA else {},
+                "data": e.data if full or _officer_sees(e.action) else {},
             }
             for e in events
         ],
@@ -256,7 +268,15 @@ class SummonIn(serializers.Serializer):
 
 
 class HearingIn(serializers.Serializer):
-    explanation = _text()
+    attended = Flag(
+        required=False,
+        default=True,
+        help_text="false records that the officer did not come to the pending summons",
+    )
+    held_at = serializers.DateTimeField(
+        required=False, help_text="when it was held; not before the summons' date; default now"
+    )
+    explanation = _optional_text()
     defence = _optional_text()
 
 
@@ -268,6 +288,13 @@ class ProposeIn(serializers.Serializer):
     violations = _codes("violation codes")
     sanction = Text(max_length=50, help_text="sanction code")
     reasoning = _text()
+    justification = Text(
+        max_length=TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="required when the sanction's level differs from the most severe violation's",
+    )
 
 
 class VerifyIn(serializers.Serializer):
@@ -295,7 +322,23 @@ class DeliverIn(serializers.Serializer):
     delivered_at = serializers.DateTimeField()
     method = Text(max_length=200)
     customer_acknowledged = Flag()
+    unacknowledged_reason = Text(
+        max_length=TEXT,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="required when customer_acknowledged is false (e.g. unreachable)",
+    )
     note = _optional_text()
+
+
+class ObjectIn(serializers.Serializer):
+    text = _text()
+
+
+class RuleObjectionIn(serializers.Serializer):
+    upheld = Flag()
+    reason = _text()
 
 
 ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
@@ -309,6 +352,8 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
     CaseAction.DECIDE: DecideIn,
     CaseAction.COMPENSATE: CompensateIn,
     CaseAction.DELIVER: DeliverIn,
+    CaseAction.OBJECT: ObjectIn,
+    CaseAction.RULE_OBJECTION: RuleObjectionIn,
 }
 
 
@@ -526,5 +571,6 @@ urlpatterns = [
     ),
 ] + [
     path(f"cases/<int:id>/{action}/", _action_view(action).as_view(), name=f"api-case-{action}")
-    for action in ACTION_PAYLOADS
+    for action, spec in workflow.ACTIONS.items()
+    if spec.run is not None  # every action of the table: a missing payload fails here, loudly
 ]

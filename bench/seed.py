@@ -455,11 +455,15 @@ def _case_rows(
                     "",
                     coordinator,
                     m(times["hearing"]),
+                    m(times["summon"] + datetime.timedelta(days=2)),
+                    True,
                 )
             )
         if "propose" in times:
             pid = len(rows.proposals) + 1
-            rows.proposals.append((pid, n, sanction, "Terbukti.", coordinator, m(times["propose"])))
+            rows.proposals.append(
+                (pid, n, sanction, "Terbukti.", coordinator, m(times["propose"]), "", False)
+            )
             rows.violations.append(
                 (len(rows.violations) + 1, pid, u.violations[n % len(u.violations)])
             )
@@ -526,6 +530,7 @@ def _case_rows(
                     coordinator,
                     m(times["deliver"]),
                     m(delivery_due),
+                    "",
                 )
             )
     return rows
@@ -566,11 +571,22 @@ CASE_TABLES = {
             "defence",
             "recorded_by_id",
             "recorded_at",
+            "held_at",
+            "attended",
         ],
     ),
     "proposals": (
         "cases_proposal",
-        ["id", "case_id", "sanction_id", "reasoning", "proposed_by_id", "proposed_at"],
+        [
+            "id",
+            "case_id",
+            "sanction_id",
+            "reasoning",
+            "proposed_by_id",
+            "proposed_at",
+            "justification",
+            "on_evidence",
+        ],
     ),
     "violations": ("cases_proposal_violations", ["id", "proposal_id", "violation_id"]),
     "verifications": (
@@ -626,6 +642,7 @@ CASE_TABLES = {
             "recorded_by_id",
             "recorded_at",
             "due_at",
+            "unacknowledged_reason",
         ],
     ),
 }

@@ -1,7 +1,8 @@
 """A case's deadlines, derived from its events and the unit's rules — never typed in.
 
 - `decree`: the head decides on the decree within the rule's length (default 7 calendar days)
-  of the person in charge's approval of the proposal; met by the decision (issue or not).
+  of the person in charge's approval of the proposal; ended by the decision: met when the
+  decree is issued, *not issued* after "no decree".
 - `compensation`: the compensation reaches the customer within the rule's length (default
   1 working day) of the decree; met by the delivery.
 
@@ -33,6 +34,9 @@ class Deadline:
     start: datetime.datetime
     due: datetime.datetime
     met_at: datetime.datetime | None
+    # The decree deadline ended by a "no decree" decision: answered in time or late, but no
+    # decree was issued — never shown as met.
+    not_issued: bool = False
 
     @property
     def name(self) -> Promise:
@@ -72,7 +76,13 @@ def case_deadlines(case: Case, events: list[CaseEvent] | None = None) -> list[De
         start = events[approved].at
         decided = _first_after(events, approved, CaseAction.DECIDE)
         found.append(
-            Deadline("decree", start, due_at(case.unit, "decree", start), decided and decided.at)
+            Deadline(
+                "decree",
+                start,
+                due_at(case.unit, "decree", start),
+                decided and decided.at,
+                not_issued=bool(decided) and decided.data.get("issue_decree") is False,
+            )
         )
     issued = _last_index(
         events, lambda e: e.action == CaseAction.DECIDE and e.data.get("issue_decree") is True

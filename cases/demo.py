@@ -116,6 +116,7 @@ class _Runner:
                 "violations": rng.sample(self.violations[3:7], 2),
                 "sanction": rng.choice(self.sanctions),
                 "reasoning": NOTES[A.PROPOSE],
+                "justification": "Pelanggaran pertama; petugas mengakui dan berjanji memperbaiki.",
             }
         if action == A.VERIFY:
             return {"approved": outcome, "note": "" if outcome else "Lengkapi bukti klarifikasi."}
@@ -141,7 +142,7 @@ class _Runner:
             return case.officer
         return self.actors.get(action, self.coordinator)
 
-    def run(self, case: Case, steps, at: datetime.datetime | None) -> None:
+    def run(self, case: Case, steps, at: datetime.datetime | None, *, snap: bool = True) -> None:
         """Take `steps` ((action, hours after the previous one[, outcome])) on `case`; from `at`
         on the moved clock, or now when `at` is None."""
         for action, hours, *outcome in steps:
@@ -150,7 +151,8 @@ class _Runner:
                 data = self.payload(action, moment, *outcome)
                 workflow.apply_action(case, action, actor=self.actor(case, action), **data)
                 continue
-            at = self.office_hours(at + hours * HOUR)
+            at = at + hours * HOUR
+            at = self.office_hours(at) if snap else at
             with workflow.acting_at(at):
                 data = self.payload(action, at, *outcome)
                 workflow.apply_action(case, action, actor=self.actor(case, action), **data)
@@ -218,7 +220,8 @@ NO_DECREE_LOOP = [
     (A.REFER, 20),
     (A.PROPOSE, 48),
     (A.VERIFY, 4, False),
-    (A.HEARING, 20),
+    (A.SUMMON, 2),
+    (A.HEARING, 26),
     (A.PROPOSE, 3),
     (A.VERIFY, 18),
     (A.DECIDE, 50),
@@ -229,11 +232,15 @@ NO_DECREE_LOOP = [
 # For cases the surveys demo opened (advanced now) and for new ones (on a past clock).
 NOW_PLANS = [
     (S.HEARING, TO_HEARING[:2]),
-    (S.VERIFICATION, [(A.REFER, 0), (A.PROPOSE, 0)]),
-    (S.DECISION, [(A.REFER, 0), (A.PROPOSE, 0), (A.VERIFY, 0)]),
-    (S.COMPENSATION, [(A.REFER, 0), (A.PROPOSE, 0), (A.VERIFY, 0), (A.DECIDE, 0)]),
-    (S.DELIVERY, [(A.REFER, 0), (A.PROPOSE, 0), (A.VERIFY, 0), (A.DECIDE, 0), (A.COMPENSATE, 0)]),
     (S.DISMISSED, [(A.DISMISS, 0)]),
+]
+# Cases past their hearing: heard a few days ago (on the past clock), the rest now.
+HEARD_THEN = [(A.REFER, 1), (A.SUMMON, 1), (A.HEARING, 26), (A.PROPOSE, 2)]
+HEARD_PLANS = [
+    (S.VERIFICATION, []),
+    (S.DECISION, [(A.VERIFY, 0)]),
+    (S.COMPENSATION, [(A.VERIFY, 0), (A.DECIDE, 0)]),
+    (S.DELIVERY, [(A.VERIFY, 0), (A.DECIDE, 0), (A.COMPENSATE, 0)]),
 ]
 PAST_PLANS = [
     ("closed", 70, TO_CLOSED),
@@ -271,6 +278,11 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
             else:  # the surveys demo opened too few: open one now
                 case = runner.new_case(now - HOUR, next(customers), snap=False)
                 runner.run(case, steps, None)
+        for _state, steps in HEARD_PLANS:
+            start = now - 6 * DAY
+            case = runner.new_case(start, next(customers), snap=False)
+            runner.run(case, HEARD_THEN, start, snap=False)
+            runner.run(case, steps, None)
         _improvements(unit, staff, now)
         _triage_complaints(unit, staff)
     states = dict.fromkeys(S.values, 0)

@@ -82,7 +82,25 @@ class SummonForm(ActionForm):
 
 class HearingForm(ActionForm):
     submit_label = _("Record the hearing")
-    explanation = _text(_("The officer's explanation"), rows=4)
+    attended = forms.TypedChoiceField(
+        label=_("Did the officer attend?"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("yes", _("Yes: record the explanation and defence")),
+            ("no", _("No: record the absence (then summon again)")),
+        ],
+        coerce=lambda value: value == "yes",
+        required=False,
+        empty_value=True,
+        initial="yes",
+    )
+    held_at = forms.DateTimeField(
+        label=_("Held at"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Not before the summons' date; empty means now."),
+    )
+    explanation = _text(_("The officer's explanation"), required=False, rows=4)
     defence = _text(_("The officer's defence"), required=False, rows=4)
     attachments = _attachments()
 
@@ -100,16 +118,26 @@ class ProposeForm(ActionForm):
     )
     sanction = forms.ChoiceField(label=_("Proposed sanction"))
     reasoning = _text(_("Reasoning"), rows=4)
+    justification = _text(
+        _("Justification of the sanction's level"),
+        required=False,
+        rows=3,
+    )
 
     def __init__(self, *args, unit: Unit, **kwargs):
         super().__init__(*args, unit=unit, **kwargs)
         self.fields["violations"].choices = [
-            (v.code, f"{v.code.upper()}. {v.text}")
+            (v.code, f"{v.code.upper()} [{v.get_severity_display()}] {v.text}")
             for v in Violation.objects.filter(unit=unit, active=True)
         ]
         self.fields["sanction"].choices = [("", "—")] + [
-            (s.code, s.name) for s in SanctionKind.objects.filter(unit=unit, active=True)
+            (s.code, f"{s.name} [{s.get_level_display()}]")
+            for s in SanctionKind.objects.filter(unit=unit, active=True)
         ]
+        self.fields["justification"].help_text = _(
+            "Required when the sanction's level differs from the most severe violation's "
+            "(PP 94/2021); the reasoning above does not count."
+        )
 
 
 class VerifyForm(ActionForm):
@@ -189,8 +217,41 @@ class DeliverForm(ActionForm):
     customer_acknowledged = forms.BooleanField(
         label=_("The customer acknowledged receipt"), required=False
     )
+    unacknowledged_reason = _text(
+        _("Why there is no acknowledgement"),
+        required=False,
+        rows=2,
+    )
     note = _text(_("Note"), required=False)
     evidence = _attachments(_("Evidence (PDF, JPEG or PNG, at most 5 MB each)"))
+
+    def __init__(self, *args, unit: Unit, **kwargs):
+        super().__init__(*args, unit=unit, **kwargs)
+        self.fields["unacknowledged_reason"].help_text = _(
+            "Required without the customer's acknowledgement, e.g. unreachable after three "
+            "attempts."
+        )
+
+
+class ObjectForm(ActionForm):
+    submit_label = _("Lodge the objection")
+    text = _text(_("My objection to the decree"), rows=6)
+
+
+class RuleObjectionForm(ActionForm):
+    submit_label = _("Decide the objection")
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("upheld", _("Uphold the objection")), ("rejected", _("Reject the objection"))],
+    )
+    reason = _text(_("Reason"), rows=3)
+
+    def payload(self) -> dict:
+        return {
+            "upheld": self.cleaned_data["decision"] == "upheld",
+            "reason": self.cleaned_data["reason"],
+        }
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
@@ -204,10 +265,12 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     CaseAction.DECIDE: DecideForm,
     CaseAction.COMPENSATE: CompensateForm,
     CaseAction.DELIVER: DeliverForm,
+    CaseAction.OBJECT: ObjectForm,
+    CaseAction.RULE_OBJECTION: RuleObjectionForm,
 }
 
 # Form fields whose names differ from the payload's, for mapping domain errors back.
-FIELD_FOR_PAYLOAD = {"approved": "decision", "issue_decree": "decision"}
+FIELD_FOR_PAYLOAD = {"approved": "decision", "issue_decree": "decision", "upheld": "decision"}
 
 
 class OpenCaseForm(forms.Form):

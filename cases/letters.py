@@ -191,7 +191,7 @@ def hearing_record_snapshot(hearing: Hearing, *, number: str) -> dict:
     case = hearing.case
     unit = case.unit
     examiner = person(hearing.recorded_by, position=_("ULT coordinator"))
-    held = hearing.scheduled_at or hearing.recorded_at
+    held = hearing.held_at or hearing.scheduled_at or hearing.recorded_at
     summons = hearing.documents.filter(kind=DocumentKind.SUMMONS).first()
     snapshot = _base(
         unit, DocumentKind.HEARING_RECORD, number, _local_date(unit, hearing.recorded_at), examiner
@@ -204,6 +204,8 @@ def hearing_record_snapshot(hearing: Hearing, *, number: str) -> dict:
             "hearing_place": hearing.place or unit.service_unit_name,
             "summons_number": summons.number if summons else "",
             "about": _source(case),
+            # An absence is recorded too: the record then says the officer did not attend.
+            "attended": hearing.attended is not False,
             "explanation": hearing.explanation,
             "defence": hearing.defence,
             "written_defence": hearing.written_defence,

@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from complaints.models import Complaint
 from pulih.lib.models import AppendOnly, TimelineEvent
 from surveys.models import SurveyResponse
-from units.models import CompensationKind, LegalBasis, SanctionKind, Unit, Violation
+from units.models import (
+    CompensationKind,
+    LegalBasis,
+    SanctionKind,
+    Severity,
+    Unit,
+    Violation,
+    most_severe,
+)
 
 
 class CaseState(models.TextChoices):
@@ -40,6 +48,8 @@ class CaseAction(models.TextChoices):
     DECIDE = "decide", _("Decide on the decree")
     COMPENSATE = "compensate", _("Determine the compensation")
     DELIVER = "deliver", _("Deliver the compensation")
+    OBJECT = "object", _("Lodge an objection")
+    RULE_OBJECTION = "rule_objection", _("Decide on the objection")
 
 
 class SourceKind(models.TextChoices):
@@ -178,6 +188,10 @@ class Hearing(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    # When the hearing was held (or the officer was due and did not come); never before the
+    # summons' date. `attended` is None until the outcome is recorded.
+    held_at = models.DateTimeField(_("held at"), null=True, blank=True)
+    attended = models.BooleanField(_("the officer attended"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hearing")
@@ -245,6 +259,10 @@ class Proposal(models.Model):
         SanctionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("sanction")
     )
     reasoning = models.TextField(_("reasoning"))
+    # Why the sanction's level differs from the most severe violation's (required then).
+    justification = models.TextField(_("justification of the sanction's level"), blank=True)
+    # Proposed without a hearing: the officer missed the unit's number of summonses.
+    on_evidence = models.BooleanField(_("proposed on the evidence"), default=False)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -257,6 +275,18 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.sanction}"
+
+    @property
+    def severity(self) -> str | None:
+        """The most severe violation's severity (the sanction's level should match it)."""
+        return most_severe(v.severity for v in self.violations.all())
+
+    def get_severity_display(self) -> str:
+        return Severity(self.severity).label if self.severity else ""
+
+    @property
+    def level_differs(self) -> bool:
+        return self.severity is not None and self.sanction.level != self.severity
 
 
 class ProposalViolation(models.Model):
@@ -425,6 +455,8 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"))
     method = models.CharField(_("method"), max_length=200)
     customer_acknowledged = models.BooleanField(_("customer acknowledged"), default=False)
+    # Required when the customer did not acknowledge (e.g. unreachable after three attempts).
+    unacknowledged_reason = models.TextField(_("why not acknowledged"), blank=True)
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -441,6 +473,32 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"
+
+
+class Objection(models.Model):
+    """The officer's objection (keberatan) to a decree, and its decision. A side track: it never
+    holds up the customer's compensation."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="objection")
+    decree = models.ForeignKey(Decree, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("objection"))
+    lodged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    lodged_at = models.DateTimeField(_("lodged at"))
+    upheld = models.BooleanField(_("objection upheld"), null=True, blank=True)
+    reason = models.TextField(_("reason for the decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.upheld}"
 
 
 class DocumentKind(models.TextChoices):

@@ -21,7 +21,7 @@ from notifications.services import queue_mail
 from units.access import members_with_role
 from units.models import User
 
-from .models import Case, Compensation, Hearing, NotifyChannel
+from .models import Case, Compensation, Decree, Hearing, NotifyChannel, Objection
 
 EMAIL = re.compile(r"[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+")
 
@@ -146,3 +146,65 @@ def summons(case: Case, hearing: Hearing) -> None:
             "hearing you may submit a written defence: %(url)s"
         ) % {"when": when, "place": hearing.place, "url": site_url(reverse("cases:mine"))}
         _staff_mail("case.summons", case, [case.officer], subject, body)
+
+
+def _my_cases_url() -> str:
+    return site_url(reverse("cases:mine"))
+
+
+def referral(case: Case) -> None:
+    """Tell the officer a finding was referred to a hearing: what they answer for is on their
+    own case page (never the customer's name or contact, not even here)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A finding about your service was referred (case #%(id)s)") % {"id": case.pk}
+        body = _(
+            "A finding about a service you gave was referred to a hearing. You can read what it "
+            "is about, and submit a written defence, on your case page: %(url)s"
+        ) % {"url": _my_cases_url()}
+        _staff_mail("case.referral", case, [case.officer], subject, body)
+
+
+def decision(case: Case, decree: Decree | None) -> None:
+    """Tell the officer the head's decision: the decree issued (and how long they have to
+    object), or no decree."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Decision on case #%(id)s") % {"id": case.pk}
+        if decree is None:
+            body = _("The head decided not to issue a sanction decree. Details: %(url)s") % {
+                "url": _my_cases_url()
+            }
+        else:
+            body = _(
+                "Sanction decree %(number)s was issued: %(sanction)s. You may lodge an objection "
+                "within %(days)s days on your case page: %(url)s"
+            ) % {
+                "number": decree.number,
+                "sanction": decree.sanction.name,
+                "days": case.unit.objection_days,
+                "url": _my_cases_url(),
+            }
+        _staff_mail("case.decision", case, [case.officer], subject, body)
+
+
+def objection_lodged(case: Case, objection: Objection) -> None:
+    """Tell whoever the unit names to decide objections that one awaits them."""
+    people = members_with_role(case.unit, [case.unit.objection_decider]).exclude(pk=case.officer_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Objection to decree %(number)s (case #%(id)s)") % {
+            "number": objection.decree.number,
+            "id": case.pk,
+        }
+        _staff_mail("case.objection", case, people, subject, case_url(case))
+
+
+def objection_ruled(case: Case, objection: Objection) -> None:
+    """Tell the officer how their objection was decided."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Your objection on case #%(id)s was decided") % {"id": case.pk}
+        outcome = _("upheld") if objection.upheld else _("not upheld")
+        body = _("Your objection was %(outcome)s. Reason: %(reason)s\n\n%(url)s") % {
+            "outcome": outcome,
+            "reason": objection.reason,
+            "url": _my_cases_url(),
+        }
+        _staff_mail("case.objection_ruled", case, [case.officer], subject, body)

@@ -3,13 +3,16 @@ cases.access.
 
 The workflow table (cases.workflow) says which roles may take an action; these predicates add
 what depends on the particular case and person: nobody acts on a case about themselves except
-through their own defence, the proposer does not verify, the verifier does not decide.
+through their own defence and objection; the proposer, the verifier and the decider of a
+proposal are three different people, whatever roles each holds.
 Every predicate takes (user, case).
 """
 
 from __future__ import annotations
 
 import rules
+
+from units.access import has_role
 
 from .access import can_view_case, can_view_own_case, is_case_officer
 from .models import CaseAction
@@ -31,11 +34,21 @@ def verified_current(user, case) -> bool:
     return verification is not None and verification.verified_by_id == user.pk
 
 
-# Segregation of duties per action, on top of the roles of the workflow table.
+@rules.predicate
+def names_objection_decider(user, case) -> bool:
+    """The user holds the role the unit names to decide objections (the head by default)."""
+    return has_role(user, case.unit, case.unit.objection_decider)
+
+
+# Segregation of duties per action, on top of the roles of the workflow table: the proposer,
+# the verifier and the decider of one proposal are three different people whatever roles each
+# holds; the officer of the case acts only on their own defence and objection.
 SEGREGATION = {
     CaseAction.DEFENCE: is_case_officer,
+    CaseAction.OBJECT: is_case_officer,
     CaseAction.VERIFY: ~is_case_officer & ~proposed_current,
-    CaseAction.DECIDE: ~is_case_officer & ~verified_current,
+    CaseAction.DECIDE: ~is_case_officer & ~verified_current & ~proposed_current,
+    CaseAction.RULE_OBJECTION: ~is_case_officer & names_objection_decider,
 }
 NOT_ABOUT_SELF = ~is_case_officer
 

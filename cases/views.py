@@ -5,6 +5,8 @@ Views parse, authorise (cases.access) and call cases.workflow; they hold no rule
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,23 +35,25 @@ from .access import (
     visible_cases,
 )
 from .budget import budget_status
+from .charge import charge_for, recent_sanctions
 from .deadlines import case_deadlines
 from .forms import (
     ACTION_FORMS,
     FIELD_FOR_PAYLOAD,
     CaseFilterForm,
-    DefenceForm,
     OpenCaseForm,
 )
 from .models import (
     AttachmentPurpose,
     Case,
     CaseAction,
+    CaseEvent,
     CaseState,
     Compensation,
     DocumentKind,
     Hearing,
     IssuedDocument,
+    Objection,
 )
 
 PAGE_SIZE = 50
@@ -131,6 +135,9 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
             forms[action] = ACTION_FORMS[action](unit=case.unit, prefix=action)
     compensation = Compensation.objects.filter(case=case).prefetch_related("kinds").first()
     name, contact = case.customer
+    proposals = list(
+        case.proposals.select_related("sanction", "proposed_by").prefetch_related("violations")
+    )
     context = {
         "case": case,
         "events": events,
@@ -139,9 +146,15 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "owners": [Role(r).label for r in sorted(workflow.owner_roles(case.state))],
         "forms": forms,
         "hearings": case.hearings.prefetch_related("attachments", "documents"),
-        "proposals": case.proposals.select_related("sanction", "proposed_by").prefetch_related(
-            "violations"
+        "proposals": proposals,
+        "due_process": workflow.due_process(case) if case.state == CaseState.HEARING else None,
+        "recent_sanctions": (
+            list(recent_sanctions(case))
+            if {CaseAction.PROPOSE, CaseAction.VERIFY, CaseAction.DECIDE} & set(actions)
+            or case.state in (CaseState.VERIFICATION, CaseState.DECISION)
+            else None
         ),
+        "objection": Objection.objects.filter(case=case).select_related("decided_by").first(),
         "verifications": case.verifications.select_related("verified_by"),
         "decree": getattr(case, "decree", None),
         "compensation": compensation,
@@ -173,7 +186,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @post_only(lambda pk, action: reverse("cases:detail", args=[pk]))
 @login_required
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    if action not in ACTION_FORMS or action == CaseAction.DEFENCE:
+    if action not in ACTION_FORMS or action in workflow.OFFICER_ACTIONS:
         raise Http404
     case = get_case_for_user(request.user, pk, unit=_unit(request))
     form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
@@ -274,40 +287,80 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = (
         own_cases(request.user, _unit(request))
-        .select_related("decree__sanction")
+        .select_related(
+            "unit",
+            "decree__sanction",
+            "objection",
+            "survey_response__service_record",
+            "survey_response__service_type",
+            "complaint__service_type",
+        )
         .prefetch_related(
             Prefetch(
                 "hearings",
                 queryset=Hearing.objects.order_by("pk").prefetch_related("attachments"),
-            )
+            ),
+            Prefetch("events", queryset=CaseEvent.objects.order_by("at", "pk")),
         )
         .order_by("-opened_at")
     )
-    open_cases = [c for c in cases if c.state not in (CaseState.CLOSED, CaseState.DISMISSED)]
-    past = [c for c in cases if c.state in (CaseState.CLOSED, CaseState.DISMISSED)]
-    forms = {c.pk: DefenceForm(unit=request.unit, prefix="defence") for c in open_cases}
+    entries = []
+    for case in cases:
+        actions = [
+            a for a in sorted(workflow.OFFICER_ACTIONS) if workflow.may_take(case, a, request.user)
+        ]
+        if CaseAction.OBJECT in actions and not _may_object(case):
+            actions.remove(CaseAction.OBJECT)
+        entries.append(
+            {
+                "case": case,
+                "charge": charge_for(case),
+                "events": [e for e in case.events.all() if workflow.ACTIONS[e.action].officer_sees],
+                "forms": {a: ACTION_FORMS[a](unit=request.unit, prefix=a) for a in actions},
+            }
+        )
     return render(
         request,
         "cases/mine.html",
         {
-            "open_cases": open_cases,
-            "past_cases": past,
-            "forms": forms,
+            "open_cases": [e for e in entries if e["case"].state not in FINISHED],
+            "past_cases": [e for e in entries if e["case"].state in FINISHED],
             "descriptions": workflow.STATE_DESCRIPTIONS,
         },
     )
 
 
-@post_only(lambda pk: reverse("cases:mine"))
+FINISHED = (CaseState.CLOSED, CaseState.DISMISSED)
+
+
+def _may_object(case: Case) -> bool:
+    """An objection is open to the officer: a decree, none lodged yet, within the period."""
+    decree = getattr(case, "decree", None)
+    if decree is None or hasattr(case, "objection"):
+        return False
+    until = decree.issued_at + datetime.timedelta(days=case.unit.objection_days)
+    return timezone.now() <= until
+
+
+OWN_ACTION_SAVED = {
+    CaseAction.DEFENCE: _("Your defence was submitted."),
+    CaseAction.OBJECT: _("Your objection was lodged."),
+}
+
+
+@post_only(lambda pk, action: reverse("cases:mine"))
 @role_required(Role.OFFICER)
-def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
+def own_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """The officer's own steps on a case about them: the defence and the objection."""
+    if action not in workflow.OFFICER_ACTIONS:
+        raise Http404
     case = get_own_case(request.user, pk, unit=_unit(request))
-    form = DefenceForm(request.POST, request.FILES, unit=case.unit, prefix="defence")
+    form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
     try:
-        workflow.check_action(case, CaseAction.DEFENCE, request.user)
+        workflow.check_action(case, action, request.user)
         if form.is_valid():
-            workflow.submit_defence(case, actor=request.user, **form.payload())
-            messages.success(request, _("Your defence was submitted."))
+            workflow.apply_action(case, action, actor=request.user, **form.payload())
+            messages.success(request, str(OWN_ACTION_SAVED[action]))
             return redirect("cases:mine")
     except ActionForbidden as exc:
         raise PermissionDenied(exc.message) from exc
@@ -316,7 +369,11 @@ def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:mine")
     except InvalidInput as exc:
         _add_errors(form, exc)
-    return render(request, "cases/defence.html", {"case": case, "form": form}, status=400)
+    context = {"case": case, "form": form, "url_name": OWN_ACTION_URLS[action]}
+    return render(request, "cases/defence.html", context, status=400)
+
+
+OWN_ACTION_URLS = {CaseAction.DEFENCE: "cases:defence", CaseAction.OBJECT: "cases:object"}
 
 
 # --- Public -----------------------------------------------------------------------------------

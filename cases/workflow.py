@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,8 +31,10 @@ from units.models import (
     Membership,
     Role,
     SanctionKind,
+    Severity,
     Unit,
     User,
+    most_severe,
 )
 from units.models import Violation as ViolationKind
 
@@ -49,6 +52,7 @@ from .models import (
     DecreeSequence,
     Delivery,
     Hearing,
+    Objection,
     Proposal,
     SourceKind,
     Verification,
@@ -77,6 +81,9 @@ def step(roles: Iterable[str], to: str | Mapping[str, str]) -> Step:
     return Step(frozenset(roles), to)
 
 
+# Whoever the unit names (Unit.objection_decider, the head by default) decides an objection.
+OBJECTION_DECIDERS = frozenset({HEAD, PERSON_IN_CHARGE, Role.SUPERVISOR})
+
 # state → action → (roles allowed, next state). Segregation of duties is in cases.rules.
 OPENING = step({BACK_OFFICE, COORDINATOR}, S.REVIEW)
 OPEN_BATCH = 1000  # cases (and their events) per INSERT when opening many
@@ -97,14 +104,41 @@ WORKFLOW: dict[str, dict[str, Step]] = {
     S.DECISION: {
         A.DECIDE: step({HEAD}, {ISSUE: S.COMPENSATION, NO_DECREE: S.REVIEW}),
     },
-    S.COMPENSATION: {A.COMPENSATE: step({COORDINATOR}, S.DELIVERY)},
-    S.DELIVERY: {A.DELIVER: step({COORDINATOR}, S.CLOSED)},
-    S.CLOSED: {},
+    S.COMPENSATION: {
+        A.COMPENSATE: step({COORDINATOR}, S.DELIVERY),
+        A.OBJECT: step({OFFICER}, S.COMPENSATION),
+        A.RULE_OBJECTION: step(OBJECTION_DECIDERS, S.COMPENSATION),
+    },
+    S.DELIVERY: {
+        A.DELIVER: step({COORDINATOR}, S.CLOSED),
+        A.OBJECT: step({OFFICER}, S.DELIVERY),
+        A.RULE_OBJECTION: step(OBJECTION_DECIDERS, S.DELIVERY),
+    },
+    S.CLOSED: {
+        A.OBJECT: step({OFFICER}, S.CLOSED),
+        A.RULE_OBJECTION: step(OBJECTION_DECIDERS, S.CLOSED),
+    },
     S.DISMISSED: {},
 }
 
-# Actions that only add to the record of the current state; they owe nothing to anybody.
-SIDE_ACTIONS = frozenset({A.SUMMON, A.HEARING, A.DEFENCE})
+# Actions that only add to the record of the current state; they owe nothing to anybody. The
+# objection is one: a side track beside the compensation, which it never holds up.
+SIDE_ACTIONS = frozenset({A.SUMMON, A.HEARING, A.DEFENCE, A.OBJECT, A.RULE_OBJECTION})
+
+# The objection's side track: each of its actions open only at its moment (409 otherwise).
+SIDE_TRACK: dict[str, tuple[Callable[[Case], bool], Promise]] = {
+    A.OBJECT: (
+        lambda case: (
+            Decree.objects.filter(case=case).exists()
+            and not Objection.objects.filter(case=case).exists()
+        ),
+        gettext_lazy("There is no decree to object to, or an objection was already lodged."),
+    ),
+    A.RULE_OBJECTION: (
+        lambda case: Objection.objects.filter(case=case, decided_at__isnull=True).exists(),
+        gettext_lazy("There is no objection awaiting a decision."),
+    ),
+}
 
 STATE_DESCRIPTIONS = {
     S.REVIEW: gettext_lazy(
@@ -112,8 +146,9 @@ STATE_DESCRIPTIONS = {
         "or dismiss it with a reason."
     ),
     S.HEARING: gettext_lazy(
-        "The officer is summoned for an explanation and defence; the coordinator then proposes "
-        "a sanction."
+        "The officer is summoned for an explanation and defence; once the hearing is recorded "
+        "(or the officer missed the unit's number of summonses) the coordinator proposes a "
+        "sanction."
     ),
     S.VERIFICATION: gettext_lazy("The person in charge verifies the coordinator's proposal."),
     S.DECISION: gettext_lazy("The head decides whether to issue the sanction decree."),
@@ -157,13 +192,24 @@ def check_action(case: Case, action: str, actor: User) -> Step:
         )
     if not roles & move.roles:
         raise ActionForbidden(_("Your role may not take this action."))
+    if action in SIDE_TRACK and not SIDE_TRACK[action][0](case):
+        raise StateConflict(str(SIDE_TRACK[action][1]))
     if not segregation_for(action).test(actor, case):
         if action == A.VERIFY and case.officer_id != actor.pk:
             raise ActionForbidden(_("Whoever proposed the sanction may not also verify it."))
         if action == A.DECIDE and case.officer_id != actor.pk:
-            raise ActionForbidden(_("Whoever verified the proposal may not also decide on it."))
+            raise ActionForbidden(
+                _("Whoever proposed or verified the sanction may not also decide on it.")
+            )
         if action == A.DEFENCE:
             raise ActionForbidden(_("Only the officer of the case submits their defence."))
+        if action == A.OBJECT:
+            raise ActionForbidden(_("Only the officer of the case lodges an objection."))
+        if action == A.RULE_OBJECTION and case.officer_id != actor.pk:
+            raise ActionForbidden(
+                _("The unit names %(role)s to decide objections.")
+                % {"role": Role(case.unit.objection_decider).label}
+            )
         raise ActionForbidden(_("Nobody acts on a case about themselves."))
     return move
 
@@ -394,6 +440,7 @@ def refer_case(case: Case, *, actor: User, note: str = "") -> Case:
     locked, move = _begin(case, A.REFER, actor)
     data = {"note": (note or "").strip()}
     _advance(locked, A.REFER, actor=actor, to_state=move.next_state(), data=data, original=case)
+    notify.referral(locked)  # an outbox row, in this transaction
     return locked
 
 
@@ -418,12 +465,19 @@ def summon_officer(
     errors = _Errors()
     when = _aware(scheduled_at, "scheduled_at", errors)
     place = errors.required("place", place)
+    if when is not None and when <= now():
+        errors.add("scheduled_at", _("A summons is for a date and time in the future."))
     errors.raise_any()
-    hearing = Hearing.objects.create(
-        case=locked, scheduled_at=when, place=place, summoned_by=actor, summoned_at=now()
-    )
+    # A written defence sent before any summons opened a hearing without one: summon to it.
+    hearing = locked.hearings.filter(recorded_at__isnull=True, scheduled_at__isnull=True).first()
+    if hearing is None:
+        hearing = Hearing(case=locked)
+    hearing.scheduled_at, hearing.place = when, place
+    hearing.summoned_by, hearing.summoned_at = actor, now()
+    hearing.save()
     issuing.issue_summons(hearing, actor=actor)
-    data = {"scheduled_at": when.isoformat(), "place": place}
+    ordinal = locked.hearings.filter(scheduled_at__isnull=False).count()
+    data = {"scheduled_at": when.isoformat(), "place": place, "summons": ordinal}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
     notify.summons(locked, hearing)
     return hearing
@@ -435,26 +489,98 @@ def _open_hearing(case: Case) -> Hearing:
     return hearing or Hearing.objects.create(case=case)
 
 
+@dataclass(frozen=True)
+class DueProcess:
+    """Where a case stands against the hearing a proposal needs (PP 94/2021 Pasal 27–29)."""
+
+    heard: bool  # a hearing the officer attended is recorded
+    absences: int  # recorded summonses the officer missed
+    needed: int  # the unit's number of missed summonses after which the evidence suffices
+    pending: Hearing | None  # the summons awaiting its outcome
+
+    @property
+    def on_evidence(self) -> bool:
+        return not self.heard and self.absences >= self.needed
+
+    @property
+    def ready(self) -> bool:
+        return self.heard or self.on_evidence
+
+    def message(self) -> str:
+        if self.heard:
+            return _("The hearing is recorded: a sanction may be proposed.")
+        if self.on_evidence:
+            return _(
+                "The officer missed %(n)s summonses: a sanction may be proposed on the "
+                "evidence, and the record says so."
+            ) % {"n": self.absences}
+        return _(
+            "No sanction may be proposed yet: summon the officer and record the hearing "
+            "(missed summonses so far: %(absences)s of %(needed)s after which the evidence "
+            "suffices)."
+        ) % {"absences": self.absences, "needed": self.needed}
+
+
+def due_process(case: Case) -> DueProcess:
+    rows = list(case.hearings.filter(scheduled_at__isnull=False).order_by("pk"))
+    return DueProcess(
+        heard=any(h.recorded_at and h.attended for h in rows),
+        absences=sum(1 for h in rows if h.recorded_at and h.attended is False),
+        needed=case.unit.summonses_before_evidence,
+        pending=next((h for h in reversed(rows) if h.recorded_at is None), None),
+    )
+
+
 @transaction.atomic
 def record_hearing(
-    case: Case, *, actor: User, explanation: str, defence: str = "", attachments: Iterable = ()
+    case: Case,
+    *,
+    actor: User,
+    attended: bool = True,
+    held_at: datetime.datetime | None = None,
+    explanation: str = "",
+    defence: str = "",
+    attachments: Iterable = (),
 ) -> Hearing:
-    """Record what the officer explained and their defence at the hearing."""
+    """Record the outcome of the pending summons: what the officer explained and their defence,
+    or that they did not attend (then the coordinator summons them again)."""
     locked, move = _begin(case, A.HEARING, actor)
+    hearing = due_process(locked).pending
+    if hearing is None:
+        raise StateConflict(_("Summon the officer first: a hearing is recorded against a summons."))
     errors = _Errors()
-    explanation = errors.required("explanation", explanation)
+    if not isinstance(attended, bool):
+        errors.add("attended", _("Say whether the officer attended."))
+    at = now()
+    when = at if held_at is None else _aware(held_at, "held_at", errors)
+    if attended is True:
+        explanation = errors.required("explanation", explanation)
+    else:
+        explanation = (explanation or "").strip()
+    if when is not None and when < hearing.scheduled_at:
+        local = timezone.localtime(hearing.scheduled_at, locked.unit.zone)
+        errors.add(
+            "held_at",
+            _("The hearing cannot be dated before its summons (%(when)s).")
+            % {"when": local.strftime("%d-%m-%Y %H:%M")},
+        )
+    if when is not None and when > at + datetime.timedelta(minutes=5):
+        errors.add("held_at", _("The hearing cannot be dated in the future."))
     errors.raise_any()
-    hearing = _open_hearing(locked)
+    hearing.attended = attended
+    hearing.held_at = when
     hearing.explanation = explanation
-    hearing.defence = (defence or "").strip()
+    hearing.defence = (defence or "").strip() if attended else ""
     hearing.recorded_by = actor
-    hearing.recorded_at = now()
+    hearing.recorded_at = at
     hearing.save()
     files = store_attachments(
         locked, attachments, actor=actor, purpose=AttachmentPurpose.HEARING, hearing=hearing
     )
     issuing.issue_hearing_record(hearing, actor=actor)
     data = {
+        "attended": attended,
+        "held_at": when.isoformat(),
         "explanation": explanation,
         "defence": hearing.defence,
         "attachments": [f.original_name for f in files],
@@ -484,10 +610,23 @@ def submit_defence(case: Case, *, actor: User, defence: str, attachments: Iterab
 
 @transaction.atomic
 def propose_sanction(
-    case: Case, *, actor: User, violations: Iterable[str], sanction: str, reasoning: str
+    case: Case,
+    *,
+    actor: User,
+    violations: Iterable[str],
+    sanction: str,
+    reasoning: str,
+    justification: str = "",
 ) -> Proposal:
-    """Hearing → verification: the violations found and the sanction proposed."""
+    """Hearing → verification: the violations found and the sanction proposed.
+
+    Needs due process (a recorded hearing, or the unit's number of missed summonses: 409
+    otherwise) and a sanction of the most severe violation's level, or a written justification.
+    """
     locked, move = _begin(case, A.PROPOSE, actor)
+    process = due_process(locked)
+    if not process.ready:
+        raise StateConflict(process.message())
     errors = _Errors()
     found = _catalogue(ViolationKind, locked.unit, violations or [], "violations", errors)
     if not violations:
@@ -498,15 +637,37 @@ def propose_sanction(
     if not sanction:
         errors.add("sanction", _("This field is required."))
     reasoning = errors.required("reasoning", reasoning)
+    justification = (justification or "").strip()
+    severity = most_severe(v.severity for v in found)
+    if kinds and severity and kinds[0].level != severity and not justification:
+        errors.add(
+            "justification",
+            _(
+                "The sanction is of level “%(level)s” but the most severe violation found is "
+                "“%(severity)s”: choose a sanction of that level or justify the difference here."
+            )
+            % {
+                "level": Severity(kinds[0].level).label,
+                "severity": Severity(severity).label,
+            },
+        )
     errors.raise_any()
     proposal = Proposal.objects.create(
-        case=locked, sanction=kinds[0], reasoning=reasoning, proposed_by=actor, proposed_at=now()
+        case=locked,
+        sanction=kinds[0],
+        reasoning=reasoning,
+        justification=justification,
+        on_evidence=process.on_evidence,
+        proposed_by=actor,
+        proposed_at=now(),
     )
     proposal.violations.set(found)
     data = {
         "violations": [v.code for v in found],
         "sanction": kinds[0].code,
         "reasoning": reasoning,
+        "justification": justification,
+        "on_evidence": process.on_evidence,
     }
     _advance(locked, A.PROPOSE, actor=actor, to_state=move.next_state(), data=data, original=case)
     return proposal
@@ -572,6 +733,7 @@ def decide_decree(
         data = {"issue_decree": False, "reason": reason}
         to_state = move.next_state(NO_DECREE)
         _advance(locked, A.DECIDE, actor=actor, to_state=to_state, data=data, original=case)
+        notify.decision(locked, None)  # an outbox row, in this transaction
         return None
     at = now()
     today = locked.unit.local_date(at)
@@ -608,6 +770,7 @@ def decide_decree(
     _advance(
         locked, A.DECIDE, actor=actor, to_state=move.next_state(ISSUE), data=data, original=case
     )
+    notify.decision(locked, decree)  # an outbox row, in this transaction
     return decree
 
 
@@ -689,18 +852,32 @@ def deliver_compensation(
     delivered_at: datetime.datetime,
     method: str,
     customer_acknowledged: bool,
+    unacknowledged_reason: str = "",
     note: str = "",
     evidence: Iterable = (),
 ) -> Delivery:
-    """Delivery → closed: when and how the customer got it, and whether they acknowledged it."""
+    """Delivery → closed: when and how the customer got it, and their acknowledgement or why
+    there is none (e.g. unreachable after three attempts)."""
     locked, move = _begin(case, A.DELIVER, actor)
     errors = _Errors()
     when = _aware(delivered_at, "delivered_at", errors)
     method = errors.required("method", method)
+    reason = (unacknowledged_reason or "").strip()
     if not isinstance(customer_acknowledged, bool):
         errors.add("customer_acknowledged", _("Say whether the customer acknowledged it."))
+    elif not customer_acknowledged and not reason:
+        errors.add(
+            "unacknowledged_reason",
+            _(
+                "Without the customer's acknowledgement, record why (e.g. unreachable after "
+                "three attempts)."
+            ),
+        )
     if when is not None and when > now() + datetime.timedelta(minutes=5):
         errors.add("delivered_at", _("The delivery cannot be in the future."))
+    decided = Compensation.objects.filter(case=locked).values_list("decided_at", flat=True).first()
+    if when is not None and decided is not None and when < decided:
+        errors.add("delivered_at", _("The delivery cannot be before the compensation was decided."))
     errors.raise_any()
     delivery = Delivery.objects.create(
         case=locked,
@@ -708,6 +885,7 @@ def deliver_compensation(
         delivered_at=when,
         method=method,
         customer_acknowledged=customer_acknowledged,
+        unacknowledged_reason="" if customer_acknowledged else reason,
         note=(note or "").strip(),
         recorded_by=actor,
         recorded_at=now(),
@@ -718,6 +896,7 @@ def deliver_compensation(
         "delivered_at": when.isoformat(),
         "method": method,
         "customer_acknowledged": customer_acknowledged,
+        "unacknowledged_reason": delivery.unacknowledged_reason,
         "note": delivery.note,
         "evidence": [f.original_name for f in files],
     }
@@ -725,23 +904,208 @@ def deliver_compensation(
     return delivery
 
 
-ACTIONS: dict[str, Callable] = {
-    A.REFER: refer_case,
-    A.DISMISS: dismiss_case,
-    A.SUMMON: summon_officer,
-    A.HEARING: record_hearing,
-    A.DEFENCE: submit_defence,
-    A.PROPOSE: propose_sanction,
-    A.VERIFY: verify_proposal,
-    A.DECIDE: decide_decree,
-    A.COMPENSATE: decide_compensation,
-    A.DELIVER: deliver_compensation,
+@transaction.atomic
+def lodge_objection(case: Case, *, actor: User, text: str) -> Objection:
+    """The officer objects to the decree (keberatan) within the unit's period; a side track
+    that leaves the compensation to go on."""
+    locked, move = _begin(case, A.OBJECT, actor)
+    decree = getattr(locked, "decree", None)
+    if decree is None:
+        raise StateConflict(_("There is no decree to object to."))
+    if Objection.objects.filter(case=locked).exists():
+        raise StateConflict(_("An objection to this decree was already lodged."))
+    at = now()
+    until = decree.issued_at + datetime.timedelta(days=locked.unit.objection_days)
+    if at > until:
+        raise StateConflict(
+            _("The %(days)s days to object to the decree ended on %(until)s.")
+            % {
+                "days": locked.unit.objection_days,
+                "until": timezone.localtime(until, locked.unit.zone).strftime("%d-%m-%Y"),
+            }
+        )
+    errors = _Errors()
+    text = errors.required("text", text)
+    errors.raise_any()
+    objection = Objection.objects.create(
+        case=locked, decree=decree, text=text, lodged_by=actor, lodged_at=at
+    )
+    data = {"text": text, "decree": decree.number}
+    _advance(locked, A.OBJECT, actor=actor, to_state=move.next_state(), data=data, original=case)
+    notify.objection_lodged(locked, objection)  # an outbox row, in this transaction
+    return objection
+
+
+@transaction.atomic
+def rule_objection(case: Case, *, actor: User, upheld: bool, reason: str) -> Objection:
+    """The head (or the official the unit names) decides the officer's objection, with a reason."""
+    locked, move = _begin(case, A.RULE_OBJECTION, actor)
+    objection = Objection.objects.filter(case=locked, decided_at__isnull=True).first()
+    if objection is None:
+        raise StateConflict(_("There is no objection awaiting a decision."))
+    errors = _Errors()
+    if not isinstance(upheld, bool):
+        errors.add("upheld", _("Choose whether the objection is upheld."))
+    reason = errors.required("reason", reason)
+    errors.raise_any()
+    objection.upheld, objection.reason = upheld, reason
+    objection.decided_by, objection.decided_at = actor, now()
+    objection.save(update_fields=["upheld", "reason", "decided_by", "decided_at"])
+    data = {"upheld": upheld, "reason": reason}
+    to_state = move.next_state()
+    _advance(locked, A.RULE_OBJECTION, actor=actor, to_state=to_state, data=data, original=case)
+    notify.objection_ruled(locked, objection)  # an outbox row, in this transaction
+    return objection
+
+
+# ---------------------------------------------------------------------------------------------
+# Each action declared once: its service function, how its event reads on the timeline, and
+# whether the officer of the case sees that event's content. The web form (cases.forms) and the
+# API payload (api.cases) of each action are checked against this by cases/tests/test_table.py.
+
+
+class Show:
+    """How one field of an event's data reads on the timeline."""
+
+    TEXT = "text"
+    YES_NO = "yes_no"
+    MOMENT = "moment"
+    DAY = "day"
+    RUPIAH = "rupiah"
+    FILES = "files"
+    VIOLATIONS = "violations"  # codes → "V04 — <text>"
+    SANCTION = "sanction"  # code → the sanction's name
+    COMPENSATIONS = "compensations"  # codes → names
+    SOURCE = "source"
+    CHANNEL = "channel"
+    NUMBER = "number"
+
+
+@dataclass(frozen=True)
+class Field:
+    label: Promise
+    show: str = Show.TEXT
+
+
+@dataclass(frozen=True)
+class Action:
+    run: Callable | None  # None for the opening, which open_cases takes
+    fields: Mapping[str, Field]  # the event's data, in the order it reads
+    officer_sees: bool = False  # the officer of the case sees this event's content
+
+
+ACTIONS: dict[str, Action] = {
+    A.OPEN: Action(
+        None,
+        {
+            "source": Field(gettext_lazy("Source"), Show.SOURCE),
+            "reason": Field(gettext_lazy("Reason")),
+        },
+    ),
+    A.REFER: Action(refer_case, {"note": Field(gettext_lazy("Note"))}),
+    A.DISMISS: Action(dismiss_case, {"reason": Field(gettext_lazy("Reason"))}),
+    A.SUMMON: Action(
+        summon_officer,
+        {
+            "summons": Field(gettext_lazy("Summons number"), Show.NUMBER),
+            "scheduled_at": Field(gettext_lazy("Date and time"), Show.MOMENT),
+            "place": Field(gettext_lazy("Place")),
+        },
+        officer_sees=True,
+    ),
+    A.HEARING: Action(
+        record_hearing,
+        {
+            "attended": Field(gettext_lazy("The officer attended"), Show.YES_NO),
+            "held_at": Field(gettext_lazy("Held at"), Show.MOMENT),
+            "explanation": Field(gettext_lazy("Explanation")),
+            "defence": Field(gettext_lazy("Defence")),
+            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
+        },
+        officer_sees=True,
+    ),
+    A.DEFENCE: Action(
+        submit_defence,
+        {
+            "defence": Field(gettext_lazy("Defence")),
+            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
+        },
+        officer_sees=True,
+    ),
+    A.PROPOSE: Action(
+        propose_sanction,
+        {
+            "violations": Field(gettext_lazy("Violations"), Show.VIOLATIONS),
+            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
+            "reasoning": Field(gettext_lazy("Reasoning")),
+            "justification": Field(gettext_lazy("Justification of the sanction's level")),
+            "on_evidence": Field(
+                gettext_lazy("Proposed on the evidence, without a hearing"), Show.YES_NO
+            ),
+        },
+    ),
+    A.VERIFY: Action(
+        verify_proposal,
+        {
+            "approved": Field(gettext_lazy("Approved"), Show.YES_NO),
+            "note": Field(gettext_lazy("Note")),
+        },
+    ),
+    A.DECIDE: Action(
+        decide_decree,
+        {
+            "issue_decree": Field(gettext_lazy("Decree issued"), Show.YES_NO),
+            "number": Field(gettext_lazy("Number")),
+            "date": Field(gettext_lazy("Date"), Show.DAY),
+            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
+            "reason": Field(gettext_lazy("Reason")),
+        },
+        officer_sees=True,
+    ),
+    A.COMPENSATE: Action(
+        decide_compensation,
+        {
+            "compensations": Field(gettext_lazy("Compensation"), Show.COMPENSATIONS),
+            "cost": Field(gettext_lazy("Cost (rupiah)"), Show.RUPIAH),
+            "note": Field(gettext_lazy("Note")),
+            "over_budget": Field(gettext_lazy("Over budget"), Show.YES_NO),
+            "customer_told_by": Field(gettext_lazy("Customer told by"), Show.CHANNEL),
+        },
+    ),
+    A.DELIVER: Action(
+        deliver_compensation,
+        {
+            "delivered_at": Field(gettext_lazy("Delivered at"), Show.MOMENT),
+            "method": Field(gettext_lazy("How")),
+            "customer_acknowledged": Field(gettext_lazy("Customer acknowledged"), Show.YES_NO),
+            "unacknowledged_reason": Field(gettext_lazy("Why not acknowledged")),
+            "note": Field(gettext_lazy("Note")),
+            "evidence": Field(gettext_lazy("Evidence"), Show.FILES),
+        },
+    ),
+    A.OBJECT: Action(
+        lodge_objection,
+        {"decree": Field(gettext_lazy("Decree")), "text": Field(gettext_lazy("Objection"))},
+        officer_sees=True,
+    ),
+    A.RULE_OBJECTION: Action(
+        rule_objection,
+        {
+            "upheld": Field(gettext_lazy("Objection upheld"), Show.YES_NO),
+            "reason": Field(gettext_lazy("Reason")),
+        },
+        officer_sees=True,
+    ),
 }
+
+# The actions the officer of the case takes on their own page (never on the staff screen).
+OFFICER_ACTIONS = frozenset({A.DEFENCE, A.OBJECT})
 
 
 def apply_action(case: Case, action: str, *, actor: User, **payload):
     """Take `action` (a name of the table) on `case` with its payload: the one entry point of
     the web screens and the API."""
-    if action not in ACTIONS:
+    spec = ACTIONS.get(action)
+    if spec is None or spec.run is None:
         raise InvalidInput(_("Unknown action."), fields={"action": [_("Unknown action.")]})
-    return ACTIONS[action](case, actor=actor, **payload)
+    return spec.run(case, actor=actor, **payload)

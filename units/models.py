@@ -35,6 +35,16 @@ class Severity(models.TextChoices):
     HEAVY = "heavy", _("Heavy")
 
 
+# PP 94/2021's order of severity: a sanction matches the most severe violation found.
+SEVERITY_ORDER = [Severity.LIGHT, Severity.MODERATE, Severity.HEAVY]
+
+
+def most_severe(levels) -> str | None:
+    """The highest of `levels` (light < moderate < heavy), or None for none."""
+    levels = list(levels)
+    return max(levels, key=SEVERITY_ORDER.index) if levels else None
+
+
 class DayKind(models.TextChoices):
     CALENDAR = "calendar", _("Calendar days")
     WORKING = "working", _("Working days")
@@ -203,6 +213,28 @@ class Unit(models.Model):
             "`manage.py apply_retention` (UU 27/2022 on personal data protection: keep "
             "personal data no longer than needed). Ratings, complaints and cases are kept."
         ),
+    )
+    # Due process (PP 94/2021 Pasal 27–29 and the objection of Pasal 35 ff.): unit settings.
+    summonses_before_evidence = models.PositiveSmallIntegerField(
+        _("summonses before a proposal on the evidence"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "When the officer misses this many summonses, the coordinator may propose a "
+            "sanction on the evidence without a hearing (PP 94/2021: after the second)."
+        ),
+    )
+    objection_days = models.PositiveSmallIntegerField(
+        _("days to lodge an objection"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("Calendar days after the decree within which the officer may object."),
+    )
+    objection_decider = models.CharField(
+        _("who decides an objection"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in (Role.HEAD, Role.PERSON_IN_CHARGE, Role.SUPERVISOR)],
+        default=Role.HEAD,
     )
     history = HistoricalRecords(excluded_fields=["signing_passphrase"])
 

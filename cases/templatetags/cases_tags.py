@@ -5,35 +5,11 @@ from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import CaseAction, CaseState, NotifyChannel, SourceKind
+from cases.models import CaseAction, CaseEvent, CaseState, NotifyChannel, SourceKind
+from cases.workflow import ACTIONS, Show
+from units.models import CompensationKind, SanctionKind, Violation
 
 register = template.Library()
-
-EVENT_FIELDS = {
-    "note": _("Note"),
-    "reason": _("Reason"),
-    "source": _("Source"),
-    "scheduled_at": _("Date and time"),
-    "place": _("Place"),
-    "explanation": _("Explanation"),
-    "defence": _("Defence"),
-    "attachments": _("Attachments"),
-    "violations": _("Violations"),
-    "sanction": _("Sanction"),
-    "reasoning": _("Reasoning"),
-    "approved": _("Approved"),
-    "issue_decree": _("Decree issued"),
-    "number": _("Number"),
-    "date": _("Date"),
-    "compensations": _("Compensation"),
-    "cost": _("Cost (rupiah)"),
-    "over_budget": _("Over budget"),
-    "customer_told_by": _("Customer told by"),
-    "delivered_at": _("Delivered at"),
-    "method": _("How"),
-    "customer_acknowledged": _("Customer acknowledged"),
-    "evidence": _("Evidence"),
-}
 
 
 @register.filter
@@ -55,30 +31,48 @@ def state_label(value: str) -> str:
 
 
 @register.filter
-def event_items(data: dict) -> list[tuple[str, str]]:
-    """An event's payload as (label, text) pairs for the timeline."""
+def event_items(event: CaseEvent) -> list[tuple[str, str]]:
+    """An event's data as (label, text) pairs for the timeline, as the workflow declares its
+    fields: labels and names, never codes or usernames."""
+    spec = ACTIONS.get(event.action)
+    fields = spec.fields if spec else {}
     items = []
-    for key, value in (data or {}).items():
+    for key, value in (event.data or {}).items():
         if value in ("", None, [], {}):
             continue
-        items.append((EVENT_FIELDS.get(key, key), _event_text(key, value)))
+        declared = fields.get(key)
+        if declared is None:
+            continue  # not declared with the action: not shown (cases/tests/test_table.py)
+        items.append((str(declared.label), _event_text(event, declared.show, value)))
     return items
 
 
-def _event_text(key: str, value) -> str:
-    if isinstance(value, bool):
+def _names(model, event: CaseEvent, codes, text) -> list[str]:
+    codes = [str(c) for c in (codes if isinstance(codes, list) else [codes])]
+    found = {e.code: e for e in model.objects.filter(unit_id=event.case.unit_id, code__in=codes)}
+    return [text(found[c]) if c in found else c for c in codes]
+
+
+def _event_text(event: CaseEvent, show: str, value) -> str:
+    if show == Show.YES_NO or isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if show == Show.VIOLATIONS:
+        return "\n".join(_names(Violation, event, value, lambda v: f"{v.code.upper()} — {v.text}"))
+    if show == Show.SANCTION:
+        return ", ".join(_names(SanctionKind, event, value, lambda s: s.name))
+    if show == Show.COMPENSATIONS:
+        return ", ".join(_names(CompensationKind, event, value, lambda k: k.name))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
-    if key == "source" and value in SourceKind.values:
+    if show == Show.SOURCE and value in SourceKind.values:
         return str(SourceKind(value).label)
-    if key == "customer_told_by" and value in NotifyChannel.values:
+    if show == Show.CHANNEL and value in NotifyChannel.values:
         return str(NotifyChannel(value).label)
-    if key in ("scheduled_at", "delivered_at") and (moment := parse_datetime(str(value))):
+    if show == Show.MOMENT and (moment := parse_datetime(str(value))):
         return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
-    if key == "date" and (day := parse_date(str(value))):
+    if show == Show.DAY and (day := parse_date(str(value))):
         return formats.date_format(day, "DATE_FORMAT")
-    if key == "cost":
+    if show == Show.RUPIAH:
         return rupiah(value)
     return str(value)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from contextlib import nullcontext
 
 import pytest
 from django.utils import timezone
@@ -25,6 +26,8 @@ ACTORS = {
     A.DECIDE: "head",
     A.COMPENSATE: "coordinator",
     A.DELIVER: "coordinator",
+    A.OBJECT: "officer",
+    A.RULE_OBJECTION: "head",
 }
 
 
@@ -42,6 +45,7 @@ def payload(action: str) -> dict:
             "violations": ["v04", "v07"],
             "sanction": "teguran-tertulis",
             "reasoning": "Petugas mempersulit pelanggan.",
+            "justification": "Pelanggaran pertama; teguran tertulis dipandang cukup.",
         },
         A.VERIFY: {"approved": True, "note": ""},
         A.DECIDE: {"issue_decree": True, "reason": ""},
@@ -52,37 +56,62 @@ def payload(action: str) -> dict:
             "customer_acknowledged": True,
             "note": "",
         },
+        A.OBJECT: {"text": "Sanksi terlalu berat dibanding kesalahan saya."},
+        A.RULE_OBJECTION: {"upheld": False, "reason": "Sanksi sesuai tingkat pelanggaran."},
     }[action]
 
 
-# The normal path to each state: the actions that bring a fresh case there.
+# The normal path to each state: the actions that bring a fresh case there. Due process comes
+# first: a summons, then the hearing held on its date (make_case runs these on a past clock).
+HEARD = [A.REFER, A.SUMMON, A.HEARING]
+DECIDED = [*HEARD, A.PROPOSE, A.VERIFY, A.DECIDE]
 PATH = {
     S.REVIEW: [],
     S.HEARING: [A.REFER],
-    S.VERIFICATION: [A.REFER, A.PROPOSE],
-    S.DECISION: [A.REFER, A.PROPOSE, A.VERIFY],
-    S.COMPENSATION: [A.REFER, A.PROPOSE, A.VERIFY, A.DECIDE],
-    S.DELIVERY: [A.REFER, A.PROPOSE, A.VERIFY, A.DECIDE, A.COMPENSATE],
-    S.CLOSED: [A.REFER, A.PROPOSE, A.VERIFY, A.DECIDE, A.COMPENSATE, A.DELIVER],
+    S.VERIFICATION: [*HEARD, A.PROPOSE],
+    S.DECISION: [*HEARD, A.PROPOSE, A.VERIFY],
+    S.COMPENSATION: DECIDED,
+    S.DELIVERY: [*DECIDED, A.COMPENSATE],
+    S.CLOSED: [*DECIDED, A.COMPENSATE, A.DELIVER],
     S.DISMISSED: [A.DISMISS],
+    # Moments within a state: summoned (the hearing pending), heard (ready to propose), and an
+    # objection lodged beside the compensation.
+    "summoned": [A.REFER, A.SUMMON],
+    "heard": HEARD,
+    "objected": [*DECIDED, A.OBJECT],
+    "objected-delivery": [*DECIDED, A.OBJECT, A.COMPENSATE],
+    "objected-closed": [*DECIDED, A.OBJECT, A.COMPENSATE, A.DELIVER],
 }
+STATE_OF = {
+    "summoned": S.HEARING,
+    "heard": S.HEARING,
+    "objected": S.COMPENSATION,
+    "objected-delivery": S.DELIVERY,
+    "objected-closed": S.CLOSED,
+}
+# How long before now a case walked past its summons was opened; the summons is for a day later
+# and the hearing is held then.
+HEARD_DAYS = 3
 
 
-def flagged_response(unit, service_type, officer, *, name="Budi Santoso", contact="budi@contoh.id"):
+def flagged_response(
+    unit, service_type, officer, *, name="Budi Santoso", contact="budi@contoh.id", at=None
+):
+    at = at or timezone.now()
     record = ServiceRecord.objects.create(
         unit=unit,
         service_type=service_type,
         officer=officer,
         customer_name=name,
         customer_contact=contact,
-        served_at=timezone.now() - datetime.timedelta(hours=3),
+        served_at=at - datetime.timedelta(hours=3),
     )
     return SurveyResponse.objects.create(
         unit=unit,
         service_record=record,
         service_type=service_type,
         officer=officer,
-        submitted_at=timezone.now() - datetime.timedelta(hours=2),
+        submitted_at=at - datetime.timedelta(hours=2),
         u1=4, u2=4, u3=3, u4=4, u5=4, u6=3, u7=1, u8=4, u9=4,
         flagged=True,
         flagged_elements="U7",
@@ -95,12 +124,31 @@ def make_case(unit, service_type, people):
 
     def make(state: str = S.REVIEW, officer=None, **kwargs):
         officer = officer or people["officer"]
-        response = flagged_response(unit, service_type, officer, **kwargs)
-        case = workflow.open_case(unit, actor=None, officer=officer, survey_response=response)
-        for action in PATH[state]:
-            workflow.apply_action(case, action, actor=people[ACTORS[action]], **payload(action))
+        path = PATH[state]
+        now = timezone.now()
+        start = now - datetime.timedelta(days=HEARD_DAYS) if A.SUMMON in path else now
+        # The steps up to the hearing on the past clock: opened, referred, summoned for a day
+        # later, heard then; the rest now.
+        moments = {}
+        if A.SUMMON in path:
+            moments = {
+                A.REFER: start + datetime.timedelta(minutes=1),
+                A.SUMMON: start + datetime.timedelta(minutes=2),
+                A.HEARING: start + datetime.timedelta(days=1, hours=1),
+            }
+        response = flagged_response(unit, service_type, officer, at=start, **kwargs)
+        with workflow.acting_at(start):
+            case = workflow.open_case(unit, actor=None, officer=officer, survey_response=response)
+        for action in path:
+            data = payload(action)
+            if action == A.SUMMON:
+                data["scheduled_at"] = start + datetime.timedelta(days=1)
+            actor = officer if action in (A.DEFENCE, A.OBJECT) else people[ACTORS[action]]
+            clock = workflow.acting_at(moments[action]) if action in moments else nullcontext()
+            with clock:
+                workflow.apply_action(case, action, actor=actor, **data)
         case.refresh_from_db()
-        assert case.state == state
+        assert case.state == STATE_OF.get(state, state)
         return case
 
     return make

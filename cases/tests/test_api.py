@@ -2,37 +2,50 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+import zoneinfo
 
 import pytest
+import time_machine
+from django.utils import timezone
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from cases.models import CaseState
 from conftest import PASSWORD
 
-S = CaseState
+from .conftest import STATE_OF
 
-# DESIGN §6's payloads, exactly, for a run from review to closed.
+S = CaseState
+_NOW = timezone.now().isoformat()  # a delivery now: after the compensation decided just before
+
+# DESIGN §6's payloads, exactly, for a run from review to closed: each step on its day (the
+# summons is for a later date, the hearing held then, the delivery after the compensation).
 RUN = [
-    ("back_office", "refer", {"note": "Petugas yang melayani jelas."}, S.HEARING),
-    ("coordinator", "summon", {"scheduled_at": "2026-12-01T09:00:00+07:00", "place": "Ruang ULT"},
+    ("2026-11-16T09:00", "back_office", "refer", {"note": "Petugas yang melayani jelas."},
      S.HEARING),
-    ("officer", "defence", {"defence": "Saya sudah sesuai prosedur."}, S.HEARING),
-    ("coordinator", "hearing", {"explanation": "Antrean panjang.", "defence": "Lelah."}, S.HEARING),
-    ("coordinator", "propose",
-     {"violations": ["v04", "v07"], "sanction": "teguran-lisan", "reasoning": "Terbukti."},
+    ("2026-11-16T09:10", "coordinator", "summon",
+     {"scheduled_at": "2026-11-18T09:00:00+07:00", "place": "Ruang ULT"}, S.HEARING),
+    ("2026-11-17T10:00", "officer", "defence", {"defence": "Saya sudah sesuai prosedur."},
+     S.HEARING),
+    ("2026-11-18T10:00", "coordinator", "hearing",
+     {"explanation": "Antrean panjang.", "defence": "Lelah."}, S.HEARING),
+    ("2026-11-18T11:00", "coordinator", "propose",
+     {"violations": ["v04", "v07"], "sanction": "potong-tukin-6", "reasoning": "Terbukti."},
      S.VERIFICATION),
-    ("person_in_charge", "verify", {"approved": True, "note": "Sesuai."}, S.DECISION),
-    ("head", "decide", {"issue_decree": True, "reason": ""}, S.COMPENSATION),
-    ("coordinator", "compensate",
+    ("2026-11-18T14:00", "person_in_charge", "verify", {"approved": True, "note": "Sesuai."},
+     S.DECISION),
+    ("2026-11-19T09:00", "head", "decide", {"issue_decree": True, "reason": ""}, S.COMPENSATION),
+    ("2026-11-19T10:00", "coordinator", "compensate",
      {"compensations": ["permintaan-maaf", "layanan-ulang-online"], "cost": 150000, "note": "Ok"},
      S.DELIVERY),
-    ("coordinator", "deliver",
+    ("2026-11-20T11:00", "coordinator", "deliver",
      {"delivered_at": "2026-11-20T10:00:00+07:00", "method": "Surel dan telepon",
       "customer_acknowledged": True, "note": ""},
      S.CLOSED),
 ]  # fmt: skip
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
 def api(user=None) -> APIClient:
@@ -79,20 +92,23 @@ def test_a_case_as_the_contract_describes_it(people, make_case):
 
 
 def test_a_whole_run_through_the_api(people, make_case, budget):
-    case = make_case(S.REVIEW)
-    for role, action, data, state in RUN:
-        response = post(people[role], case, action, data)
+    with time_machine.travel(datetime.datetime(2026, 11, 16, 8, tzinfo=JAKARTA), tick=False):
+        case = make_case(S.REVIEW)
+    for moment, role, action, data, state in RUN:
+        at = datetime.datetime.fromisoformat(moment).replace(tzinfo=JAKARTA)
+        with time_machine.travel(at, tick=False):
+            response = post(people[role], case, action, data)
         assert response.status_code == 200, (action, response.json())
         assert response.json()["state"] == state
     body = response.json()
-    assert [e["action"] for e in body["events"]] == ["open"] + [r[1] for r in RUN]
+    assert [e["action"] for e in body["events"]] == ["open"] + [r[2] for r in RUN]
     assert body["events"][-1]["actor"] == "cici"
     assert body["events"][6]["data"] == {"approved": True, "note": "Sesuai."}
     assert body["decree"]["number"].startswith("0001/C7.22/OT.02.02/")
-    assert body["decree"]["sanction"] == "teguran-lisan"
+    assert body["decree"]["sanction"] == "potong-tukin-6"
     assert [d["name"] for d in body["deadlines"]] == ["decree", "compensation"]
-    assert all(set(d) == {"name", "due", "overdue"} for d in body["deadlines"])
-    assert not any(d["overdue"] for d in body["deadlines"])
+    assert all(set(d) == {"name", "due", "overdue", "outcome"} for d in body["deadlines"])
+    assert [d["outcome"] for d in body["deadlines"]] == ["met", "met"]
 
 
 def test_no_decree_returns_the_case_to_review(people, make_case):
@@ -109,12 +125,26 @@ def test_no_decree_returns_the_case_to_review(people, make_case):
         (S.REVIEW, "back_office", "dismiss", {}, "reason"),
         (S.HEARING, "coordinator", "summon", {"scheduled_at": "besok", "place": "x"},
          "scheduled_at"),
-        (S.HEARING, "coordinator", "propose",
+        ("heard", "coordinator", "propose",
          {"violations": ["v99"], "sanction": "teguran-lisan", "reasoning": "r"}, "violations"),
-        (S.HEARING, "coordinator", "propose",
+        ("heard", "coordinator", "propose",
          {"violations": "v01", "sanction": "teguran-lisan", "reasoning": "r"}, "violations"),
-        (S.HEARING, "coordinator", "propose",
+        ("heard", "coordinator", "propose",
          {"violations": ["v01"], "sanction": "hukuman-mati", "reasoning": "r"}, "sanction"),
+        ("heard", "coordinator", "propose",
+         {"violations": ["v03"], "sanction": "teguran-lisan", "reasoning": "r"}, "justification"),
+        (S.HEARING, "coordinator", "summon",
+         {"scheduled_at": "2020-01-01T09:00:00+07:00", "place": "x"}, "scheduled_at"),
+        ("summoned", "coordinator", "hearing",
+         {"explanation": "x", "held_at": "2020-01-01T09:00:00+07:00"}, "held_at"),
+        ("summoned", "coordinator", "hearing", {"attended": "tidak"}, "attended"),
+        (S.DELIVERY, "coordinator", "deliver",
+         {"delivered_at": "2020-01-01T10:00:00Z", "method": "x", "customer_acknowledged": True},
+         "delivered_at"),
+        (S.DELIVERY, "coordinator", "deliver",
+         {"delivered_at": _NOW, "method": "x", "customer_acknowledged": False},
+         "unacknowledged_reason"),
+        ("objected", "head", "rule_objection", {"upheld": True}, "reason"),
         (S.VERIFICATION, "person_in_charge", "verify", {"approved": "mungkin"}, "approved"),
         (S.VERIFICATION, "person_in_charge", "verify", {"approved": False}, "note"),
         (S.DECISION, "head", "decide", {}, "issue_decree"),
@@ -134,7 +164,7 @@ def test_a_bad_payload_answers_400_with_the_field(
     assert response.status_code == 400
     assert field in response.json()
     case.refresh_from_db()
-    assert case.state == state
+    assert case.state == STATE_OF.get(state, state)
 
 
 def test_going_over_budget_needs_confirm_over_budget(people, make_case, budget):
@@ -199,8 +229,8 @@ def test_the_segregation_of_duties_answers_403(people, make_case, unit):
     from units.models import Role
 
     both = make_member(unit, "dual", Role.COORDINATOR, Role.PERSON_IN_CHARGE)
-    case = make_case(S.HEARING)
-    proposal = {"violations": ["v01"], "sanction": "teguran-lisan", "reasoning": "r"}
+    case = make_case("heard")
+    proposal = {"violations": ["v13"], "sanction": "teguran-lisan", "reasoning": "r"}
     assert post(both, case, "propose", proposal).status_code == 200
     assert post(both, case, "verify", {"approved": True}).status_code == 403
     assert post(people["person_in_charge"], case, "verify", {"approved": True}).status_code == 200

@@ -253,8 +253,11 @@ def test_the_production_layout_loses_nothing_and_doubles_nothing(
 ):
     vendor, database_url, sqlite_path = layout_parts
     case_a = make_case(CaseState.REVIEW)
-    case_b = make_case(CaseState.HEARING, officer=people["officer2"])
+    # Due process: case_b's summons is for a date now past, so its hearing is recorded now;
+    # case_d is summoned for a date to come.
+    case_b = make_case("summoned", officer=people["officer2"])
     case_c = make_case(CaseState.DECISION)
+    case_d = make_case(CaseState.HEARING, officer=people["officer2"])
     tokens = {role: Token.objects.create(user=user).key for role, user in people.items()}
     if sqlite_path is not None:  # the in-memory test database, copied to a file all can open
         with sqlite3.connect(sqlite_path) as target:
@@ -292,7 +295,7 @@ def test_the_production_layout_loses_nothing_and_doubles_nothing(
 
         # Mail is up.
         act(case_a, A.REFER, "back_office")
-        act(case_b, A.SUMMON, "coordinator")
+        act(case_d, A.SUMMON, "coordinator")
         wait_for(lambda: not unsent(), "the first notifications to be sent", layout)
         sent_while_up = len(mailbox.ids())
         assert sent_while_up >= 2
@@ -334,7 +337,7 @@ def test_the_production_layout_loses_nothing_and_doubles_nothing(
                 (case_pk, action),
             )[0]
             assert count == 1, (case_pk, action)
-        for case in (case_a, case_b):
+        for case in (case_a, case_b, case_d):
             (hearings,) = db.rows(
                 "SELECT COUNT(*) FROM cases_hearing WHERE case_id = ?", (case.pk,)
             )[0]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from cases import workflow
 from cases.models import Case, CaseAction, CaseEvent, CaseState, Decree
@@ -11,7 +14,7 @@ from conftest import make_member
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from units.models import Role
 
-from .conftest import ACTORS, PATH, payload
+from .conftest import ACTORS, STATE_OF, payload
 
 A, S = CaseAction, CaseState
 TABLE_ACTIONS = [a for a in A.values if a != A.OPEN]
@@ -30,14 +33,22 @@ ROWS = [
     (S.DECISION, A.DECIDE, {"issue_decree": False, "reason": "Bukti kurang."}, S.REVIEW),
     (S.COMPENSATION, A.COMPENSATE, {}, S.DELIVERY),
     (S.DELIVERY, A.DELIVER, {}, S.CLOSED),
+    (S.COMPENSATION, A.OBJECT, {}, S.COMPENSATION),
+    (S.DELIVERY, A.OBJECT, {}, S.DELIVERY),
+    (S.CLOSED, A.OBJECT, {}, S.CLOSED),
+    ("objected", A.RULE_OBJECTION, {}, S.COMPENSATION),
+    ("objected-delivery", A.RULE_OBJECTION, {}, S.DELIVERY),
+    ("objected-closed", A.RULE_OBJECTION, {}, S.CLOSED),
 ]
+# Where each row starts: a state, or a moment within one (cases/tests/conftest.py).
+FROM = {S.HEARING: "heard"}
 
 
 def test_the_table_covers_every_state_and_action():
     assert set(workflow.WORKFLOW) == set(S.values)
     in_table = {a for moves in workflow.WORKFLOW.values() for a in moves}
     assert in_table == set(TABLE_ACTIONS)
-    assert {(f, a) for f, a, _, _ in ROWS} == {
+    assert {(STATE_OF.get(f, f), a) for f, a, _, _ in ROWS} == {
         (f, a) for f, moves in workflow.WORKFLOW.items() for a in moves
     }
 
@@ -46,9 +57,10 @@ def test_the_table_covers_every_state_and_action():
 def test_each_transition_moves_the_state_and_appends_its_event(
     make_case, people, from_state, action, extra, to_state
 ):
-    case = make_case(from_state)
+    case = make_case("summoned" if action == A.HEARING else FROM.get(from_state, from_state))
+    from_state = STATE_OF.get(from_state, from_state)
     before = case.events.count()
-    actor = people[ACTORS[action]]
+    actor = case.officer if action in (A.DEFENCE, A.OBJECT) else people[ACTORS[action]]
     workflow.apply_action(case, action, actor=actor, **{**payload(action), **extra})
     case.refresh_from_db()
     assert case.state == to_state
@@ -70,6 +82,10 @@ def test_opening_appends_the_first_event(make_case):
 
 
 def _allowed_state(action: str) -> str:
+    """A state (or moment of one, as make_case builds it) where `action` may be taken."""
+    special = {A.HEARING: "summoned", A.PROPOSE: "heard", A.RULE_OBJECTION: "objected"}
+    if action in special:
+        return special[action]
     return next(s for s, moves in workflow.WORKFLOW.items() if action in moves)
 
 
@@ -81,10 +97,13 @@ def test_every_role_against_every_action(make_case, people, unit, action, role):
     # A fresh person holding only `role`, so that no segregation rule is in play; for the
     # officer's defence that person must be the case's officer.
     actor = make_member(unit, f"only-{role}", role)
-    if action == A.DEFENCE and role == Role.OFFICER:
+    if action in (A.DEFENCE, A.OBJECT) and role == Role.OFFICER:
         actor = people["officer"]
     events = case.events.count()
-    if role in workflow.WORKFLOW[case.state][action].roles:
+    allowed = role in workflow.WORKFLOW[case.state][action].roles
+    if action == A.RULE_OBJECTION:  # the table's roles, narrowed to the one the unit names
+        allowed = role == unit.objection_decider
+    if allowed:
         workflow.apply_action(case, action, actor=actor, **payload(action))
         assert case.events.count() == events + 1
         assert case.events.order_by("-pk").first().actor == actor
@@ -119,7 +138,7 @@ def test_the_supervisor_changes_nothing(make_case, people):
 
 def test_the_proposer_cannot_verify(make_case, people, unit):
     both = make_member(unit, "dual", Role.COORDINATOR, Role.PERSON_IN_CHARGE)
-    case = make_case(S.HEARING)
+    case = make_case("heard")
     workflow.propose_sanction(case, actor=both, **payload(A.PROPOSE))
     with pytest.raises(ActionForbidden, match="Pengusul"):
         workflow.verify_proposal(case, actor=both, approved=True)
@@ -131,13 +150,13 @@ def test_the_verifier_cannot_decide(make_case, people, unit):
     both = make_member(unit, "pj-kepala", Role.PERSON_IN_CHARGE, Role.HEAD)
     case = make_case(S.VERIFICATION)
     workflow.verify_proposal(case, actor=both, approved=True)
-    with pytest.raises(ActionForbidden, match="Verifikator"):
+    with pytest.raises(ActionForbidden, match="verifikator"):
         workflow.decide_decree(case, actor=both, issue_decree=True)
     workflow.decide_decree(case, actor=people["head"], issue_decree=True)
     assert case.state == S.COMPENSATION
 
 
-@pytest.mark.parametrize("action", [a for a in TABLE_ACTIONS if a != A.DEFENCE])
+@pytest.mark.parametrize("action", [a for a in TABLE_ACTIONS if a not in (A.DEFENCE, A.OBJECT)])
 def test_the_officer_of_the_case_cannot_act_on_it_whatever_their_roles(make_case, unit, action):
     everything = make_member(unit, "semua", *Role.values)
     case = make_case(_allowed_state(action), officer=everything)
@@ -196,14 +215,14 @@ def test_no_decree_returns_to_review_and_the_loop_runs_again_to_a_decree(make_ca
     )
     assert case.state == S.REVIEW
     assert not Decree.objects.filter(case=case).exists()
-    for action in PATH[S.COMPENSATION]:
+    for action in [A.REFER, A.PROPOSE, A.VERIFY, A.DECIDE]:  # the hearing held still counts
         workflow.apply_action(case, action, actor=people[ACTORS[action]], **payload(action))
     case.refresh_from_db()
     assert case.state == S.COMPENSATION
     assert case.decree.number.startswith("0001/")
     assert case.proposals.count() == 2
     assert list(case.events.values_list("action", flat=True)) == [
-        "open", "refer", "propose", "verify", "decide",
+        "open", "refer", "summon", "hearing", "propose", "verify", "decide",
         "refer", "propose", "verify", "decide",
     ]  # fmt: skip
 
@@ -236,15 +255,22 @@ def test_a_returned_proposal_goes_back_to_hearing_and_can_be_proposed_again(make
         (A.COMPENSATE, {"compensations": ["uang-tunai"]}, "compensations"),
         (A.COMPENSATE, {"cost": -5}, "cost"),
         (A.DELIVER, {"method": ""}, "method"),
+        (A.SUMMON, {"scheduled_at": timezone.now() - datetime.timedelta(hours=1)}, "scheduled_at"),
+        (A.HEARING, {"held_at": timezone.now() - datetime.timedelta(days=3)}, "held_at"),
+        (A.HEARING, {"held_at": timezone.now() + datetime.timedelta(days=1)}, "held_at"),
+        (A.PROPOSE, {"sanction": "pemberhentian", "justification": ""}, "justification"),
+        (A.DELIVER, {"customer_acknowledged": False}, "unacknowledged_reason"),
+        (A.DELIVER, {"delivered_at": timezone.now() - datetime.timedelta(days=1)}, "delivered_at"),
+        (A.OBJECT, {"text": " "}, "text"),
+        (A.RULE_OBJECTION, {"reason": ""}, "reason"),
     ],
 )
 def test_a_bad_payload_names_the_field_and_changes_nothing(make_case, people, action, bad, field):
     case = make_case(_allowed_state(action))
     events = case.events.count()
+    actor = case.officer if action in (A.DEFENCE, A.OBJECT) else people[ACTORS[action]]
     with pytest.raises(InvalidInput) as error:
-        workflow.apply_action(
-            case, action, actor=people[ACTORS[action]], **{**payload(action), **bad}
-        )
+        workflow.apply_action(case, action, actor=actor, **{**payload(action), **bad})
     assert field in error.value.fields
     case.refresh_from_db()
     assert case.events.count() == events
@@ -254,7 +280,7 @@ def test_inactive_catalogue_entries_are_refused(make_case, people, unit):
     from units.models import SanctionKind
 
     SanctionKind.objects.filter(unit=unit, code="teguran-tertulis").update(active=False)
-    case = make_case(S.HEARING)
+    case = make_case("heard")
     with pytest.raises(InvalidInput) as error:
         workflow.propose_sanction(case, actor=people["coordinator"], **payload(A.PROPOSE))
     assert "sanction" in error.value.fields
@@ -264,7 +290,7 @@ def test_another_units_catalogue_is_not_accepted(make_case, people, other_unit):
     from units.models import Violation
 
     Violation.objects.create(unit=other_unit, code="x01", text="Lain")
-    case = make_case(S.HEARING)
+    case = make_case("heard")
     with pytest.raises(InvalidInput):
         workflow.propose_sanction(
             case,
@@ -301,7 +327,7 @@ def test_the_database_refuses_to_change_events_on_postgresql(make_case):
 
 
 def test_a_failed_action_leaves_neither_records_nor_event(make_case, people):
-    case = make_case(S.HEARING)
+    case = make_case("heard")
     with pytest.raises(InvalidInput):
         workflow.propose_sanction(
             case, actor=people["coordinator"], violations=["v01"], sanction="", reasoning="x"
@@ -316,7 +342,7 @@ def test_a_failed_action_leaves_neither_records_nor_event(make_case, people):
 def test_whoever_owes_the_next_step_is_told_after_commit(
     make_case, people, django_capture_on_commit_callbacks
 ):
-    case = make_case(S.HEARING)
+    case = make_case("heard")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.propose_sanction(case, actor=people["coordinator"], **payload(A.PROPOSE))
