@@ -48,6 +48,7 @@ class TokenView(ObtainAuthToken):
 
     serializer_class = TokenSerializer
     authentication_classes: list = []
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 

@@ -17,22 +17,23 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from cases import letters, workflow
 from cases.access import api_cases
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState
 from cases.rules import can_view_case, is_case_officer
+from pulih.lib.bounds import MAX_RUPIAH, ApiDateTimeField
 from units.access import roles_in
 from units.models import Membership, Role, Unit, User
 
 TEXT = 10_000  # longest free text accepted
-MAX_COST = 10**12  # rupiah; anything larger is a typing error
+MAX_COST = MAX_RUPIAH  # anything larger is a typing error
 
 # --- Answers ----------------------------------------------------------------------------------
 
@@ -231,7 +232,7 @@ class DismissIn(serializers.Serializer):
 
 
 class SummonIn(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField()
+    scheduled_at = ApiDateTimeField()
     place = Text(max_length=200)
 
 
@@ -272,7 +273,7 @@ class CompensateIn(serializers.Serializer):
 
 
 class DeliverIn(serializers.Serializer):
-    delivered_at = serializers.DateTimeField()
+    delivered_at = ApiDateTimeField()
     method = Text(max_length=200)
     customer_acknowledged = Flag()
     note = _optional_text()
@@ -334,7 +335,7 @@ class CaseListView(ListAPIView):
     """Cases you may read; POST opens a case manually (back office, coordinator)."""
 
     serializer_class = CaseListItemOut
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     filter_backends: list = []
     pagination_class = StrictLimitOffsetPagination
 
@@ -457,7 +458,7 @@ def _action_view(action: str) -> type[APIView]:
     payload_class = ACTION_PAYLOADS[action]
 
     class CaseActionView(APIView):
-        parser_classes = [JSONParser]
+        parser_classes = [BoundedJSONParser]
 
         @extend_schema(
             operation_id=f"cases_{action}",

@@ -31,6 +31,7 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
+from pulih.lib.bounds import ApiDateField, ApiDateTimeField
 from units.access import has_role, units_for
 from units.middleware import current_unit_for
 from units.models import ComplaintChannel, ServiceType, Unit, User
@@ -182,8 +183,8 @@ class ListQuery(serializers.Serializer):
     )
     service = serializers.CharField(required=False)
     officer = serializers.CharField(required=False, help_text="username")
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = ApiDateField(required=False)
+    end = ApiDateField(required=False)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -198,7 +199,7 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT, required=False
     )
-    received_at = serializers.DateTimeField(required=False)
+    received_at = ApiDateTimeField(required=False)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)

@@ -10,12 +10,13 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
+from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, EARLIEST_DATE, LATEST_DATE, ApiDateTimeField
 from surveys import daily as daily_q
 from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
 from surveys.models import (
@@ -63,9 +64,12 @@ def _date(value: str | None, name: str) -> datetime.date:
     if not value:
         raise ValidationError({name: ["This query parameter is required (YYYY-MM-DD)."]})
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: ["Use the format YYYY-MM-DD."]}) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError({name: [DATE_HELP]})
+    return day
 
 
 # --- service records -------------------------------------------------------------------------
@@ -83,7 +87,7 @@ class ServiceRecordIn(serializers.Serializer):
     channel = serializers.ChoiceField(
         choices=ServiceChannel.choices, required=False, default=ServiceChannel.IN_PERSON
     )
-    served_at = serializers.DateTimeField(required=False)
+    served_at = ApiDateTimeField(required=False)
 
 
 class ServiceRecordOut(serializers.Serializer):
@@ -93,7 +97,7 @@ class ServiceRecordOut(serializers.Serializer):
 
 
 class ServiceRecordView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=ServiceRecordIn,
@@ -184,7 +188,7 @@ class SurveyView(APIView):
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "survey"
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=SurveyIn,
@@ -244,8 +248,8 @@ class IkmView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("start", datetime.date, required=True),
-            OpenApiParameter("end", datetime.date, required=True),
+            OpenApiParameter("start", DATE_SCHEMA, required=True),
+            OpenApiParameter("end", DATE_SCHEMA, required=True),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
         ],
@@ -308,7 +312,7 @@ class RecapView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("date", datetime.date, required=True),
+            OpenApiParameter("date", DATE_SCHEMA, required=True),
         ],
         responses={200: RecapOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from pulih.lib.bounds import validate_rupiah
 from pulih.lib.models import TimelineEvent
 from surveys.models import SurveyResponse
 from units.models import CompensationKind, SanctionKind, Unit, Violation
@@ -377,7 +378,9 @@ class Compensation(models.Model):
     # The case's unit, kept here so a unit's spending is summed from one index.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     kinds = models.ManyToManyField(CompensationKind, related_name="+", verbose_name=_("kinds"))
-    cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
+    cost = models.PositiveBigIntegerField(
+        _("cost (rupiah)"), default=0, validators=[validate_rupiah]
+    )
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
     over_budget = models.BooleanField(_("over budget"), default=False)
     note = models.TextField(_("note"), blank=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.xlsx import xlsx_response
+from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
 from units.access import role_required
 from units.models import Unit
@@ -193,7 +194,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     content = export_workbook(filter_complaints(unit, **filters), unit)
     stamp = timezone.localtime(timezone.now(), unit.zone)
     return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
+from pulih.lib.bounds import bad_filters_response
 from units.access import role_required
 from units.models import Role, Unit
 
@@ -40,14 +41,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 def download_pdf(request: HttpRequest) -> HttpResponse:
-    _form, figures, show_officers = _figures(request)
+    form, figures, show_officers = _figures(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.pdf"
     return pdf_response(report_pdf(figures, show_officers=show_officers), name, inline=False)
 
 
 @role_required(*READERS)
 def download_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, figures, show_officers = _figures(request)
+    form, figures, show_officers = _figures(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
     return xlsx_response(report_xlsx(figures, show_officers=show_officers), name)
 

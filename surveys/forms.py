@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
 from .ikm import FIRST_DAY, LAST_DAY
@@ -131,7 +132,7 @@ class ServiceRecordForm(forms.Form):
     channel = forms.ChoiceField(
         label=_("Channel"), choices=ServiceChannel.choices, initial=ServiceChannel.IN_PERSON
     )
-    served_at = forms.DateTimeField(
+    served_at = BoundedDateTimeField(
         label=_("Served at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -152,11 +153,11 @@ class ServiceRecordForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class SignForm(forms.Form):
-    day = forms.DateField(widget=forms.HiddenInput)
+    day = BoundedDateField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
@@ -166,8 +167,8 @@ class SignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = BoundedDateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
     service = forms.ModelChoiceField(
         label=_("Service type"),
         queryset=ServiceType.objects.none(),
