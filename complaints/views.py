@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from documents.xlsx import xlsx_response
 from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
+from pulih.lib.filetypes import download_name
 from units.access import role_required
 from units.models import Unit
 
@@ -359,7 +360,11 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+        handle,
+        as_attachment=True,
+        filename=download_name(item.original_name, item.content_type),
+        content_type=item.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
