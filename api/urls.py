@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import cases
-from .auth import TokenView
+from .auth import MyTokensView, MyTokenView, TokenView
 from .complaints import urlpatterns as complaint_urls
 from .standard import StandardView
 from .surveys import urlpatterns as survey_urls
@@ -17,6 +17,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", MyTokensView.as_view(), name="api-my-tokens"),
+    path("auth/tokens/<str:id>/", MyTokenView.as_view(), name="api-my-token"),
     path("standard/", StandardView.as_view(), name="api-standard"),
 ]
 urlpatterns += router.urls

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 import time_machine
-from rest_framework.authtoken.models import Token
 
+from api.tokens import issue_token
 from cases.models import Case
 from surveys.models import DailyTally, ServiceRecord, SurveyResponse
 from units.models import ELEMENT_CODES, IkmWeight
@@ -16,8 +16,8 @@ GOOD = dict.fromkeys(ELEMENT_CODES, 4)
 
 
 def login(api, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = issue_token(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api
 
 
