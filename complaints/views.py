@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from documents.xlsx import xlsx_response
+from pulih.lib.audit import exported
 from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
 from pulih.lib.filetypes import download_name
@@ -199,6 +200,13 @@ def export(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return bad_filters_response(form)
     content = export_workbook(filter_complaints(unit, **filters), unit)
+    exported(
+        "complaints.export",
+        actor=request.user,
+        unit=unit,
+        summary=f"/pengaduan/ekspor.xlsx?{request.GET.urlencode()}"[:300],
+        request=request,
+    )
     stamp = timezone.localtime(timezone.now(), unit.zone)
     return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")
 

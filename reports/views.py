@@ -6,11 +6,12 @@ from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
+from pulih.lib.audit import exported
 from pulih.lib.bounds import bad_filters_response
 from units.access import role_required
 from units.models import Role, Unit
 
-from .audit import unit_changes
+from .audit import AuditFilterForm, unit_events
 from .figures import gather
 from .forms import PeriodForm
 from .public import public_results
@@ -54,6 +55,7 @@ def download_xlsx(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return bad_filters_response(form)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
+    exported("reports.xlsx", actor=request.user, unit=request.unit, summary=name, request=request)
     return xlsx_response(report_xlsx(figures, show_officers=show_officers), name)
 
 
@@ -68,5 +70,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @role_required(Role.SUPERVISOR, Role.HEAD, Role.PERSON_IN_CHARGE)
 def audit(request: HttpRequest) -> HttpResponse:
-    """Read-only: who changed what in the unit's standard and settings, and when."""
-    return render(request, "reports/audit.html", {"changes": unit_changes(request.unit)})
+    """Read-only: logins, lockouts, roles, admin actions, exports and every change to the unit's
+    standard and settings; filterable by date, person and kind."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    changes = unit_events(
+        request.unit,
+        start=filters.get("start"),
+        end=filters.get("end"),
+        person=filters.get("person", ""),
+        kind=filters.get("kind", ""),
+    )
+    return render(request, "reports/audit.html", {"changes": changes, "form": form})
