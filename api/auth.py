@@ -15,19 +15,16 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
+
+from pulih.lib.ratelimit import ScopedRateThrottle
 
 from .schema import errors
 from .tokens import issue_token
 
 
 class LoginRateThrottle(ScopedRateThrottle):
-    """The `login` scope, read from settings at request time (DRF binds rates at import)."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    """The `login` scope on the shared limiter (rates read from settings at request time)."""
 
 
 class TokenSerializer(serializers.Serializer):

@@ -8,13 +8,18 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintStatus
+from pulih.lib.registry import PublicLink, public_links
+from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 
 from .periods import past_quarters, quarter_label
 
 QUARTERS_SHOWN = 8
+
+public_links.register(PublicLink("reports:results", _("Service results")), order=30)
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,7 @@ class QuarterResult:
     ikm: IkmResult
     complaints_received: int
     complaints_answered: int
+    recovery: RecoveryRow
 
     @property
     def label(self) -> str:
@@ -46,7 +52,13 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
     )
     counts = {_as_date(r["quarter"]): (r["received"], r["answered"]) for r in rows}
     return [
-        QuarterResult(start, end, ikm_for(unit, start=start, end=end), *counts.get(start, (0, 0)))
+        QuarterResult(
+            start,
+            end,
+            ikm_for(unit, start=start, end=end),
+            *counts.get(start, (0, 0)),
+            recovery=recovery_share(unit, start, end),
+        )
         for start, end in quarters
     ]
 

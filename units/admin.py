@@ -17,6 +17,7 @@ from .models import (
     Membership,
     Role,
     Unit,
+    UnitHoliday,
     User,
 )
 
@@ -160,6 +161,16 @@ class MembershipForm(forms.ModelForm):
                 {"user": _("You cannot grant a role to yourself; another administrator must.")}
             )
         return data
+
+
+@admin.register(UnitHoliday)
+class UnitHolidayAdmin(UnitScopedAdmin):
+    """A unit's own days off (regional holidays, closures), on top of the national calendar."""
+
+    list_display = ["date", "name", "unit"]
+    list_filter = [("unit", admin.RelatedOnlyFieldListFilter)]
+    date_hierarchy = "date"
+    ordering = ["-date"]
 
 
 @admin.register(Membership)

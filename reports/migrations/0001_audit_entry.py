@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('units', '0004_unit_api_token_days'),
+        ('units', '0005_unit_api_token_days'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
