@@ -311,7 +311,7 @@ class CaseListView(ListAPIView):
 
     @extend_schema(
         request=OpenCaseIn,
-        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 415)}},
+        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 415)}},
     )
     def post(self, request: Request) -> Response:
         payload = OpenCaseIn(data=request.data)
