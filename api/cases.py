@@ -17,12 +17,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from cases import intake, issuing, letters, workflow
 from cases.access import (
     can_view_case,
@@ -33,6 +33,7 @@ from cases.access import (
 )
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState, DocumentKind
+from pulih.lib.bounds import MAX_RUPIAH, ApiDateTimeField
 from surveys.models import SurveyResponse
 from units.access import has_role
 from units.models import Membership, Role, Unit, User
@@ -40,7 +41,7 @@ from units.models import Membership, Role, Unit, User
 from .conventions import FilterSet, Flag, Pagination, Text, WholeNumber, staff_unit
 
 TEXT = 10_000  # longest free text accepted
-MAX_COST = 10**12  # rupiah; anything larger is a typing error
+MAX_COST = MAX_RUPIAH  # anything larger is a typing error
 
 # --- Answers ----------------------------------------------------------------------------------
 
@@ -263,7 +264,7 @@ class DismissIn(serializers.Serializer):
 
 
 class SummonIn(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField()
+    scheduled_at = ApiDateTimeField()
     place = Text(max_length=200)
 
 
@@ -319,7 +320,7 @@ class CompensateIn(serializers.Serializer):
 
 
 class DeliverIn(serializers.Serializer):
-    delivered_at = serializers.DateTimeField()
+    delivered_at = ApiDateTimeField()
     method = Text(max_length=200)
     customer_acknowledged = Flag()
     unacknowledged_reason = Text(
@@ -375,7 +376,7 @@ class CaseListView(ListAPIView):
     """Cases you may read; POST opens a case manually (back office, coordinator)."""
 
     serializer_class = CaseListItemOut
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
     filterset_class = CaseFilter
     pagination_class = Pagination
 
@@ -464,7 +465,7 @@ class CaseListView(ListAPIView):
 class DeclineResponseView(APIView):
     """The daily check's "not referred", with the reason, on a flagged survey response."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         operation_id="survey_responses_decline",
@@ -539,7 +540,7 @@ def _action_view(action: str) -> type[APIView]:
     payload_class = ACTION_PAYLOADS[action]
 
     class CaseActionView(APIView):
-        parser_classes = [JSONParser]
+        parser_classes = [BoundedJSONParser]
 
         @extend_schema(
             operation_id=f"cases_{action}",

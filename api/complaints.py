@@ -19,8 +19,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import intake
+from complaints import antispam, services
 from complaints import messages as msg
-from complaints import services
 from complaints.access import get_complaint_for_user, reads_complaints
 from complaints.models import (
     Complaint,
@@ -30,6 +30,7 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
+from pulih.lib.bounds import ApiDateField, ApiDateTimeField
 from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import ComplaintChannel, ServiceType, Unit, User
 
@@ -79,6 +80,27 @@ class PublicComplaintIn(serializers.Serializer):
     service_type = serializers.CharField(
         max_length=50, required=False, allow_blank=True, default="", help_text="service code"
     )
+    form_token = serializers.CharField(
+        max_length=500,
+        help_text=(
+            "from GET /api/v1/complaints/form-token/ for this unit: good once, at least "
+            "COMPLAINT_MIN_FILL_SECONDS (default 3) and at most COMPLAINT_API_TOKEN_MAX_AGE "
+            "(default 1800) seconds after it was given"
+        ),
+    )
+    website = serializers.CharField(
+        max_length=0,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="leave out or empty: a field only form-filling robots fill in",
+    )
+
+
+class FormTokenOut(serializers.Serializer):
+    form_token = serializers.CharField()
+    min_age_seconds = serializers.IntegerField()
+    max_age_seconds = serializers.IntegerField()
 
 
 class PublicComplaintOut(serializers.Serializer):
@@ -182,8 +204,8 @@ class ListQuery(serializers.Serializer):
     )
     service = serializers.CharField(required=False)
     officer = serializers.CharField(required=False, help_text="username")
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
+    start = ApiDateField(required=False)
+    end = ApiDateField(required=False)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -198,7 +220,7 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT, required=False
     )
-    received_at = serializers.DateTimeField(required=False)
+    received_at = ApiDateTimeField(required=False)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
@@ -337,6 +359,13 @@ class ComplaintCollectionView(GenericAPIView):
         unit = Unit.objects.filter(code=data["unit"]).first()
         if unit is None:
             raise serializers.ValidationError({"unit": [msg.UNKNOWN_UNIT]})
+        problem = antispam.use_api_form_token(data["form_token"], unit.code)
+        if problem:
+            message = {
+                "too_fast": msg.FORM_TOKEN_TOO_FAST,
+                "used": msg.FORM_TOKEN_USED,
+            }.get(problem, msg.FORM_TOKEN_EXPIRED)
+            raise serializers.ValidationError({"form_token": [message]})
         complaint = services.submit_public_complaint(
             unit,
             text=data["text"],
@@ -352,6 +381,38 @@ class ComplaintCollectionView(GenericAPIView):
             "tracking_url": services.tracking_url(complaint),
         }
         return Response(PublicComplaintOut(body).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintFormTokenView(APIView):
+    """A signed, single-use form token: the API's proof that a person fills in the complaint."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "public"
+
+    def throttled(self, request, wait):
+        _throttled(wait)
+
+    @extend_schema(
+        operation_id="complaints_form_token",
+        parameters=[OpenApiParameter("unit", str, required=True, description="the unit's code")],
+        responses={200: FormTokenOut, 400: FieldErrors, 429: Detail},
+        description=(
+            "Ask for this before `POST /api/v1/complaints/` and send it there as `form_token`: "
+            "wait at least `min_age_seconds`, send within `max_age_seconds`, once."
+        ),
+    )
+    def get(self, request):
+        code = request.query_params.get("unit", "")
+        if not code or len(code) > 50 or not Unit.objects.filter(code=code).exists():
+            raise serializers.ValidationError({"unit": [msg.UNKNOWN_UNIT]})
+        body = {
+            "form_token": antispam.api_form_token(code),
+            "min_age_seconds": math.ceil(antispam.min_fill_seconds()),
+            "max_age_seconds": antispam.api_token_max_age(),
+        }
+        return Response(FormTokenOut(body).data)
 
 
 class ComplaintTrackView(APIView):
@@ -475,6 +536,9 @@ class ComplaintAnswerView(APIView):
 urlpatterns = [
     path("complaints/", ComplaintCollectionView.as_view(), name="api-complaints"),
     path("complaints/record/", ComplaintRecordView.as_view(), name="api-complaint-record"),
+    path(
+        "complaints/form-token/", ComplaintFormTokenView.as_view(), name="api-complaint-form-token"
+    ),
     path("complaints/track/<str:code>/", ComplaintTrackView.as_view(), name="api-complaint-track"),
     path("complaints/<int:pk>/", ComplaintDetailView.as_view(), name="api-complaint"),
     path(

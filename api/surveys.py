@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
+from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, EARLIEST_DATE, LATEST_DATE, ApiDateTimeField
 from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
@@ -56,9 +57,12 @@ def _date(value: str | None, name: str) -> datetime.date:
     if not value:
         raise ValidationError({name: ["This query parameter is required (YYYY-MM-DD)."]})
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise ValidationError({name: ["Use the format YYYY-MM-DD."]}) from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValidationError({name: [DATE_HELP]})
+    return day
 
 
 # --- service records -------------------------------------------------------------------------
@@ -79,7 +83,7 @@ class ServiceRecordIn(serializers.Serializer):
         default=DEFAULT_CHANNEL,
         help_text="a channel code of the unit, as /api/v1/standard/ publishes them",
     )
-    served_at = serializers.DateTimeField(required=False)
+    served_at = ApiDateTimeField(required=False)
 
 
 class ServiceRecordOut(serializers.Serializer):
@@ -89,7 +93,7 @@ class ServiceRecordOut(serializers.Serializer):
 
 
 class ServiceRecordView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=ServiceRecordIn,
@@ -183,7 +187,7 @@ class SurveyView(APIView):
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "survey"
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(
         request=SurveyIn,
@@ -246,8 +250,8 @@ class IkmView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("start", datetime.date, required=True),
-            OpenApiParameter("end", datetime.date, required=True),
+            OpenApiParameter("start", DATE_SCHEMA, required=True),
+            OpenApiParameter("end", DATE_SCHEMA, required=True),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
         ],
@@ -325,7 +329,7 @@ class RecapView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("date", datetime.date, required=True),
+            OpenApiParameter("date", DATE_SCHEMA, required=True),
         ],
         responses={200: RecapOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )

@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from . import cases
-from .auth import TokenView
+from .auth import MyTokensView, MyTokenView, TokenView
 from .complaints import urlpatterns as complaint_urls
 from .recovery import urlpatterns as recovery_urls
 from .standard import StandardView
@@ -18,6 +18,8 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/tokens/", MyTokensView.as_view(), name="api-my-tokens"),
+    path("auth/tokens/<str:id>/", MyTokenView.as_view(), name="api-my-token"),
     path("standard/", StandardView.as_view(), name="api-standard"),
 ]
 urlpatterns += router.urls

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pulih.lib import filetypes
 from pulih.lib.errors import InvalidInput
 from units.models import User
 
@@ -14,16 +15,12 @@ from .models import Attachment, Case, Hearing
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_FILES = 5
-MAGIC = [
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-]
 
 
 def sniff(head: bytes) -> str | None:
     """The content type the file's first bytes prove, or None."""
-    return next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
+    kind = filetypes.detect(head)
+    return kind[0] if kind else None
 
 
 def check_upload(upload) -> str:
@@ -34,11 +31,15 @@ def check_upload(upload) -> str:
             _("%(name)s is larger than 5 MB.") % {"name": name},
             fields={"attachments": [_("%(name)s is larger than 5 MB.") % {"name": name}]},
         )
-    upload.seek(0)
-    kind = sniff(upload.read(8))
-    upload.seek(0)
+    data = filetypes.read_all(upload)
+    kind = sniff(data[:16])
     if kind is None:
         message = _("%(name)s is not a PDF, JPEG or PNG file.") % {"name": name}
+        raise InvalidInput(message, fields={"attachments": [message]})
+    if filetypes.is_polyglot(data):
+        message = _(
+            "“%(name)s” is also readable as another kind of file (a web page or program)."
+        ) % {"name": name}
         raise InvalidInput(message, fields={"attachments": [message]})
     return kind
 

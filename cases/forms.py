@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulih.lib.bounds import MAX_RUPIAH, BoundedDateField, BoundedDateTimeField
 from units.access import members_with_role
 from units.models import CompensationKind, Role, SanctionKind, Unit, User, Violation
 
@@ -76,7 +77,7 @@ class DismissForm(ActionForm):
 
 class SummonForm(ActionForm):
     submit_label = _("Summon")
-    scheduled_at = forms.DateTimeField(label=_("Date and time"), widget=DateTimeLocalInput())
+    scheduled_at = BoundedDateTimeField(label=_("Date and time"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=200)
 
 
@@ -195,7 +196,9 @@ class CompensateForm(ActionForm):
     compensations = forms.MultipleChoiceField(
         label=_("Compensation for the customer"), widget=forms.CheckboxSelectMultiple
     )
-    cost = forms.IntegerField(label=_("Cost (rupiah)"), min_value=0, initial=0)
+    cost = forms.IntegerField(
+        label=_("Cost (rupiah)"), min_value=0, max_value=MAX_RUPIAH, initial=0
+    )
     note = _text(_("Note"), required=False)
     confirm_over_budget = forms.BooleanField(
         label=_("I confirm this compensation goes over the year's budget"), required=False
@@ -210,7 +213,7 @@ class CompensateForm(ActionForm):
 
 class DeliverForm(ActionForm):
     submit_label = _("Record the delivery")
-    delivered_at = forms.DateTimeField(label=_("Delivered at"), widget=DateTimeLocalInput())
+    delivered_at = BoundedDateTimeField(label=_("Delivered at"), widget=DateTimeLocalInput())
     method = forms.CharField(
         label=_("How"), max_length=200, help_text=_("E.g. in person at the service desk.")
     )
@@ -291,12 +294,12 @@ class CaseFilterForm(forms.Form):
     officer = forms.ModelChoiceField(
         label=_("Officer"), required=False, queryset=User.objects.none(), empty_label=_("All")
     )
-    start = forms.DateField(
+    start = BoundedDateField(
         label=_("Opened from"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=_("Opened until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
+from pulih.lib.bounds import validate_rupiah
 from pulih.lib.models import AppendOnly, TimelineEvent
 from surveys.models import SurveyResponse
 from units.models import (
@@ -406,7 +407,9 @@ class Compensation(models.Model):
         related_name="+",
         verbose_name=_("kinds"),
     )
-    cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
+    cost = models.PositiveBigIntegerField(
+        _("cost (rupiah)"), default=0, validators=[validate_rupiah]
+    )
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
     over_budget = models.BooleanField(_("over budget"), default=False)
     note = models.TextField(_("note"), blank=True)

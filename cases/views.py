@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.filetypes import download_name
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Role
@@ -273,9 +274,10 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     response = FileResponse(
         item.file.open("rb"),
         as_attachment=True,
-        filename=item.original_name,
+        filename=download_name(item.original_name, item.content_type),
         content_type=item.content_type,
     )
+    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

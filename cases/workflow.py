@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.models import Complaint
+from pulih.lib.bounds import MAX_RUPIAH
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from surveys.models import SurveyResponse
 from units.access import has_role, roles_in
@@ -796,6 +797,11 @@ def decide_compensation(
         errors.add("compensations", _("Choose at least one kind of compensation."))
     if isinstance(cost, bool) or not isinstance(cost, int) or cost < 0:
         errors.add("cost", _("Enter the cost in whole rupiah, zero or more."))
+    elif cost > MAX_RUPIAH:
+        errors.add(
+            "cost",
+            _("Enter an amount between 0 and %(max)s rupiah.") % {"max": _rupiah(MAX_RUPIAH)},
+        )
     errors.raise_any()
     at = now()
     year = timezone.localtime(at, locked.unit.zone).year

@@ -4,14 +4,22 @@
 - A honeypot field that people never see (hidden by a CSS class) but form-filling bots do.
 - A minimum fill time: the form carries a signed timestamp; a submission sooner than a person
   could type is refused, and a forged or stale timestamp is refused as well.
+
+The public API gets the same three in a shape that fits an API: the client first asks for a
+form token (`GET /api/v1/complaints/form-token/?unit=CODE`), a signed timestamp that must be
+at least `COMPLAINT_MIN_FILL_SECONDS` old and at most `COMPLAINT_API_TOKEN_MAX_AGE` seconds
+old when the complaint is posted, and that is good for one complaint only.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from pulih.lib import ratelimit
@@ -42,6 +50,39 @@ def check_form_token(token: str, unit_code: str) -> str | None:
         return "expired"
     if time.time() - started < min_fill_seconds():
         return "too_fast"
+    return None
+
+
+API_SALT = "complaints.api-form-token"
+DEFAULT_API_TOKEN_MAX_AGE = 30 * 60
+
+
+def api_token_max_age() -> int:
+    return int(getattr(settings, "COMPLAINT_API_TOKEN_MAX_AGE", DEFAULT_API_TOKEN_MAX_AGE))
+
+
+def api_form_token(unit_code: str) -> str:
+    """A signed, single-use token for one complaint through the API."""
+    payload = {"u": unit_code, "t": time.time(), "n": secrets.token_hex(8)}
+    return signing.dumps(payload, salt=API_SALT)
+
+
+def use_api_form_token(token: str, unit_code: str) -> str | None:
+    """None if the token is good (it is then used up); else 'expired', 'too_fast' or 'used'."""
+    try:
+        payload = signing.loads(token or "", salt=API_SALT, max_age=api_token_max_age())
+    except signing.BadSignature:  # includes SignatureExpired
+        return "expired"
+    if not isinstance(payload, dict) or payload.get("u") != unit_code:
+        return "expired"
+    started = payload.get("t")
+    if not isinstance(started, int | float):
+        return "expired"
+    if time.time() - started < min_fill_seconds():
+        return "too_fast"
+    key = "pulih:complaint-form-token:" + hashlib.sha256(token.encode()).hexdigest()
+    if not cache.add(key, 1, timeout=api_token_max_age() + 60):
+        return "used"
     return None
 
 

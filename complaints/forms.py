@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
 from pulih.lib.errors import InvalidInput
 from units.models import ComplaintChannel, ServiceType, Unit
 
@@ -144,7 +145,7 @@ class RecordComplaintForm(forms.Form):
     channel = forms.ModelChoiceField(
         label=_("Channel"), queryset=ComplaintChannel.objects.none(), to_field_name="code"
     )
-    received_at = forms.DateTimeField(
+    received_at = BoundedDateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
@@ -252,12 +253,12 @@ class RegisterFilterForm(forms.Form):
         to_field_name="username",
         empty_label=_("All"),
     )
-    start = forms.DateField(
+    start = BoundedDateField(
         label=_("From"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=_("Until"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -16,3 +16,10 @@ NO_SUCH_COMPLAINT = _("No such complaint.")
 NO_UNIT = _("Your account does not belong to any unit.")
 ROLE_FORBIDS = _("Your role in this unit does not allow this action.")
 PERIOD_REVERSED = _("The end of the period is before its start.")
+FORM_TOKEN_EXPIRED = _(
+    "The form token is missing, forged or expired. Ask for a new one at "
+    "/api/v1/complaints/form-token/."
+)
+FORM_TOKEN_TOO_FAST = _("Sent too soon after the form token was given. Wait and send again.")
+FORM_TOKEN_USED = _("This form token has been used already. Ask for a new one.")
+HONEYPOT = _("Your submission could not be accepted.")

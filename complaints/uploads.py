@@ -14,17 +14,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from pulih.lib import filetypes
 from pulih.lib.errors import InvalidInput
 
 MAX_FILES = 3
 MAX_BYTES = 5 * 1024 * 1024
-
-# (magic prefix, content type, extension stored on disk)
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-]
 
 
 @dataclass(frozen=True)
@@ -38,13 +32,7 @@ class CheckedFile:
 
 def sniff(upload: UploadedFile) -> tuple[str, str] | None:
     """(content type, extension) read from the file's first bytes; None if not allowed."""
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
+    return filetypes.detect(filetypes.read_all(upload)[:16])
 
 
 def clean_name(name: str) -> str:
@@ -84,6 +72,12 @@ def check_attachments(
         if kind is None:
             errors.append(
                 _("“%(name)s” is not a PDF, JPEG or PNG file. Only these types are accepted.")
+                % {"name": name}
+            )
+            continue
+        if filetypes.is_polyglot(filetypes.read_all(upload)):
+            errors.append(
+                _("“%(name)s” is also readable as another kind of file (a web page or program).")
                 % {"name": name}
             )
             continue

@@ -17,7 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from documents.xlsx import xlsx_response
+from pulih.lib.audit import exported
+from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
+from pulih.lib.filetypes import download_name
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Unit
@@ -195,8 +198,17 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     content = export_workbook(filter_complaints(unit, **filters), unit)
+    exported(
+        "complaints.export",
+        actor=request.user,
+        unit=unit,
+        summary=f"/pengaduan/ekspor.xlsx?{request.GET.urlencode()}"[:300],
+        request=request,
+    )
     stamp = timezone.localtime(timezone.now(), unit.zone)
     return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")
 
@@ -314,7 +326,11 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     except FileNotFoundError as exc:
         raise Http404 from exc
     response = FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+        handle,
+        as_attachment=True,
+        filename=download_name(item.original_name, item.content_type),
+        content_type=item.content_type,
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

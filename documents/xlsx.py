@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -33,6 +34,26 @@ MONTH = "mmmm yyyy"
 DATE = "d mmmm yyyy"
 DATETIME = "d mmmm yyyy hh:mm"
 MAX_WIDTH = 60
+
+# A cell whose text starts with one of these is run by a spreadsheet (a formula, a DDE call).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: Any) -> Any:
+    """The value as a cell a spreadsheet will not run: the one function every export uses.
+
+    Numbers, dates, booleans and empty cells stay typed. Text (and anything else, written as
+    its text) that starts like a formula gets a leading apostrophe, OWASP's advice: it is then
+    shown and kept as text, also when the sheet is saved as CSV and opened again.
+    """
+    if value is None or isinstance(
+        value, bool | int | float | Decimal | datetime.date | datetime.time | datetime.timedelta
+    ):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
 @dataclass(frozen=True)
@@ -53,8 +74,9 @@ class Sheet:
 
 
 def text_cell(value: object) -> str:
-    """The text a workbook stores for `value` (a str, a lazy translation, anything else)."""
-    return str(value)
+    """The text a workbook stores for `value` (a str, a lazy translation, anything else),
+    made inert where a spreadsheet would run it."""
+    return inert_cell(str(value))
 
 
 def _value(value: object) -> object:

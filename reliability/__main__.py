@@ -10,6 +10,7 @@ import platform
 import subprocess
 import sys
 
+from .schema import run_schema, write_schema_section
 from .server import ROOT
 
 
@@ -38,8 +39,30 @@ def main() -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--requests", type=int, default=10000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--schema-requests", type=int, default=1250, help="schemathesis requests per database"
+    )
+    parser.add_argument(
+        "--schema-only",
+        action="store_true",
+        help="only the schemathesis run (no server, no outage)",
+    )
     args = parser.parse_args()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    schema_runs = []
+    for db in dbs:
+        print(f"== {db}: schemathesis, {args.schema_requests} requests", flush=True)
+        run = run_schema(db, args.schema_requests)
+        schema_runs.append(run)
+        for r in run["roles"]:
+            print(json.dumps({k: v for k, v in r.items() if k not in ("problems", "refused")}))
+        if not run["passed"]:
+            print(run["output"])
+    schema_failed = [r["db"] for r in schema_runs if not r["passed"]]
+    if args.schema_only:
+        write_schema_section(ROOT / "docs" / "reliability.md", schema_runs)
+        print("written docs/reliability.md;", schema_failed or "all passed")
+        return 1 if schema_failed else 0
     runs = []
     for db in dbs:
         print(f"== {db}: {args.requests} survey submissions, {args.clients} clients", flush=True)
@@ -90,7 +113,9 @@ def main() -> int:
         doc += table(run)
     (ROOT / "docs").mkdir(exist_ok=True)
     (ROOT / "docs" / "reliability.md").write_text("\n".join(doc))
+    write_schema_section(ROOT / "docs" / "reliability.md", schema_runs)
     failed = [r["scenario"] for run in runs for r in run["results"] if not r["passed"]]
+    failed += [f"schemathesis on {db}" for db in schema_failed]
     print("written docs/reliability.md;", "all passed" if not failed else f"FAILED: {failed}")
     return 1 if failed else 0
 

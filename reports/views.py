@@ -6,6 +6,8 @@ from django.views.decorators.http import require_GET
 
 from documents.pdf import pdf_response
 from documents.xlsx import xlsx_response
+from pulih.lib.audit import exported
+from pulih.lib.bounds import bad_filters_response
 from pulih.lib.replica import reads_from_replica
 from recovery.stats import recovery_share
 from surveys.access import reads_officer_figures
@@ -13,7 +15,7 @@ from units.access import role_required
 from units.models import Unit
 
 from .access import RECOVERY_FIGURE_READERS, REPORT_READERS, SETTINGS_AUDIT_READERS
-from .audit import unit_changes
+from .audit import AuditFilterForm, unit_events
 from .figures import gather
 from .forms import PeriodForm
 from .public import public_results
@@ -45,7 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 @role_required(*REPORT_READERS)
 def download_pdf(request: HttpRequest) -> HttpResponse:
-    _form, figures, show = _figures(request)
+    form, figures, show = _figures(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.pdf"
     return pdf_response(report_pdf(figures, **show), name, inline=False)
 
@@ -53,8 +57,11 @@ def download_pdf(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 @role_required(*REPORT_READERS)
 def download_xlsx(request: HttpRequest) -> HttpResponse:
-    _form, figures, show = _figures(request)
+    form, figures, show = _figures(request)
+    if form.is_bound and not form.is_valid():
+        return bad_filters_response(form)
     name = f"laporan-{figures.unit.code}-{figures.start}-{figures.end}.xlsx"
+    exported("reports.xlsx", actor=request.user, unit=request.unit, summary=name, request=request)
     return xlsx_response(report_xlsx(figures, **show), name)
 
 
@@ -79,5 +86,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @role_required(*SETTINGS_AUDIT_READERS)
 def audit(request: HttpRequest) -> HttpResponse:
-    """Read-only: who changed what in the unit's standard and settings, and when."""
-    return render(request, "reports/audit.html", {"changes": unit_changes(request.unit)})
+    """Read-only: logins, lockouts, roles, admin actions, exports and every change to the unit's
+    standard and settings; filterable by date, person and kind."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    changes = unit_events(
+        request.unit,
+        start=filters.get("start"),
+        end=filters.get("end"),
+        person=filters.get("person", ""),
+        kind=filters.get("kind", ""),
+    )
+    return render(request, "reports/audit.html", {"changes": changes, "form": form})

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
 from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
@@ -141,7 +142,7 @@ class ServiceRecordForm(forms.Form):
         widget=forms.RadioSelect,
     )
     channel = forms.ChoiceField(label=_("Channel"), initial=DEFAULT_CHANNEL)
-    served_at = forms.DateTimeField(
+    served_at = BoundedDateTimeField(
         label=_("Served at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
@@ -163,13 +164,13 @@ class ServiceRecordForm(forms.Form):
 
 
 class DayForm(forms.Form):
-    day = forms.DateField(
+    day = BoundedDateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
 class SignForm(forms.Form):
-    day = forms.DateField(widget=forms.HiddenInput)
+    day = BoundedDateField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note (optional)"),
         required=False,
@@ -179,10 +180,10 @@ class SignForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(
+    start = BoundedDateField(
         label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    end = forms.DateField(
+    end = BoundedDateField(
         label=pgettext_lazy("end of a date range", "To"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )

@@ -8,7 +8,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -182,6 +182,12 @@ class Unit(models.Model):
     security_guarantee = models.TextField(_("security and safety guarantee"), blank=True)
     performance_evaluation = models.TextField(_("performance evaluation"), blank=True)
     # Settings of the satisfaction method and the decree.
+    api_token_days = models.PositiveSmallIntegerField(
+        _("API tokens last (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+        help_text=_("An API token stops working this many days after it was issued."),
+    )
     flag_elements = models.CharField(
         _("elements the officer answers for"),
         max_length=40,

@@ -8,9 +8,9 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from api.tokens import issue_token
 from cases.models import CaseState
 from pulih.wsgi import application
 
@@ -22,11 +22,11 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application).include(
 @pytest.fixture
 def target(make_case, people):
     case = make_case(CaseState.HEARING)
-    token = Token.objects.create(user=people["coordinator"])
+    _row, token = issue_token(people["coordinator"])
     # As Django's test client does: a request must not close the test's database connection.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield case, {"Authorization": f"Token {token.key}"}
+    yield case, {"Authorization": f"Token {token}"}
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 

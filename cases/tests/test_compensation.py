@@ -150,3 +150,47 @@ def test_the_tracking_page_shows_status_and_kinds_only(client, make_case, people
 
 def test_an_unknown_tracking_token_is_not_found(client, db):
     assert client.get("/kompensasi/tidak-ada/").status_code == 404
+
+
+HUGE = 10**20
+
+
+def test_an_absurd_cost_is_a_form_error_even_with_the_over_budget_box(
+    client, make_case, people, budget
+):
+    case = make_case(S.COMPENSATION)
+    client.force_login(people["coordinator"])
+    data = {
+        "compensate-compensations": ["permintaan-maaf"],
+        "compensate-cost": str(HUGE),
+        "compensate-confirm_over_budget": "on",
+    }
+    response = client.post(f"/kasus/{case.pk}/aksi/compensate/", data)
+    assert response.status_code == 400
+    assert "1000000000000" in response.content.decode().replace(".", "")
+    case.refresh_from_db()
+    assert case.state == S.COMPENSATION
+
+
+def test_the_api_refuses_an_absurd_cost_naming_the_field(make_case, people, budget):
+    from rest_framework.test import APIClient
+
+    case = make_case(S.COMPENSATION)
+    api = APIClient()
+    api.force_authenticate(people["coordinator"])
+    body = {"compensations": ["permintaan-maaf"], "cost": HUGE, "confirm_over_budget": True}
+    response = api.post(f"/api/v1/cases/{case.pk}/compensate/", body, format="json")
+    assert response.status_code == 400
+    assert "cost" in response.json()
+
+
+def test_the_service_and_the_model_keep_the_bound(make_case, people, budget):
+    from django.core.exceptions import ValidationError
+
+    from cases.models import Compensation
+
+    with pytest.raises(InvalidInput) as error:
+        compensate(make_case(S.COMPENSATION), people, HUGE, confirm_over_budget=True)
+    assert "cost" in error.value.fields
+    with pytest.raises(ValidationError):
+        Compensation._meta.get_field("cost").run_validators(HUGE)

@@ -522,3 +522,28 @@ def test_the_outsider_gets_nothing_and_the_supervisor_only_reads(
     assert getattr(client, method)(url, data).status_code == SUPERVISOR[view]
     assert sum(c.events.count() for c in unit.cases.all()) == events
     assert unit.cases.count() == 2
+
+
+def test_a_hearing_refuses_a_pdf_that_is_also_a_web_page_and_names_downloads_by_type(
+    client, make_case, people
+):
+    case = make_case(S.HEARING)
+    login(client, people, "coordinator")
+    polyglot = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n" + PDF
+    evil = SimpleUploadedFile("evil.html", polyglot, content_type="application/pdf")
+    response = client.post(
+        f"/kasus/{case.pk}/aksi/hearing/",
+        {"hearing-explanation": "Penjelasan", "hearing-attachments": [evil]},
+    )
+    assert response.status_code == 400
+    assert not Attachment.objects.exists()
+    plain = SimpleUploadedFile("evil.html", PDF, content_type="text/html")
+    response = client.post(
+        f"/kasus/{case.pk}/aksi/hearing/",
+        {"hearing-explanation": "Penjelasan", "hearing-attachments": [plain]},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get()
+    download = client.get(f"/kasus/{case.pk}/lampiran/{attachment.pk}/")
+    assert download["Content-Disposition"] == 'attachment; filename="evil.pdf"'
+    assert download["Content-Type"] == "application/pdf"

@@ -15,6 +15,19 @@ def api():
     return APIClient()
 
 
+@pytest.fixture(autouse=True)
+def _quick_api_form(settings):
+    """Form tokens usable at once (their minimum age is tested on its own)."""
+    settings.COMPLAINT_MIN_FILL_SECONDS = 0
+
+
+def signed(payload: dict) -> dict:
+    """The payload with a fresh form token for its unit, as a client fetches one."""
+    from complaints.antispam import api_form_token
+
+    return {**payload, "form_token": api_form_token(payload.get("unit", ""))}
+
+
 def as_user(api, user):
     api.force_authenticate(user)
     return api
@@ -26,7 +39,7 @@ def as_user(api, user):
 def test_public_submission_answers_a_tracking_code(api, unit, service_type):
     response = api.post(
         "/api/v1/complaints/",
-        {"unit": "bpmp-kalteng", "text": "Antrean lama.", "service_type": "informasi"},
+        signed({"unit": "bpmp-kalteng", "text": "Antrean lama.", "service_type": "informasi"}),
         format="json",
     )
     assert response.status_code == 201
@@ -42,7 +55,9 @@ def test_public_submission_answers_a_tracking_code(api, unit, service_type):
 def test_public_submission_needs_no_csrf_even_with_a_session(unit, people):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(people["supervisor"])
-    response = client.post("/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json")
+    response = client.post(
+        "/api/v1/complaints/", signed({"unit": unit.code, "text": "x"}), format="json"
+    )
     assert response.status_code == 201
     assert Complaint.objects.get().created_by is None
 
@@ -61,7 +76,7 @@ def test_public_submission_needs_no_csrf_even_with_a_session(unit, people):
     ],
 )
 def test_bad_public_payloads_answer_400_with_field_errors(api, unit, payload, field):
-    response = api.post("/api/v1/complaints/", payload, format="json")
+    response = api.post("/api/v1/complaints/", signed(payload), format="json")
     assert response.status_code == 400
     assert field in response.json()
     assert not Complaint.objects.exists()
@@ -72,11 +87,13 @@ def test_a_flood_of_api_submissions_is_throttled(api, unit):
         for _ in range(5):
             assert (
                 api.post(
-                    "/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json"
+                    "/api/v1/complaints/", signed({"unit": unit.code, "text": "x"}), format="json"
                 ).status_code
                 == 201
             )
-        response = api.post("/api/v1/complaints/", {"unit": unit.code, "text": "x"}, format="json")
+        response = api.post(
+            "/api/v1/complaints/", signed({"unit": unit.code, "text": "x"}), format="json"
+        )
     assert response.status_code == 429
     assert "Terlalu banyak kiriman dari alamat Anda" in response.json()["detail"]
     assert int(response["Retry-After"]) > 0
@@ -87,7 +104,7 @@ def test_a_forged_forwarded_for_header_does_not_escape_the_throttle(api, unit):
     def post(n: int):
         return api.post(
             "/api/v1/complaints/",
-            {"unit": unit.code, "text": "x"},
+            signed({"unit": unit.code, "text": "x"}),
             format="json",
             HTTP_X_FORWARDED_FOR=f"10.0.0.{n}",
         )
@@ -350,3 +367,67 @@ def test_back_office_records_and_acknowledges_but_cannot_triage_or_answer(api, p
     assert api.post(f"{url}/triage/", {"outcome": "direct"}, format="json").status_code == 403
     assert api.post(f"{url}/answer/", {"answer": "x"}, format="json").status_code == 403
     assert api.post(f"{url}/acknowledge/", {}, format="json").status_code == 200
+
+
+# --- proof of a person: the form token and the honeypot (issue 13) ------------------------
+
+
+def test_a_complaint_needs_a_form_token_aged_like_a_person_typing_and_used_once(
+    api, unit, settings
+):
+    settings.COMPLAINT_MIN_FILL_SECONDS = 5
+    settings.COMPLAINT_API_TOKEN_MAX_AGE = 30 * 60
+    body = {"unit": unit.code, "text": "Antrean lama."}
+    with time_machine.travel("2026-03-02 03:00:00+00:00", tick=False) as clock:
+        missing = api.post("/api/v1/complaints/", body, format="json")
+        assert missing.status_code == 400 and "form_token" in missing.json()
+        given = api.get("/api/v1/complaints/form-token/", {"unit": unit.code})
+        assert given.status_code == 200
+        assert given.json()["min_age_seconds"] == 5
+        assert given.json()["max_age_seconds"] == 1800
+        token = given.json()["form_token"]
+        clock.shift(2)
+        too_fast = api.post("/api/v1/complaints/", {**body, "form_token": token}, format="json")
+        assert too_fast.status_code == 400 and "form_token" in too_fast.json()
+        clock.shift(5)
+        accepted = api.post("/api/v1/complaints/", {**body, "form_token": token}, format="json")
+        assert accepted.status_code == 201
+        again = api.post("/api/v1/complaints/", {**body, "form_token": token}, format="json")
+        assert again.status_code == 400 and "form_token" in again.json()
+        stale = api.get("/api/v1/complaints/form-token/", {"unit": unit.code}).json()
+        clock.shift(31 * 60)
+        late = api.post(
+            "/api/v1/complaints/", {**body, "form_token": stale["form_token"]}, format="json"
+        )
+        assert late.status_code == 400 and "form_token" in late.json()
+    assert Complaint.objects.count() == 1
+
+
+def test_a_forged_or_other_units_token_is_refused(api, unit, other_unit):
+    body = {"unit": unit.code, "text": "x"}
+    for token in ["abc", signed({"unit": other_unit.code})["form_token"]]:
+        response = api.post("/api/v1/complaints/", {**body, "form_token": token}, format="json")
+        assert response.status_code == 400 and "form_token" in response.json()
+    assert not Complaint.objects.exists()
+
+
+def test_the_honeypot_refuses_a_robot(api, unit):
+    payload = signed({"unit": unit.code, "text": "x", "website": "http://spam.example"})
+    response = api.post("/api/v1/complaints/", payload, format="json")
+    assert response.status_code == 400 and "website" in response.json()
+    assert not Complaint.objects.exists()
+
+
+def test_a_form_token_for_an_unknown_unit_is_a_400(api, db):
+    response = api.get("/api/v1/complaints/form-token/", {"unit": "nope"})
+    assert response.status_code == 400 and "unit" in response.json()
+
+
+def test_the_schema_states_the_form_token_and_the_honeypot(api, db):
+    import yaml
+
+    schema = yaml.safe_load(api.get("/api/v1/schema/").content)
+    body = schema["components"]["schemas"]["PublicComplaintInRequest"]
+    assert "form_token" in body["required"]
+    assert body["properties"]["website"]["maxLength"] == 0
+    assert "/api/v1/complaints/form-token/" in schema["paths"]

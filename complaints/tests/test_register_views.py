@@ -341,3 +341,21 @@ def test_nav_and_home_by_role(client, people, unit, varied):
     assert "3 pengaduan menunggu triase" in home
     assert 'class="overdue" id="home-complaints-overdue"' in home
     assert "3 terlambat" in home
+
+
+def test_a_complaint_written_as_a_formula_exports_as_text(client, people, make_complaint):
+    attack = "=cmd|' /C calc'!A0"
+    make_complaint(name=attack, contact="+62 812 000", text=attack)
+    client.force_login(people["head"])
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(client.get("/pengaduan/ekspor.xlsx").content)).worksheets[0]
+    row = sheet[2]
+    header = [c.value for c in sheet[1]]
+    for column in ("Pelapor", "Kontak", "Isi"):
+        cell = row[header.index(column)]
+        assert cell.data_type == "s", column
+        assert cell.value.startswith("'"), column
+    assert row[1].is_date  # the time received stays a date

@@ -20,6 +20,7 @@ PUBLIC = {
     "/api/v1/docs/",
     "/api/v1/standard/",
     "/api/v1/auth/token/",
+    "/api/v1/complaints/form-token/",
 }
 SKIP = {"/i18n/setlang/", "/accounts/logout/"}
 ALL_ROLES = {

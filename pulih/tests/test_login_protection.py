@@ -7,7 +7,7 @@ import datetime
 
 import time_machine
 from axes.models import AccessAttempt
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from conftest import PASSWORD
 
@@ -64,7 +64,7 @@ def test_token_endpoint_counts_failures_and_locks_out(client, people):
     assert response.status_code == 429
     assert response["Content-Type"] == "application/json"
     assert LOCKED_DETAIL in response.json()["detail"]
-    assert not Token.objects.filter(user=people["back_office"]).exists()
+    assert not AuthToken.objects.filter(user=people["back_office"]).exists()
 
 
 def test_failures_on_the_api_lock_the_login_form_too(client, people):
@@ -78,7 +78,10 @@ def test_failures_on_the_api_lock_the_login_form_too(client, people):
 def test_token_endpoint_answers_a_token_for_the_right_password(client, people):
     response = _token(client, PASSWORD)
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=people["back_office"]).key}
+    token = response.json()["token"]
+    assert set(response.json()) == {"token", "expiry"}
+    stored = AuthToken.objects.get(user=people["back_office"])
+    assert token.startswith(stored.token_key) and token not in stored.digest  # only a hash
 
 
 def test_token_endpoint_ignores_a_stale_token_header(client, people):

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from pulih.lib.audit import exported
 from pulih.personal_data import export_personal_data
 
 from ._personal import add_person_arguments, unit_and_query
@@ -22,6 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         unit, query = unit_and_query(options)
         document = export_personal_data(unit, query)
+        exported(
+            "export_personal_data",
+            unit=unit,
+            summary=f"manage.py export_personal_data: {document['total']} records",
+        )
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         if not options["output"]:
             self.stdout.write(text, ending="")

@@ -1,0 +1,85 @@
+"""schemathesis over the whole API as every kind of client, on SQLite and PostgreSQL.
+
+Runs api/tests/test_schemathesis.py (one test per role) with SCHEMATHESIS_REQUESTS requests in
+all per database and collects its figures: requests, 5xx, schema violations (status code,
+content type, response body not as documented) and schema-valid requests refused with 400.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .server import ROOT
+
+PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/pulih_reliability_schema")
+
+
+def run_schema(db: str, requests: int) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "schemathesis.jsonl"
+        env = {
+            **os.environ,
+            "SCHEMATHESIS_REQUESTS": str(requests),
+            "SCHEMATHESIS_REPORT": str(report),
+        }
+        if db == "postgres":
+            env["DATABASE_URL"] = PG_URL
+        else:
+            env.pop("DATABASE_URL", None)
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "api/tests/test_schemathesis.py",
+                "-q",
+                "-p",
+                "no:randomly",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        roles = (
+            [json.loads(line) for line in report.read_text().splitlines()]
+            if report.exists()
+            else []
+        )
+    return {"db": db, "passed": out.returncode == 0, "roles": roles, "output": out.stdout[-2000:]}
+
+
+def schema_table(runs: list[dict]) -> list[str]:
+    lines = [
+        "## Schemathesis over the whole API",
+        "",
+        "`api/tests/test_schemathesis.py`: requests generated from `/api/v1/schema/` to every "
+        "operation, as each kind of client (anonymous, and a token of an officer, a coordinator, "
+        "the head and the unit admin). *Schema violations*: an answer whose status code, content "
+        "type or body the schema does not document. *Valid refused*: a schema-valid request "
+        "answered 400 — nearly all name a unit, officer or service that does not exist, which a "
+        "schema cannot list (a wrong password at the token endpoint is not counted).",
+        "",
+        "| database | role | requests | 5xx | schema violations | valid refused |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in runs:
+        for r in run["roles"]:
+            lines.append(
+                f"| {run['db']} | {r['role']} | {r['requests']} | {r['server_errors']} | "
+                f"{r['schema_violations']} | {r['valid_refused']} |"
+            )
+    return lines + [""]
+
+
+def write_schema_section(doc_path: Path, runs: list[dict]) -> None:
+    """Replace (or add) the schemathesis section of docs/reliability.md."""
+    text = doc_path.read_text() if doc_path.exists() else "# Reliability\n"
+    head = text.split("## Schemathesis over the whole API")[0].rstrip() + "\n\n"
+    doc_path.write_text(head + "\n".join(schema_table(runs)))
