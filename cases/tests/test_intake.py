@@ -11,9 +11,9 @@ import pathlib
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tokens import issue_token
 from cases import intake, workflow
 from cases.models import Case, CaseAction, CaseState, SourceKind
 from complaints.models import Complaint, ComplaintStatus
@@ -255,8 +255,8 @@ def api():
 
 
 def login(api, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = issue_token(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 def test_the_api_refers_a_flagged_response_into_a_case(api, receipt, people):
