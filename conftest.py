@@ -34,6 +34,8 @@ def pytest_configure(config):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
+    # In-process tests: tasks run where they are enqueued.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -44,7 +44,7 @@ from .report import (
 
 VAR = ROOT / "var" / "bench"
 SECTION_TITLE = "Import of 100,000 CSV rows"
-TARGET_S = 5.0
+TARGET_RATIO = 15.0  # the import's wall time ≤ 15 × the database's own bulk load of the rows
 SEED = 8
 POOR_SHARE = 0.02  # rows with a poor rating on an officer's element: each opens a case
 MORE_POOR_SHARE = 0.08  # the heavier file, imported once
@@ -206,6 +206,41 @@ def parsed_rows(path: Path, unit: dict) -> list[tuple]:
     return rows
 
 
+PG_FLOOR_TABLE = "bench_import_floor"
+PG_FLOOR_COLUMNS = [
+    "id bigserial PRIMARY KEY",
+    *(c.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "").replace("DATETIME", "timestamptz")
+      .replace("BOOL", "boolean") for c in FLOOR_COLUMNS[1:]),
+]  # fmt: skip
+PG_COPY_COLUMNS = (
+    "unit_id, service_type_id, officer_id, submitted_at, u1, u2, u3, u4, u5, u6, u7, u8, u9, "
+    "comment, source, flagged, flagged_elements"
+)
+
+
+def floor_once_pg(rows: list[tuple], database_url: str) -> float:
+    """Seconds for one COPY of `rows` into a fresh table of the bench's PostgreSQL database
+    (the survey response's columns, no index), in one transaction."""
+    import psycopg  # Pulih's own driver
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {PG_FLOOR_TABLE}")
+        conn.execute(f"CREATE TABLE {PG_FLOOR_TABLE} ({', '.join(PG_FLOOR_COLUMNS)})")
+        try:
+            started = time.perf_counter()
+            with conn.transaction(), conn.cursor() as cursor:
+                sql = f"COPY {PG_FLOOR_TABLE} ({PG_COPY_COLUMNS}) FROM STDIN"
+                with cursor.copy(sql) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            elapsed = time.perf_counter() - started
+            (count,) = conn.execute(f"SELECT count(*) FROM {PG_FLOOR_TABLE}").fetchone()  # noqa: S608
+            assert count == len(rows), (count, len(rows))  # noqa: S101
+        finally:
+            conn.execute(f"DROP TABLE IF EXISTS {PG_FLOOR_TABLE}")
+    return elapsed
+
+
 def floor_once(rows: list[tuple], path: Path) -> float:
     """Seconds for one executemany of `rows` into a fresh table, in one transaction, with
     Pulih's SQLite settings (WAL, synchronous=NORMAL)."""
@@ -300,7 +335,10 @@ def run_import(
     floor_db = VAR / "import-floor.sqlite3"
     imports, floors = [], []
     for rep in range(reps):
-        floors.append(round(floor_once(floor_rows, floor_db), 4))
+        if db == "postgres":
+            floors.append(round(floor_once_pg(floor_rows, database_url), 4))
+        else:
+            floors.append(round(floor_once(floor_rows, floor_db), 4))
         imports.append(import_once(database_url, unit_code, main))
         log(
             f"import[{db}] {rep + 1}/{reps}: {imports[-1]['s']} s, "
@@ -384,9 +422,14 @@ FIXES = [
 ]
 
 
+def _floor_name(run: dict) -> str:
+    return "PostgreSQL COPY" if run["db"] == "postgres" else "sqlite3 executemany"
+
+
 def figures(run: dict) -> list[Figure]:
-    """The import's p50/p95 against the ≤ 5 s target and the executemany floor; the file with
-    8 % poor ratings (one import, no target of its own); the floor."""
+    """The import's p50/p95 against its target (≤ 15 × the database's own bulk load of the same
+    rows: executemany on SQLite, COPY on PostgreSQL); the file with 8 % poor ratings (one
+    import, no target of its own); the floor."""
     floor = run["floor_p50_s"] * 1000
     heavy = run["heavy"]
     return [
@@ -394,23 +437,23 @@ def figures(run: dict) -> list[Figure]:
             name=f"import_skm {run['rows']:,} rows, {run['db']}",
             p50_ms=run["p50_s"] * 1000,
             p95_ms=run["p95_s"] * 1000,
-            target=f"≤ {TARGET_S:g} s",
-            reference="sqlite3 executemany",
+            target=f"≤ {TARGET_RATIO:g}× floor",
+            reference=_floor_name(run),
             ratio=run["p50_s"] * 1000 / floor if floor else None,
-            met=run["p50_s"] <= TARGET_S,
-            note=f"{run['file']['officer_poor'] / run['rows']:.0%} poor → "
-            f"{run['file']['officer_poor']:,} cases",
+            met=bool(floor) and run["p50_s"] * 1000 / floor <= TARGET_RATIO,
+            note=f"{run['file']['officer_poor'] / run['rows']:.0%} poor → flagged; "
+            f"{run['file']['institution_poor']:,} improvement items",
         ),
         Figure(
             name=f"import_skm {run['rows']:,} rows, {run['db']}, once",
             p50_ms=heavy["s"] * 1000,
             p95_ms=heavy["s"] * 1000,
-            reference="sqlite3 executemany",
+            reference=_floor_name(run),
             ratio=heavy["s"] * 1000 / floor if floor else None,
-            note=f"{heavy['poor_share']:.0%} poor → {heavy['file']['officer_poor']:,} cases",
+            note=f"{heavy['poor_share']:.0%} poor → flagged",
         ),
         Figure(
-            name=f"floor: sqlite3 executemany {run['rows']:,} rows ({run['db']} run)",
+            name=f"floor: {_floor_name(run)} {run['rows']:,} rows ({run['db']} run)",
             p50_ms=floor,
             p95_ms=run["floor_p95_s"] * 1000,
         ),

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "pulih",
     "units",
     "surveys",
@@ -254,10 +256,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# `make bench` only: mount the submission benchmark's floor view (pulih/benchfloor.py), a bare
-# Django view inserting one row. Off by default; never set it in a deployment.
-BENCH_FLOOR = envbool("BENCH_FLOOR", False)
-
 # The public complaint form refuses submissions filled faster than a person can type.
 COMPLAINT_MIN_FILL_SECONDS = envint("COMPLAINT_MIN_FILL_SECONDS", 3)
 
@@ -274,3 +272,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
+
+# Background work (django-tasks): the database backend (`manage.py db_worker`) by default;
+# TASKS_BACKEND=immediate runs each task in place (tests).
+if env("TASKS_BACKEND", "database") == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

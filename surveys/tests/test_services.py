@@ -95,16 +95,11 @@ def test_a_good_response_flags_nothing(unit, people, respond):
     assert not ImprovementItem.objects.exists()
 
 
-def test_a_poor_rating_of_the_officer_opens_a_case_in_review(unit, people, respond):
+def test_a_poor_rating_of_the_officer_only_flags_the_response(unit, people, respond):
     response = respond({**GOOD, "U7": 1, "U3": 2}, officer=people["officer"])
     assert response.flagged
     assert response.flagged_elements == "U3,U7"
-    case = Case.objects.get()
-    assert case.state == CaseState.REVIEW
-    assert case.source_kind == SourceKind.SURVEY
-    assert case.survey_response == response
-    assert case.officer == people["officer"]
-    assert case.opened_by is None
+    assert not Case.objects.exists()  # the daily check refers it (the cases side)
     assert not ImprovementItem.objects.exists()
 
 
@@ -119,9 +114,10 @@ def test_a_poor_rating_of_the_facilities_becomes_an_improvement_item(unit, peopl
     assert "AC rusak" in item.description
 
 
-def test_poor_on_both_opens_a_case_and_an_improvement_item(unit, people, respond):
-    respond({**GOOD, "U6": 2, "U4": 1}, officer=people["officer"])
-    assert Case.objects.count() == 1
+def test_poor_on_both_flags_and_opens_an_improvement_item(unit, people, respond):
+    response = respond({**GOOD, "U6": 2, "U4": 1}, officer=people["officer"])
+    assert response.flagged_elements == "U4,U6"
+    assert not Case.objects.exists()
     assert ImprovementItem.objects.get().elements == "U4"
 
 
@@ -139,8 +135,8 @@ def test_the_units_elements_and_threshold_decide_the_flag(unit, people, respond)
     assert response.flagged_elements == "U3"  # U7 at 2 is above the threshold now
     assert Case.objects.count() == 0  # U3 is the institution's now: an improvement item
     assert ImprovementItem.objects.get().elements == "U3"
-    respond({**GOOD, "U7": 1}, officer=people["officer"])
-    assert Case.objects.count() == 1
+    assert respond({**GOOD, "U7": 1}, officer=people["officer"]).flagged_elements == "U7"
+    assert ImprovementItem.objects.count() == 1
 
 
 def test_survey_token_answers_once(record):
@@ -165,14 +161,14 @@ def test_survey_link_expires_after_30_days(record):
 
 
 def test_a_failed_flag_rolls_back_the_response_and_its_tally(unit, people, respond, monkeypatch):
-    import cases.workflow
+    import surveys.services
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cases.workflow, "open_cases", broken)
+    monkeypatch.setattr(surveys.services, "open_improvement_items", broken)
     with pytest.raises(RuntimeError):
-        respond({**GOOD, "U7": 1}, officer=people["officer"])
+        respond({**GOOD, "U8": 1}, officer=people["officer"])
     assert not unit.survey_responses.exists()
     assert not DailyTally.objects.exists()
 
