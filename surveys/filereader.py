@@ -94,7 +94,10 @@ class Table:
                 yield _trim([_cell(v) for v in row])
         except Unreadable:
             raise
-        except Exception:  # calamine's errors are many and untyped (zip, XML, OLE, password)
+        except (KeyboardInterrupt, SystemExit, GeneratorExit):
+            raise
+        except BaseException:  # noqa: B036 (calamine's errors are many and untyped, and a
+            # damaged file can make its Rust code panic: PanicException is a BaseException)
             raise Unreadable(
                 _("The spreadsheet cannot be read: it is damaged, protected, or not XLSX, XLS or ODS.")
             ) from None
