@@ -17,14 +17,16 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from surveys import daily as daily_q
-from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
+from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES
 from surveys.models import (
     COMMENT_MAX_LENGTH,
+    PROFILE_FIELDS,
     CustomerKind,
     ResponseSource,
     ServiceChannel,
     ServiceRecord,
 )
+from surveys.sample import ikm_report_full
 from surveys.services import record_service, submit_survey, unit_officers
 from surveys.views import survey_url
 from units.access import READ_ALL_ROLES, has_role, units_for
@@ -228,6 +230,18 @@ class ElementOut(serializers.Serializer):
     weighted = serializers.FloatField()
 
 
+class ProfileRowOut(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class ProfileFieldOut(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    rows = ProfileRowOut(many=True)
+
+
 class IkmOut(serializers.Serializer):
     unit = serializers.CharField()
     start = serializers.DateField()
@@ -238,6 +252,11 @@ class IkmOut(serializers.Serializer):
     score = serializers.FloatField(allow_null=True)
     grade = serializers.CharField(allow_null=True)
     label = serializers.CharField(allow_null=True)
+    population = serializers.IntegerField()
+    population_stated = serializers.BooleanField()
+    sample_required = serializers.IntegerField()
+    sample_adequate = serializers.BooleanField(allow_null=True)
+    profile = ProfileFieldOut(many=True)
 
 
 class IkmView(APIView):
@@ -248,6 +267,10 @@ class IkmView(APIView):
             OpenApiParameter("end", datetime.date, required=True),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
+            *(
+                OpenApiParameter(name, str, required=False, description="respondent profile")
+                for name in PROFILE_FIELDS
+            ),
         ],
         responses={200: IkmOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
@@ -270,7 +293,8 @@ class IkmView(APIView):
         if not sees_all and officer is not None and officer != request.user:
             # An officer sees the unit's figures and their own, never a colleague's.
             raise PermissionDenied("An officer may only see their own IKM.")
-        return Response(ikm_report(unit, start, end, service_type, officer))
+        profile = {name: _param(request, name) for name in PROFILE_FIELDS if _param(request, name)}
+        return Response(ikm_report_full(unit, start, end, service_type, officer, profile))
 
 
 # --- the daily recap -------------------------------------------------------------------------

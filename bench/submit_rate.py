@@ -9,7 +9,8 @@ same settings and middleware:
   before the run), so each request stores one response, its tally and, for one in
   FLAG_EVERY, the case or improvement item its poor rating opens;
 - the floor: `POST /bench/floor/<token>/` (bench/floor.py, mounted only by the bench's
-  own settings, bench/settings.py), a minimal Django view that parses the same body and inserts one row.
+  own settings, bench/settings.py), a minimal Django view that parses the same body and
+  inserts one row.
 
 Every answer's status is counted (non-2xx is reported, never hidden) and the rows stored are
 counted in the database before and after, so a 201 that did not store is caught.
@@ -159,8 +160,8 @@ def _django() -> None:
 def _counts(unit_code: str, tokens_file: str | None) -> dict:
     from django.db.models import Sum
 
-    from cases.models import Case, ImprovementItem
     from bench import floor as benchfloor
+    from cases.models import Case, ImprovementItem
     from surveys.models import DailyTally, SurveyResponse
     from units.models import Unit
 

@@ -3,7 +3,8 @@
 from django.urls import path
 
 from bench import floor
-from pulih.urls import handler403, handler404, handler500, urlpatterns as product
+from pulih.urls import handler403, handler404, handler500
+from pulih.urls import urlpatterns as product
 
 urlpatterns = [path("bench/floor/<str:token>/", floor.floor, name="bench-floor"), *product]
 

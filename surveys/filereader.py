@@ -99,7 +99,10 @@ class Table:
         except BaseException:  # noqa: B036 (calamine's errors are many and untyped, and a
             # damaged file can make its Rust code panic: PanicException is a BaseException)
             raise Unreadable(
-                _("The spreadsheet cannot be read: it is damaged, protected, or not XLSX, XLS or ODS.")
+                _(
+                    "The spreadsheet cannot be read: it is damaged, protected, "
+                    "or not XLSX, XLS or ODS."
+                )
             ) from None
 
 
@@ -165,9 +168,7 @@ def _text_encoding(path: Path, head: bytes) -> str:
             return encoding
         except UnicodeDecodeError:
             continue
-    raise Unreadable(
-        _("The file is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).")
-    )
+    raise Unreadable(_("The file is not text in a known encoding (UTF-8, UTF-16 or Windows-1252)."))
 
 
 def _delimiter(path: Path, encoding: str) -> str:

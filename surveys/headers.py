@@ -224,6 +224,5 @@ def read_answer(value: object, code: str) -> int | None:
     if lead:
         return int(lead.group(1))
     raise ValueError(
-        _("%(value)r is not an answer to this question (1–4 or its label)")
-        % {"value": text[:60]}
+        _("%(value)r is not an answer to this question (1–4 or its label)") % {"value": text[:60]}
     )

@@ -136,7 +136,13 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "ready": ready,
         "columns": [
-            {"index": i, "letter": letter, "header": header, "field": plan.fields[i], "label": label}
+            {
+                "index": i,
+                "letter": letter,
+                "header": header,
+                "field": plan.fields[i],
+                "label": label,
+            }
             for i, letter, header, label in describe_fields(plan)
         ],
         "choices": [("", field_label(""))] + [(f, field_label(f)) for f in FIELDS],

@@ -160,9 +160,7 @@ def parse_moment(value: object, zone: datetime.tzinfo, order: str | None) -> dat
                 try:
                     moment = datetime.datetime.fromisoformat(text)
                 except ValueError:
-                    raise ValueError(
-                        _("not a date: %(value)r") % {"value": text[:40]}
-                    ) from None
+                    raise ValueError(_("not a date: %(value)r") % {"value": text[:40]}) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
     return moment

@@ -313,8 +313,12 @@ class SurveyPopulation(models.Model):
         verbose_name_plural = _("stated populations")
         ordering = ["-start"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "start", "end"], name="population_one_per_period"),
-            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="population_end_after_start"),
+            models.UniqueConstraint(
+                fields=["unit", "start", "end"], name="population_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="population_end_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -332,7 +336,9 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -29,7 +29,6 @@ from .models import (
     PROFILE_FIELDS,
     CustomerKind,
     DailyCheck,
-    DailyTally,
     ResponseSource,
     ServiceChannel,
     ServiceRecord,
@@ -360,7 +359,6 @@ def submit_survey(
         )
     except StateConflict:
         raise StateConflict(_("This survey has already been answered. Thank you!")) from None
-
 
 
 # --- the daily check -------------------------------------------------------------------------

@@ -16,7 +16,9 @@ urlpatterns = [
     path("impor-survei/", import_views.import_upload, name="survey-import"),
     path("impor-survei/<int:pk>/", import_views.import_preview, name="survey-import-preview"),
     path("impor-survei/<int:pk>/proses/", import_views.import_status, name="survey-import-status"),
-    path("impor-survei/<int:pk>/laporan.txt", import_views.import_report, name="survey-import-report"),
+    path(
+        "impor-survei/<int:pk>/laporan.txt", import_views.import_report, name="survey-import-report"
+    ),
     path("impor-survei/<int:pk>/batal/", import_views.import_cancel, name="survey-import-cancel"),
     # public
     path("s/<str:token>/", views.survey, name="survey"),

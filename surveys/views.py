@@ -34,9 +34,10 @@ from .ikm import (
     LAST_DAY,
     day_bounds,
     ikm_for,
-    sample_size,
 )
-from .models import DailyCheck, ResponseSource, ServiceRecord
+from .models import PROFILE_FIELDS, DailyCheck, ResponseSource, ServiceRecord
+from .profile import PROFILE_LABELS, options_for
+from .sample import adequacy, ikm_for_profile, profile_table
 from .services import (
     RECORD_FOR_OTHERS_ROLES,
     RECORDING_ROLES,
@@ -444,14 +445,16 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     with_officers = bool(request.roles & set(OFFICER_CHART_ROLES))
     form, start, end, service_type, officer = _period(request, unit, with_officers)
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
-    since, until = day_bounds(unit, start, end)
-    services = ServiceRecord.objects.filter(unit=unit, served_at__gte=since, served_at__lt=until)
-    if service_type:
-        services = services.filter(service_type=service_type)
-    if officer:
-        services = services.filter(officer=officer)
-    delivered = services.count()
     result = ikm_for(unit, **filters)
+    options = options_for(unit)
+    chosen = {
+        name: request.GET[name]
+        for name in PROFILE_FIELDS
+        if request.GET.get(name) in options[name] and not (service_type or officer)
+    }
+    if chosen:
+        result = ikm_for_profile(unit, start, end, chosen)
+    sample = adequacy(unit, start, end, result.respondents, service_type, officer)
     return render(
         request,
         "surveys/ikm.html",
@@ -460,8 +463,10 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "result": result,
-            "delivered": delivered,
-            "sample": sample_size(delivered),
+            "sample": sample,
+            "profile": profile_table(unit, start, end),
+            "profile_options": [(n, PROFILE_LABELS[n], options[n]) for n in PROFILE_FIELDS],
+            "profile_chosen": chosen,
             "charts": ikm_charts(unit, with_officers=with_officers, **filters),
             "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
             "posters": ServiceType.objects.filter(unit=unit, active=True),

@@ -60,6 +60,11 @@ def test_import_then_ikm_command_reproduces_the_worked_example(
         "score",
         "grade",
         "label",
+        "population",
+        "population_stated",
+        "sample_required",
+        "sample_adequate",
+        "profile",
     ]
     assert data["unit"] == unit.code
     assert (data["start"], data["end"]) == ("2026-11-02", "2026-11-02")

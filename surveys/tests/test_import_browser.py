@@ -60,8 +60,10 @@ def test_upload_preview_choose_order_fix_a_column_confirm_and_watch(
 
     page.wait_for_selector("#confirm-button")
     assert page.locator("#respondents").inner_text() == "13"
-    assert page.locator("#file-ikm").inner_text().startswith(
-        skmfiles.AMBIGUOUS_SCORE.replace(".", ",")
+    assert (
+        page.locator("#file-ikm")
+        .inner_text()
+        .startswith(skmfiles.AMBIGUOUS_SCORE.replace(".", ","))
     )
     assert not SurveyResponse.objects.exists()
     page.click("#confirm-button")

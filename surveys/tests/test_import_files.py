@@ -47,7 +47,9 @@ def test_the_fixtures_expected_scores_are_their_answers_ikm():
 
 
 @pytest.mark.parametrize("variant", skmfiles.VARIANTS)
-def test_each_variant_imports_by_command_with_its_ikm(variant, tmp_path, unit, people, service_type):
+def test_each_variant_imports_by_command_with_its_ikm(
+    variant, tmp_path, unit, people, service_type
+):
     path = skmfiles.write(variant, tmp_path)
     assert _command(path, unit).startswith("12 rows imported")
     assert str(_score(unit)) == skmfiles.EXPECTED_SCORE

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases.models import Case, CaseState, ImprovementItem, SourceKind
+from cases.models import Case, ImprovementItem
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from surveys.ikm import raw_totals
 from surveys.models import DailyCheck, DailyTally, ServiceRecord
