@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from complaints.models import Complaint, ComplaintStatus
 from surveys.ikm import IkmResult, day_bounds, ikm_for
+from surveys.sample import Adequacy, adequacy
 
 from .periods import past_quarters, quarter_label
 
@@ -24,6 +25,7 @@ class QuarterResult:
     ikm: IkmResult
     complaints_received: int
     complaints_answered: int
+    sample: Adequacy | None = None
 
     @property
     def label(self) -> str:
@@ -45,10 +47,13 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
         )
     )
     counts = {_as_date(r["quarter"]): (r["received"], r["answered"]) for r in rows}
-    return [
-        QuarterResult(start, end, ikm_for(unit, start=start, end=end), *counts.get(start, (0, 0)))
-        for start, end in quarters
-    ]
+    results = []
+    for start, end in quarters:
+        ikm = ikm_for(unit, start=start, end=end)
+        received, answered = counts.get(start, (0, 0))
+        sample = adequacy(unit, start, end, ikm.respondents)
+        results.append(QuarterResult(start, end, ikm, received, answered, sample))
+    return results
 
 
 def _as_date(value) -> datetime.date:

@@ -89,6 +89,18 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
         (_("Previous quarter score"), _fmt(f.previous_ikm.score)),
         (_("Services delivered (N)"), f.services_delivered),
         (_("Required sample"), f.sample_required),
+        (
+            _("Sample adequate"),
+            "—" if f.sample_adequate is None else _("yes") if f.sample_adequate else _("no"),
+        ),
+        *(
+            (
+                f"{group['label']}: {row['value'] or _('not stated')}",
+                f"{row['count']} ({row['share']}%)",
+            )
+            for group in f.profile
+            for row in group["rows"]
+        ),
         (_("Decrees issued"), f.decrees_on_time.whole),
         (_("Decrees within the deadline"), f.decrees_on_time.part),
         (_("Compensations delivered"), f.compensations_on_time.whole),
