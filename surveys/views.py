@@ -277,13 +277,14 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         return _closed(request, "answered", status, record.unit)
     if state == "expired":
         return _closed(request, "expired", 410, record.unit)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, profile_options=options_for(record.unit))
     if request.method == "POST" and form.is_valid():
         try:
             submit_survey(
                 token,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
+                profile=form.profile(),
                 source=ResponseSource.WEB,
             )
         except StateConflict:
@@ -312,7 +313,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
     unit = get_object_or_404(Unit, code=code)
     service_type = get_object_or_404(ServiceType, unit=unit, code=service, active=True)
     officers = unit_officers(unit)
-    form = SurveyForm(request.POST or None, officers=officers)
+    form = SurveyForm(request.POST or None, officers=officers, profile_options=options_for(unit))
     if request.method == "POST":
         if rate_limited(request, "survey"):
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
@@ -322,6 +323,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
                     unit,
                     answers=form.answers(),
                     comment=form.cleaned_data["comment"],
+                    profile=form.profile(),
                     service_type=service_type,
                     officer=form.cleaned_data.get("officer"),
                     source=ResponseSource.WEB,

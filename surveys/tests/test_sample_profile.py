@@ -9,7 +9,7 @@ import json
 
 from django.core.management import call_command
 
-from surveys.models import SurveyPopulation
+from surveys.models import SurveyPopulation, SurveyResponse
 from surveys.sample import adequacy, ikm_for_profile, profile_table
 from surveys.services import submit_response
 
@@ -93,3 +93,12 @@ def test_the_api_gives_adequacy_and_profile(api, unit, people):
         f"/api/v1/ikm/?unit={unit.code}&start=2026-11-02&end=2026-11-02&sex=Laki-laki"
     ).json()
     assert filtered["respondents"] == 0
+
+
+def test_the_survey_form_asks_the_optional_profile(client, unit, service_type):
+    url = f"/u/{unit.code}/survey/{service_type.code}/"
+    html = client.get(url).content.decode()
+    assert 'id="profile"' in html and "Perempuan" in html and "S2 ke atas" in html
+    client.post(url, {"u1": "4", "profile_sex": "Perempuan", "profile_occupation": "Lainnya"})
+    stored = SurveyResponse.objects.get()
+    assert (stored.sex, stored.occupation, stored.education) == ("Perempuan", "Lainnya", "")
