@@ -8,7 +8,7 @@ memory (from os.wait4's rusage). In the same run it measures the floor: Python's
 `executemany` of the same rows' parsed values into a fresh SQLite table with the survey
 response's columns, in one transaction. To show that memory is flat in the file's size, a file
 twice the size is imported once and both peaks are reported; a file with more poor ratings
-(more cases opened) is imported once as well.
+(more flagged rows) is imported once as well.
 
     python -m bench.import_rate --db sqlite|postgres [--unit CODE] [--rows N] [--reps N]
 
@@ -46,7 +46,7 @@ VAR = ROOT / "var" / "bench"
 SECTION_TITLE = "Import of 100,000 CSV rows"
 TARGET_RATIO = 15.0  # the import's wall time ≤ 15 × the database's own bulk load of the rows
 SEED = 8
-POOR_SHARE = 0.02  # rows with a poor rating on an officer's element: each opens a case
+POOR_SHARE = 0.02  # rows with a poor rating on an officer's element: each is flagged
 MORE_POOR_SHARE = 0.08  # the heavier file, imported once
 INSTITUTION_SHARE = 0.01  # rows with a poor rating on an institution's element: improvement item
 COMMENT_SHARE = 0.10
@@ -111,7 +111,7 @@ def write_csv(
     end: datetime.datetime | None = None,
 ) -> dict:
     """Write `rows` seeded responses over the year before `end` (naive, the unit's local time);
-    return how many rows rate an officer's element poor (each opens a case) and how many an
+    return how many rows rate an officer's element poor (each flagged) and how many an
     institution's element (each opens an improvement item)."""
     rng = random.Random(seed)
     threshold = unit["flag_threshold"]
@@ -402,23 +402,12 @@ BEFORE_AFTER = {
     ],
 }
 FIXES = [
-    "cases open in bulk: `cases.workflow.open_cases` (one membership query, one bulk insert "
-    "of the cases and one of their *open* events, whatever the number) is the one way a case "
-    "is opened — `open_case` calls it with one opening, `surveys.services.act_on_flags_many` "
-    "with a batch's flagged responses, `act_on_flags` with one; before, each flagged row "
-    "took four queries through `open_case`;",
-    "the validation pass keeps each batch as the very parameters of the insert (pickled to "
-    "the spill file a batch at a time) instead of one marshalled row to be rebuilt later; "
-    "well-formed rows of Pulih's own layout take a fast path (`_fast_row`), anything else "
-    "`parse_row`, which names what is wrong;",
-    "flagged rows go in with one bulk insert returning their ids (was one INSERT … RETURNING "
-    "per row);",
-    "PostgreSQL: the unflagged rows are streamed with COPY (was an executemany, one "
-    "statement per row through psycopg's client-side binding) and the tallies are added "
-    "by one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` — the same upsert as "
-    "one answer's, over arrays (was one statement per tally);",
-    "`import_skm` skips Django's system checks (which import every view and URL: about 0.7 s "
-    "and 30 MiB of start-up); `migrate`, `check` and the server still run them.",
+    "one write path per answer (issue 18): the import builds each response with the "
+    "service's `new_response` (the flag rule) and stores a batch with `store_responses` — "
+    "the ORM's `bulk_create`, the tallies through `surveys/tally.py`'s one upsert, the "
+    "improvement items in bulk; a poor rating of an officer's element is only flagged (the "
+    "daily check refers it); one parser per row (`parse_row`), no fast path, no COPY or "
+    "executemany of its own;",
 ]
 
 
@@ -470,7 +459,7 @@ def section(run: dict | list[dict]) -> str:
         "",
         f"Method: a seeded CSV in Pulih's own layout ({first['rows']:,} rows over one year, "
         f"all service types and officers of unit `{first['unit']}`; "
-        f"{POOR_SHARE:.0%} of rows rate an officer's element poor and open a case, "
+        f"{POOR_SHARE:.0%} of rows rate an officer's element poor and are flagged, "
         f"{INSTITUTION_SHARE:.0%} an institution's element and open an improvement item, "
         f"{COMMENT_SHARE:.0%} carry a comment, {BLANK_SHARE:.0%} of answers are blank) is "
         "imported by `manage.py import_skm FILE --unit CODE` as a child process, "
@@ -478,9 +467,10 @@ def section(run: dict | list[dict]) -> str:
         "included, bytecode cached after a 1,000-row warm-up import), CPU time and peak "
         "resident memory of the child from `wait4`. Each repetition imports the same file "
         "again, adding its rows. The floor, in the same run: the same rows' parsed values "
-        "inserted by Python's sqlite3 `executemany` into a fresh SQLite table with the survey "
-        "response's columns and no index (WAL, synchronous=NORMAL, one transaction; parsing "
-        "not timed). Memory: a file twice the size, and a file with "
+        "loaded by the database's own bulk path into a fresh table with the survey response's "
+        "columns and no index, in one transaction (SQLite: Python's sqlite3 `executemany`, "
+        "WAL, synchronous=NORMAL; PostgreSQL: COPY; parsing not timed). Target: the import "
+        f"within {TARGET_RATIO:g}× its floor. Memory: a file twice the size, and a file with "
         f"{MORE_POOR_SHARE:.0%} poor ratings, are each imported once.",
         "",
         format_table([f for r in runs for f in figures(r)]),
