@@ -19,8 +19,15 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-migrate: install
+# Settings read .env; the first run writes one with a fresh SECRET_KEY (DEBUG is off by default,
+# and the app refuses to start with DEBUG off and no real key).
+.env:
+	@printf 'SECRET_KEY=%s\n' "$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "wrote .env with a new SECRET_KEY"
+
+migrate: install .env
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
 
 demo: migrate
 	$(BIN)/python manage.py demo_data --password $(DEMO_PASSWORD)
@@ -28,7 +35,8 @@ demo: migrate
 run: demo
 	DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Pulih on http://127.0.0.1:8000 — log in with the accounts above, password $(DEMO_PASSWORD)"
-	DEBUG=0 HTTPS=0 $(BIN)/gunicorn pulih.wsgi --bind 127.0.0.1:8000 --workers 3 --access-logfile -
+	@echo "(gunicorn with 3 workers and one task worker; Ctrl-C stops both)"
+	DEBUG=0 HTTPS=0 deploy/run-local
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

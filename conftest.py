@@ -34,8 +34,11 @@ def pytest_configure(config):
     }
     settings.SECURE_SSL_REDIRECT = False
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK}
-    # In-process tests: tasks run where they are enqueued.
+    # In-process tests: tasks run where they are enqueued (after the commit), and the cache is
+    # this process's memory, so a test without a database can clear it. The shared cache and
+    # the real task workers are exercised by the production-layout tests (notifications/tests).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def pytest_collection_modifyitems(config, items):

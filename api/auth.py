@@ -13,17 +13,14 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+
+from pulih.lib.ratelimit import ScopedRateThrottle
 
 from .schema import errors
 
 
 class LoginRateThrottle(ScopedRateThrottle):
-    """The `login` scope, read from settings at request time (DRF binds rates at import)."""
-
-    def get_rate(self) -> str | None:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    """The `login` scope on the shared limiter (rates read from settings at request time)."""
 
 
 class TokenSerializer(AuthTokenSerializer):

@@ -7,6 +7,7 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
@@ -14,9 +15,8 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -24,12 +24,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import letters, workflow
-from cases.access import api_cases
+from cases.access import (
+    can_view_case,
+    cases_for_user,
+    get_case_for_user,
+    get_case_or_own,
+    get_own_case,
+)
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseAction, CaseState
-from cases.rules import can_view_case, is_case_officer
-from units.access import roles_in
-from units.models import Membership, Role, Unit, User
+from units.access import has_role
+from units.models import Membership, Role, User
+
+from .conventions import Flag, Pagination, Text, WholeNumber, staff_unit
 
 TEXT = 10_000  # longest free text accepted
 MAX_COST = 10**12  # rupiah; anything larger is a typing error
@@ -147,57 +154,16 @@ def _case_response(case_id: int, viewer: User, code: int = status.HTTP_200_OK) -
     return Response(CaseOut(case_payload(case, viewer=viewer)).data, status=code)
 
 
-def _readable(user: User, case_id: int) -> Case:
-    """The case if `user` reads it (in full, or as its officer); 404 otherwise."""
-    case = api_cases(user).select_related("unit", "officer").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("No such case.")
-    return case
-
-
-def _actionable(user: User, case_id: int) -> Case:
-    """The case for an action: 404 unless the user belongs to its unit; an officer who is not
-    the case's officer does not learn of it either. The workflow then judges role and state."""
-    case = Case.objects.select_related("unit", "officer").filter(pk=case_id).first()
-    if case is None:
-        raise NotFound("No such case.")
-    roles = roles_in(user, case.unit)
-    if not is_case_officer.test(user, case) and not roles - {Role.OFFICER}:
-        raise NotFound("No such case.")
-    return case
+def _actionable(user: User, case_id: int, action: str) -> Case:
+    """The case for an action, fetched as the web fetches it (cases.access): one reads a case
+    to act on it, its officer only for their defence; 404 otherwise. The workflow then judges
+    role (403) and state (409)."""
+    if action == CaseAction.DEFENCE:
+        return get_own_case(user, case_id)
+    return get_case_for_user(user, case_id)
 
 
 # --- Payloads ---------------------------------------------------------------------------------
-
-
-class Text(serializers.CharField):
-    """A JSON string, nothing coerced into one (the schema says string; a number is an error)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        # The schema's maxLength counts the string as sent, before any whitespace is trimmed.
-        if self.max_length is not None and len(data) > self.max_length:
-            self.fail("max_length", max_length=self.max_length)
-        return super().to_internal_value(data)
-
-
-class Flag(serializers.BooleanField):
-    """A JSON true or false; "yes", 1 and the like are errors."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid", input=data)
-        return data
-
-
-class WholeNumber(serializers.IntegerField):
-    """A JSON integer; "12", 12.5 and true are errors."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 def _text(**kwargs) -> serializers.CharField:
@@ -295,39 +261,15 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
-class StrictLimitOffsetPagination(LimitOffsetPagination):
-    """DRF's limit/offset, but a malformed value is a 400 rather than silently ignored."""
+class CaseFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=CaseState.choices, help_text="filter by state")
+    officer = django_filters.CharFilter(
+        field_name="officer__username", help_text="filter by the officer's username"
+    )
 
-    max_limit = 200
-
-    def _number(self, request: Request, name: str) -> int | None:
-        values = request.query_params.getlist(name)
-        if not values:
-            return None
-        try:
-            if len(values) > 1:
-                raise ValueError
-            number = int(values[0])
-            if number < 0:
-                raise ValueError
-        except ValueError:
-            raise ValidationError({name: ["Enter one whole number, zero or more."]}) from None
-        return number
-
-    def get_limit(self, request: Request) -> int:
-        limit = self._number(request, self.limit_query_param)
-        if limit is None or limit == 0:
-            return self.default_limit
-        return min(limit, self.max_limit or limit)
-
-    def get_offset(self, request: Request) -> int:
-        return self._number(request, self.offset_query_param) or 0
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            parameter["schema"]["minimum"] = 0
-        return parameters
+    class Meta:
+        model = Case
+        fields = ["state", "officer"]
 
 
 class CaseListView(ListAPIView):
@@ -335,25 +277,15 @@ class CaseListView(ListAPIView):
 
     serializer_class = CaseListItemOut
     parser_classes = [JSONParser]
-    filter_backends: list = []
-    pagination_class = StrictLimitOffsetPagination
+    filterset_class = CaseFilter
+    pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[Case]:
-        cases = api_cases(self.request.user).select_related("officer", "decree__sanction")
-        state = self.request.query_params.get("state")
-        if state is not None:
-            if state not in CaseState.values:
-                raise ValidationError({"state": [f"Choose one of: {', '.join(CaseState.values)}"]})
-            cases = cases.filter(state=state)
-        officer = self.request.query_params.get("officer")
-        if officer is not None:
-            if "\x00" in officer:
-                raise ValidationError({"officer": ["Null characters are not allowed."]})
-            cases = cases.filter(officer__username=officer)
+        cases = cases_for_user(self.request.user).select_related("officer", "decree__sanction")
         return cases.order_by("-opened_at", "-pk")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         now = timezone.now()
         items = [
             {
@@ -371,10 +303,6 @@ class CaseListView(ListAPIView):
         return self.get_paginated_response(CaseListItemOut(items, many=True).data)
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("state", str, enum=CaseState.values, description="filter by state"),
-            OpenApiParameter("officer", str, description="filter by the officer's username"),
-        ],
         responses={200: CaseListItemOut(many=True), 400: STATUS_DOCS[400], 401: STATUS_DOCS[401]},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -388,17 +316,11 @@ class CaseListView(ListAPIView):
         payload = OpenCaseIn(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        units = Unit.objects.filter(
-            memberships__user=request.user, memberships__role__in=list(workflow.OPENING.roles)
-        ).distinct()
-        if "unit" in data:
-            units = units.filter(code=data["unit"])
-        units = list(units[:2])
-        if not units:
-            raise PermissionDenied("Your role may not open a case.")
-        if len(units) > 1:
-            raise ValidationError({"unit": ["You open cases in several units: name one."]})
-        unit = units[0]
+        unit = staff_unit(
+            request,
+            data.get("unit"),
+            allowed=lambda user, unit: has_role(user, unit, *workflow.OPENING.roles),
+        )
         officer = User.objects.filter(
             username=data["officer"],
             pk__in=Membership.objects.filter(unit=unit, role=Role.OFFICER).values("user"),
@@ -412,7 +334,7 @@ class CaseListView(ListAPIView):
 class CaseDetailView(APIView):
     @extend_schema(responses={200: CaseOut, 401: STATUS_DOCS[401], 404: STATUS_DOCS[404]})
     def get(self, request: Request, id: int) -> Response:  # noqa: A002 - the contract's name
-        return _case_response(_readable(request.user, id).pk, request.user)
+        return _case_response(get_case_or_own(request.user, id).pk, request.user)
 
 
 class PDFRenderer(BaseRenderer):
@@ -438,7 +360,7 @@ class DecreePDFView(APIView):
         },
     )
     def get(self, request: Request, id: int) -> HttpResponse:  # noqa: A002
-        case = _readable(request.user, id)
+        case = get_case_or_own(request.user, id)
         decree = getattr(case, "decree", None)
         if decree is None:
             raise NotFound("This case has no decree.")
@@ -466,7 +388,7 @@ def _action_view(action: str) -> type[APIView]:
             responses={200: CaseOut, **STATUS_DOCS},
         )
         def post(self, request: Request, id: int) -> Response:  # noqa: A002
-            case = _actionable(request.user, id)
+            case = _actionable(request.user, id, action)
             workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
             payload = payload_class(data=request.data)
             payload.is_valid(raise_exception=True)

@@ -12,17 +12,15 @@ import math
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import APIException, NotFound, Throttled
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import messages as msg
 from complaints import services
-from complaints.access import READ_ROLES
+from complaints.access import get_complaint_for_user, reads_complaints
 from complaints.models import (
     Complaint,
     ComplaintKind,
@@ -31,9 +29,10 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
-from units.access import has_role, units_for
-from units.middleware import current_unit_for
+from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import ComplaintChannel, ServiceType, Unit, User
+
+from .conventions import Pagination, staff_unit
 
 # --- errors as documented ---------------------------------------------------------------------
 
@@ -237,33 +236,13 @@ class AcknowledgeIn(serializers.Serializer):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _staff_unit(request, code: str | None, roles=READ_ROLES) -> Unit:
-    """The unit named by `code` among the user's units (404 otherwise), or their current unit."""
-    if code:
-        unit = units_for(request.user).filter(code=code).first()
-        if unit is None:
-            raise NotFound(msg.UNKNOWN_UNIT)
-    else:
-        unit = current_unit_for(request)
-        if unit is None:
-            raise PermissionDenied(msg.NO_UNIT)
-    if not has_role(request.user, unit, *roles):
-        raise PermissionDenied(msg.ROLE_FORBIDS)
-    return unit
+def _staff_unit(request, code: str | None) -> Unit:
+    return staff_unit(request, code, allowed=reads_complaints)
 
 
 def _complaint_for(request, pk: int) -> Complaint:
-    """A complaint of one of the user's units: 404 for others, 403 without a reading role."""
-    complaint = (
-        Complaint.objects.filter(pk=pk, unit__in=units_for(request.user))
-        .select_related("unit", "channel", "service_type", "officer")
-        .first()
-    )
-    if complaint is None:
-        raise NotFound(msg.NO_SUCH_COMPLAINT)
-    if not has_role(request.user, complaint.unit, *READ_ROLES):
-        raise PermissionDenied(msg.ROLE_FORBIDS)
-    return complaint
+    """complaints.access, as on the web: 404 for another unit's, 403 without a reading role."""
+    return get_complaint_for_user(request.user, pk)
 
 
 def _user(username: str, field: str = "officer") -> User | None:
@@ -287,17 +266,12 @@ def _detail(complaint: Complaint) -> dict:
 # --- views ---------------------------------------------------------------------------------
 
 
-class ComplaintPagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 500
-
-
 class ComplaintCollectionView(GenericAPIView):
     """GET: the register (staff). POST: a complaint through the web channel (public)."""
 
     serializer_class = ComplaintOut
     queryset = Complaint.objects.none()  # for the schema; get() builds the unit's list
-    pagination_class = ComplaintPagination
+    pagination_class = Pagination
     throttle_scope = "complaint"
 
     def _is_public(self) -> bool:

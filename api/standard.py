@@ -7,9 +7,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import Unit
 from units.published import published_standard
 

@@ -7,17 +7,20 @@ import datetime
 import re
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
+from surveys.access import RECORDERS, reads_officer_figures, reads_results
 from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES
+from surveys.links import survey_url
 from surveys.models import (
     COMMENT_MAX_LENGTH,
     PROFILE_FIELDS,
@@ -28,37 +31,20 @@ from surveys.models import (
 )
 from surveys.sample import ikm_report_full
 from surveys.services import record_service, submit_survey, unit_officers
-from surveys.views import survey_url
-from units.access import READ_ALL_ROLES, has_role, units_for
-from units.models import Role, ServiceType, Unit
+from units.access import has_role
+from units.models import ServiceType
+
+from .conventions import Text, query_text, staff_unit
 
 Detail = inline_serializer("SurveysDetail", {"detail": serializers.CharField()})
 FieldErrors = inline_serializer(
     "SurveysFieldErrors",
     {"detail": serializers.CharField(required=False)},
 )
-RECAP_ROLES = (Role.BACK_OFFICE, *READ_ALL_ROLES)
-IKM_ROLES = tuple(Role.values)  # any staff member of the unit
 
 
-def _param(request, name: str) -> str:
-    """A query parameter as text; one a database cannot hold (NUL) is a 400, not a 500."""
-    value = request.query_params.get(name, "")
-    if "\x00" in value:
-        raise ValidationError({name: ["Invalid characters."]})
-    return value.strip()
-
-
-def _unit_for(request, code: str | None, roles) -> Unit:
-    """The staff member's unit by code: 404 if not theirs (or unknown), 403 for a wrong role."""
-    if not code:
-        raise ValidationError({"unit": ["This field is required."]})
-    unit = units_for(request.user).filter(code=code).first()
-    if unit is None:
-        raise NotFound("Unknown unit.")
-    if not has_role(request.user, unit, *roles):
-        raise PermissionDenied("Your role in this unit does not allow this.")
-    return unit
+def _recorders(user, unit) -> bool:
+    return has_role(user, unit, *RECORDERS)
 
 
 def _date(value: str | None, name: str) -> datetime.date:
@@ -74,11 +60,11 @@ def _date(value: str | None, name: str) -> datetime.date:
 
 
 class ServiceRecordIn(serializers.Serializer):
-    unit = serializers.CharField(max_length=50)
-    service_type = serializers.CharField(max_length=50)
-    officer = serializers.CharField(max_length=150)
-    customer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    customer_contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    unit = Text(max_length=50)
+    service_type = Text(max_length=50)
+    officer = Text(max_length=150)
+    customer_name = Text(max_length=200, required=False, allow_blank=True)
+    customer_contact = Text(max_length=200, required=False, allow_blank=True)
     customer_kind = serializers.ChoiceField(
         choices=CustomerKind.choices, required=False, default=CustomerKind.EXTERNAL
     )
@@ -112,7 +98,7 @@ class ServiceRecordView(APIView):
         data = ServiceRecordIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        unit = _unit_for(request, d["unit"], (Role.OFFICER, Role.BACK_OFFICE, Role.COORDINATOR))
+        unit = staff_unit(request, d["unit"], allowed=_recorders)
         service_type = ServiceType.objects.filter(unit=unit, code=d["service_type"]).first()
         officer = unit_officers(unit).filter(username=d["officer"]).first()
         errors = {}
@@ -275,8 +261,11 @@ class IkmView(APIView):
         responses={200: IkmOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
     def get(self, request):
-        q = {name: _param(request, name) for name in ("unit", "start", "end", "service", "officer")}
-        unit = _unit_for(request, q["unit"], IKM_ROLES)
+        q = {
+            name: query_text(request, name)
+            for name in ("unit", "start", "end", "service", "officer")
+        }
+        unit = staff_unit(request, q["unit"], required=True)
         start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
             raise ValidationError({"end": ["The end is before the start."]})
@@ -289,11 +278,13 @@ class IkmView(APIView):
             officer = unit_officers(unit).filter(username=q["officer"]).first()
             if officer is None:
                 raise ValidationError({"officer": ["Not an officer of this unit."]})
-        sees_all = has_role(request.user, unit, *(r for r in IKM_ROLES if r != Role.OFFICER))
-        if not sees_all and officer is not None and officer != request.user:
-            # An officer sees the unit's figures and their own, never a colleague's.
-            raise PermissionDenied("An officer may only see their own IKM.")
-        profile = {name: _param(request, name) for name in PROFILE_FIELDS if _param(request, name)}
+        # surveys.access: the unit's figures for whoever reads its results; one officer's for
+        # the unit's readers and for that officer, never for a colleague.
+        if officer is None and not reads_results(request.user, unit):
+            raise PermissionDenied(_("Your role in this unit does not allow this."))
+        if officer is not None and not reads_officer_figures(request.user, unit, officer):
+            raise PermissionDenied(_("Only the unit's readers and the officer see these figures."))
+        profile = {n: query_text(request, n) for n in PROFILE_FIELDS if query_text(request, n)}
         return Response(ikm_report_full(unit, start, end, service_type, officer, profile))
 
 
@@ -337,8 +328,10 @@ class RecapView(APIView):
         responses={200: RecapOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
     def get(self, request):
-        unit = _unit_for(request, _param(request, "unit"), RECAP_ROLES)
-        day = _date(_param(request, "date"), "date")
+        unit = staff_unit(
+            request, query_text(request, "unit"), allowed=reads_results, required=True
+        )
+        day = _date(query_text(request, "date"), "date")
         flagged = []
         for r in daily_q.flagged_on(unit, day):
             answers = r.answers()

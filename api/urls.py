@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from . import cases
 from .auth import TokenView
 from .complaints import urlpatterns as complaint_urls
+from .recovery import urlpatterns as recovery_urls
 from .standard import StandardView
 from .surveys import urlpatterns as survey_urls
 
@@ -23,3 +24,4 @@ urlpatterns += router.urls
 urlpatterns += complaint_urls
 urlpatterns += cases.urlpatterns
 urlpatterns += survey_urls
+urlpatterns += recovery_urls

@@ -13,6 +13,7 @@ import random
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from surveys.models import ServiceRecord, SurveyResponse
 from units.demo import DemoStaff
@@ -207,6 +208,7 @@ PAST_PLANS = [
 ]
 
 
+@demo_populators.register(order=30)
 def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> str:
     """Advance and add demo cases so that every state shows; idempotent."""
     if CaseEvent.objects.filter(case__unit=unit).exclude(action=A.OPEN).exists():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pulih.lib.registry import HomeSection, home_sections
 from units.models import Role
 
 from .access import visible_cases
@@ -15,6 +16,8 @@ from .budget import budget_status
 from .models import Case, CaseState, Compensation, ImprovementItem, ImprovementStatus
 
 S = CaseState
+
+home_sections.register(HomeSection("cases/_home.html"), order=20)
 
 
 def _counts(request: HttpRequest) -> dict[str, int]:

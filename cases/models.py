@@ -105,12 +105,6 @@ class Case(models.Model):
     def is_overdue(self) -> bool:
         return self.due_at is not None and self.due_at < timezone.now()
 
-    def next_actions(self, user) -> list[str]:
-        """The workflow actions `user` may take on this case now."""
-        from .workflow import available_actions
-
-        return available_actions(self, user)
-
     @property
     def customer(self) -> tuple[str, str]:
         """(name, contact) of the customer, from the case's source. Never shown to the officer."""

@@ -1,20 +1,23 @@
 """Mail that follows a case: the next person's turn, the officer's summons, the customer's
-compensation. Called only after the action's transaction commits. Staff mail never names the
-customer; the customer's mail never names the officer or the sanction."""
+compensation. Called inside the action's transaction: each mail becomes an outbox row that
+commits with the action and is delivered afterwards by a task (notifications), so a mail
+outage never fails or repeats the action. Staff mail never names the customer; the
+customer's mail never names the officer or the sanction."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import queue_mail
 from units.access import members_with_role
 from units.models import User
 
@@ -101,20 +104,19 @@ def customer(case: Case, compensation: Compensation) -> None:
     if address is None:
         return  # staff see the WhatsApp link on the case, or have no contact at all
     subject, body = customer_message(case, compensation)
-    send_mail(subject, body, None, [address])
+    queue_mail("case.customer", [address], subject, body, case=case)
 
 
-def _staff_mail(recipients, subject: str, body: str) -> None:
-    emails = sorted({u.email for u in recipients if u.email})
-    if emails:
-        send_mail(subject, body, None, emails)
+def _staff_mail(kind: str, case: Case, recipients, subject: str, body: str) -> None:
+    queue_mail(kind, [u.email for u in recipients if u.email], subject, body, case=case)
 
 
-def next_step(case: Case, actor: User | None) -> None:
-    """Tell whoever owes the case's next step that it is their turn."""
-    from .workflow import STATE_DESCRIPTIONS, owner_roles
-
-    roles = owner_roles(case.state)
+def next_step(
+    case: Case, actor: User | None, *, owners: Iterable[str] = (), description: str = ""
+) -> None:
+    """Tell whoever owes the case's next step (`owners`, the roles the workflow names for the
+    case's state) that it is their turn; `description` says what the step is."""
+    roles = list(owners)
     if not roles:
         return
     people = members_with_role(case.unit, roles).exclude(pk=case.officer_id)
@@ -122,14 +124,14 @@ def next_step(case: Case, actor: User | None) -> None:
         people = people.exclude(pk=actor.pk)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Case #%(id)s: your step") % {"id": case.pk}
-        lines = [str(STATE_DESCRIPTIONS[case.state])]
+        lines = [str(description)]
         if case.due_at:
             due = formats.date_format(
                 timezone.localtime(case.due_at, case.unit.zone), "DATE_FORMAT"
             )
             lines.append(_("Due: %(due)s") % {"due": due})
         lines.append(case_url(case))
-        _staff_mail(people, subject, "\n\n".join(lines))
+        _staff_mail("case.next_step", case, people, subject, "\n\n".join(lines))
 
 
 def summons(case: Case, hearing: Hearing) -> None:
@@ -143,4 +145,4 @@ def summons(case: Case, hearing: Hearing) -> None:
             "You are summoned to give an explanation on %(when)s at %(place)s. Before the "
             "hearing you may submit a written defence: %(url)s"
         ) % {"when": when, "place": hearing.place, "url": site_url(reverse("cases:mine"))}
-        _staff_mail([case.officer], subject, body)
+        _staff_mail("case.summons", case, [case.officer], subject, body)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from pulih.lib.registry import reminder_sources
 from pulih.lib.reminders import Reminder
 from units.access import members_with_role
 from units.models import Role
@@ -26,6 +27,7 @@ from .workflow import owner_roles
 ESCALATE_TO = (Role.PERSON_IN_CHARGE, Role.SUPERVISOR)
 
 
+@reminder_sources.register
 def collect(today: datetime.date) -> Iterator[Reminder]:
     # A day's margin either way for units east and west of the server's zone; the exact
     # local date is checked per case below.

@@ -1,4 +1,5 @@
-"""Who may see a case and the segregation of duties (DESIGN §4), as `rules` predicates.
+"""The segregation of duties (DESIGN §4), as `rules` predicates; who reads a case is in
+cases.access.
 
 The workflow table (cases.workflow) says which roles may take an action; these predicates add
 what depends on the particular case and person: nobody acts on a case about themselves except
@@ -10,24 +11,10 @@ from __future__ import annotations
 
 import rules
 
-from units.access import READ_ALL_ROLES, has_role
-from units.models import Role
+from .access import can_view_case, can_view_own_case, is_case_officer
+from .models import CaseAction
 
-from .models import CaseAction, CaseState
-
-
-def _role(*roles: str):
-    @rules.predicate(name=f"has_role({','.join(roles)})")
-    def predicate(user, case) -> bool:
-        return has_role(user, case.unit, *roles)
-
-    return predicate
-
-
-@rules.predicate
-def is_case_officer(user, case) -> bool:
-    """The user is the officer the case is about."""
-    return case.officer_id == user.pk
+__all__ = ["can_view_case", "can_view_own_case", "is_case_officer", "segregation_for"]
 
 
 @rules.predicate
@@ -44,20 +31,6 @@ def verified_current(user, case) -> bool:
     return verification is not None and verification.verified_by_id == user.pk
 
 
-@rules.predicate
-def in_review(user, case) -> bool:
-    return case.state == CaseState.REVIEW
-
-
-reads_all = _role(*READ_ALL_ROLES)
-triages = _role(Role.BACK_OFFICE) & in_review
-
-# Staff reading a case in full (with the customer's identity). The officer of the case never
-# does, whatever other role they hold: they see it only through their own officer view.
-can_view_case = ~is_case_officer & (reads_all | triages)
-# The officer's own view of a case about them: state, summons, decree; no customer.
-can_view_own_case = is_case_officer
-
 # Segregation of duties per action, on top of the roles of the workflow table.
 SEGREGATION = {
     CaseAction.DEFENCE: is_case_officer,
@@ -69,7 +42,3 @@ NOT_ABOUT_SELF = ~is_case_officer
 
 def segregation_for(action: str):
     return SEGREGATION.get(action, NOT_ABOUT_SELF)
-
-
-rules.add_perm("cases.view_case", can_view_case)
-rules.add_perm("cases.view_own_case", can_view_own_case)

@@ -20,11 +20,19 @@ from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
-from units.access import READ_ALL_ROLES, role_required
+from units.access import role_required
 from units.models import Role
 
 from . import letters, notify, workflow
-from .access import CASE_READERS, get_case_for_user, get_own_case, visible_cases
+from .access import (
+    CASE_STAFF,
+    can_view_case,
+    get_case_for_user,
+    get_case_or_own,
+    get_own_case,
+    own_cases,
+    visible_cases,
+)
 from .budget import budget_status
 from .deadlines import case_deadlines
 from .forms import (
@@ -46,7 +54,6 @@ from .models import (
     ImprovementItem,
     ImprovementStatus,
 )
-from .rules import can_view_case, is_case_officer
 
 PAGE_SIZE = 50
 
@@ -62,7 +69,7 @@ def _local_bounds(unit, start: datetime.date | None, end: datetime.date | None):
     return low, high
 
 
-@role_required(*CASE_READERS)
+@role_required(*CASE_STAFF)
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit
     filters = CaseFilterForm(request.GET or None, unit=unit)
@@ -129,7 +136,7 @@ def _add_errors(form, exc: DomainError) -> None:
 
 def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
     events = list(case.events.select_related("actor").order_by("at", "pk"))
-    actions = case.next_actions(request.user)
+    actions = workflow.available_actions(case, request.user)
     forms = {}
     for action in actions:
         if bound and action in bound:
@@ -164,18 +171,25 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
     return context
 
 
-@role_required(*CASE_READERS)
+def _unit(request: HttpRequest):
+    """The current unit: a case is read through the unit the person works in now."""
+    if request.unit is None:
+        raise Http404
+    return request.unit
+
+
+@login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, request.unit, pk)
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     return render(request, "cases/detail.html", _detail_context(request, case))
 
 
 @require_POST
-@role_required(*CASE_READERS)
+@login_required
 def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTION_FORMS or action == CaseAction.DEFENCE:
         raise Http404
-    case = get_case_for_user(request.user, request.unit, pk)
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     form = ACTION_FORMS[action](request.POST, request.FILES, unit=case.unit, prefix=action)
     try:
         workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
@@ -201,34 +215,25 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    case = _readable_or_own(request, pk)
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
     decree = getattr(case, "decree", None)
     if decree is None:
         raise Http404
     return pdf_response(letters.decree_pdf(decree), letters.decree_filename(decree))
 
 
-@role_required(*CASE_READERS)
+@login_required
 def apology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_case_for_user(request.user, request.unit, pk)
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
     compensation = Compensation.objects.filter(case=case).first()
     if compensation is None:
         raise Http404
     return pdf_response(letters.apology_pdf(case, compensation), f"surat-maaf-{case.pk}.pdf")
 
 
-def _readable_or_own(request: HttpRequest, pk: int) -> Case:
-    case = Case.objects.select_related("unit", "officer").filter(unit=request.unit, pk=pk).first()
-    if case is None:
-        raise Http404
-    if not (can_view_case.test(request.user, case) or is_case_officer.test(request.user, case)):
-        raise Http404
-    return case
-
-
 @login_required
 def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
-    case = _readable_or_own(request, pk)
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
     files = case.attachments.all()
     if not can_view_case.test(request.user, case):
         files = files.filter(uploaded_by=request.user)  # the officer: only their own uploads
@@ -249,7 +254,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
 @role_required(Role.OFFICER)
 def my_cases(request: HttpRequest) -> HttpResponse:
     cases = (
-        Case.objects.filter(unit=request.unit, officer=request.user)
+        own_cases(request.user, _unit(request))
         .select_related("decree__sanction")
         .prefetch_related(
             Prefetch(
@@ -277,7 +282,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.OFFICER)
 def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
-    case = get_own_case(request.user, request.unit, pk)
+    case = get_own_case(request.user, pk, unit=_unit(request))
     form = DefenceForm(request.POST, request.FILES, unit=case.unit, prefix="defence")
     try:
         workflow.check_action(case, CaseAction.DEFENCE, request.user)
@@ -298,7 +303,7 @@ def submit_defence(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Improvement items ------------------------------------------------------------------------
 
 
-@role_required(*READ_ALL_ROLES, Role.BACK_OFFICE)
+@role_required(*CASE_STAFF)
 def improvement_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", ImprovementStatus.OPEN)
     if status not in ImprovementStatus.values:

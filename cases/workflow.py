@@ -2,7 +2,8 @@
 
 Every action function locks the case row, checks the actor against the table and the
 segregation rules (cases.rules), validates its payload, writes its records, moves the state and
-appends the event — all in one transaction; mail goes out only once that transaction commits.
+appends the event — all in one transaction, with the outbox rows of the mail it causes; the
+mail goes out (notifications.tasks) only once that transaction commits.
 The web views and the API call these functions and nothing else.
 """
 
@@ -226,7 +227,10 @@ def _advance(
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
-        transaction.on_commit(lambda: notify.next_step(case, actor))
+        # An outbox row, in this transaction: sent after the commit, never lost or doubled.
+        notify.next_step(
+            case, actor, owners=owner_roles(to_state), description=STATE_DESCRIPTIONS[to_state]
+        )
     return event
 
 
@@ -418,7 +422,7 @@ def summon_officer(
     )
     data = {"scheduled_at": when.isoformat(), "place": place}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
-    transaction.on_commit(lambda: notify.summons(locked, hearing))
+    notify.summons(locked, hearing)
     return hearing
 
 
@@ -663,7 +667,7 @@ def decide_compensation(
     }
     to_state = move.next_state()
     _advance(locked, A.COMPENSATE, actor=actor, to_state=to_state, data=data, original=case)
-    transaction.on_commit(lambda: notify.customer(locked, compensation))
+    notify.customer(locked, compensation)
     return compensation
 
 

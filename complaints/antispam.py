@@ -1,6 +1,6 @@
 """Abuse protection for the public form, without any third-party service.
 
-- A rate limit per client address (a cache counter; the same `complaint` rate as the API).
+- A rate limit per client address (pulih.lib.ratelimit: the same `complaint` count as the API).
 - A honeypot field that people never see (hidden by a CSS class) but form-filling bots do.
 - A minimum fill time: the form carries a signed timestamp; a submission sooner than a person
   could type is refused, and a forged or stale timestamp is refused as well.
@@ -12,13 +12,13 @@ import time
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from pulih.lib import ratelimit
 
 SALT = "complaints.public-form"
 MAX_FORM_AGE = 12 * 60 * 60  # seconds a rendered form stays valid
 DEFAULT_MIN_FILL_SECONDS = 3
-_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def min_fill_seconds() -> float:
@@ -45,35 +45,7 @@ def check_form_token(token: str, unit_code: str) -> str | None:
     return None
 
 
-def parse_rate(rate: str) -> tuple[int, int]:
-    """'5/minute' -> (5, 60), as DRF reads its throttle rates."""
-    count, period = rate.split("/")
-    return int(count), _PERIODS[period.strip()[0]]
-
-
-def scope_rate(scope: str, default: str) -> tuple[int, int]:
-    rates = getattr(settings, "REST_FRAMEWORK", {}).get("DEFAULT_THROTTLE_RATES", {})
-    return parse_rate(rates.get(scope) or default)
-
-
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a trusted
-    # proxy sets it, and the proxy in front (if any) is configured to pass the real address.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def throttle_wait(request: HttpRequest, scope: str, default: str) -> int | None:
-    """Count this request; the seconds to wait if the address is over the scope's rate."""
-    allowed, period = scope_rate(scope, default)
-    now = time.time()
-    window = int(now // period)
-    key = f"pulih:throttle:{scope}:{client_address(request)}:{window}"
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, timeout=period + 5)
-        count = 1
-    if count <= allowed:
-        return None
-    return max(1, int((window + 1) * period - now))
+def throttle_wait(request: HttpRequest, scope: str, default: str = "") -> int | None:
+    """Count this request; the seconds to wait if the address is over the scope's rate (the
+    one shared limiter, the same count as the API's)."""
+    return ratelimit.hit(scope, request)

@@ -12,6 +12,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from pulih.lib.registry import demo_populators
 from units.deadlines import due_at
 from units.demo import DemoStaff
 from units.models import ComplaintChannel, ServiceType, Unit
@@ -139,6 +140,7 @@ def _history(
 
 
 @transaction.atomic
+@demo_populators.register(order=20)
 def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> str:
     if Complaint.objects.filter(unit=unit).exists():
         return "demo complaints already present"

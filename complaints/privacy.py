@@ -19,6 +19,7 @@ from pulih.lib.personal_data import (
     anonymise,
     not_yet_anonymised,
 )
+from pulih.lib.registry import PersonalDataSource, personal_data_sources
 
 from .models import Complaint
 
@@ -115,3 +116,8 @@ def anonymise_before(unit, cutoff: datetime.datetime) -> int:
         old = Complaint.objects.filter(unit=unit, received_at__lt=cutoff)
         delete_files(old)
         return anonymise(old.filter(not_yet_anonymised("name", "contact")), ANONYMISED)
+
+
+personal_data_sources.register(
+    PersonalDataSource("complaints.privacy", find, erase, anonymise_before)
+)

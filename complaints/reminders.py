@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from pulih.lib.registry import reminder_sources
 from pulih.lib.reminders import Reminder
 from units.access import members_with_role
 from units.deadlines import end_of_day
@@ -56,6 +57,7 @@ def _text(unit: Unit, complaint: Complaint, step: str, due: datetime.datetime, o
     return subject, body
 
 
+@reminder_sources.register
 def collect(today: datetime.date) -> Iterable[Reminder]:
     reminders: list[Reminder] = []
     units = Unit.objects.filter(pk__in=Complaint.objects.open().values("unit")).order_by("pk")

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from notifications.services import queue_mail
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from units.access import has_role, members_with_role
 from units.deadlines import due_at
@@ -430,8 +430,7 @@ def answer_complaint(complaint: Complaint, *, actor: User, answer: str) -> Compl
     emailed = bool(complaint.contact) and is_email(complaint.contact)
     _event(complaint, EventAction.ANSWERED, actor, old, {"emailed": emailed})
     if emailed:
-        pk = complaint.pk
-        transaction.on_commit(lambda: send_answer_email(pk))
+        send_answer_email(complaint.pk)  # an outbox row, committed with the answer
     return complaint
 
 
@@ -440,7 +439,9 @@ def tracking_url(complaint: Complaint) -> str:
 
 
 def send_answer_email(complaint_id: int) -> None:
-    """Mail the unit's answer to the complainant (in Indonesian: we do not know their language)."""
+    """Queue the unit's answer to the complainant (in Indonesian: we do not know their
+    language) in the outbox; it is delivered after the transaction commits, retried while the
+    mail server is down, and shown on the complaint's timeline with its state."""
     complaint = Complaint.objects.select_related("unit").get(pk=complaint_id)
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Answer to your complaint %(code)s") % {"code": complaint.tracking_code}
@@ -448,7 +449,4 @@ def send_answer_email(complaint_id: int) -> None:
             "complaints/email/answer.txt",
             {"complaint": complaint, "unit": complaint.unit, "url": tracking_url(complaint)},
         )
-    try:
-        send_mail(subject, body, None, [complaint.contact.strip()])
-    except Exception:  # the answer stands on the tracking page even if the mail server is down
-        logger.exception("Could not email the answer to complaint %s", complaint_id)
+    queue_mail("complaint.answer", [complaint.contact.strip()], subject, body, complaint=complaint)

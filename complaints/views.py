@@ -238,6 +238,12 @@ def record(request: HttpRequest) -> HttpResponse:
         return render(request, "complaints/record.html", {"form": form})
 
 
+def _complaint(request: HttpRequest, pk: int):
+    if request.unit is None:
+        raise Http404
+    return get_complaint_for_user(request.user, pk, unit=request.unit)
+
+
 def _detail_context(request: HttpRequest, complaint, **forms) -> dict:
     handle = can(request, HANDLE_ROLES)
     ctx = {
@@ -263,7 +269,7 @@ def _detail_context(request: HttpRequest, complaint, **forms) -> dict:
 @role_required(*READ_ROLES)
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    complaint = _complaint(request, pk)
     return render(request, "complaints/detail.html", _detail_context(request, complaint))
 
 
@@ -280,7 +286,7 @@ def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpRes
 @role_required(*ACKNOWLEDGE_ROLES)
 @require_POST
 def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    complaint = _complaint(request, pk)
     try:
         services.acknowledge_complaint(complaint, actor=request.user)
     except DomainError as exc:
@@ -292,7 +298,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*HANDLE_ROLES)
 @require_POST
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    complaint = _complaint(request, pk)
     form = TriageForm(request.POST, unit=complaint.unit)
     if form.is_valid():
         try:
@@ -321,7 +327,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*HANDLE_ROLES)
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         try:
@@ -349,7 +355,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """An attachment, for staff who may read the register; always as a download."""
-    complaint = get_complaint_for_user(request.user, request.unit, pk)
+    complaint = _complaint(request, pk)
     item = get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_pk)
     try:
         handle = item.file.open("rb")

@@ -1,11 +1,44 @@
-"""Answer 503 with a clear page while the database is unreachable, instead of a 500."""
+"""Request ids for the logs, the load balancer's probe, and a clear 503 page while the
+database is unreachable, instead of a 500."""
 
 from __future__ import annotations
+
+import re
+import uuid
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from pulih.lib.logging import request_id
+
+_GOOD_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give each request an id (nginx's X-Request-ID when it sent a sane one), put it on every
+    log line written meanwhile and on the response. `/healthz` is answered here, before host
+    checks and the HTTPS redirect: a probe speaks plain HTTP to an address, not a host name."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.META.get("HTTP_X_REQUEST_ID", "")
+        rid = given if _GOOD_ID.match(given) else uuid.uuid4().hex
+        token = request_id.set(rid)
+        try:
+            if request.path == "/healthz":
+                from pulih.views import healthz
+
+                response = healthz(request)
+            else:
+                response = self.get_response(request)
+        finally:
+            request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
 
 
 def _is_outage(exc: Exception) -> bool:

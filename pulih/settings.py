@@ -6,13 +6,19 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# `.env` beside manage.py (or ENV_FILE) fills in what the environment does not already set, so a
+# cron job or a systemd unit sees the same settings as the shell that ran `make run`.
+load_dotenv(os.environ.get("ENV_FILE") or BASE_DIR / ".env", override=False)
 
 
 def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    """A variable's value; set but empty (`NAME=` in .env) counts as unset."""
+    return os.environ.get(name) or default
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -33,12 +39,34 @@ def envrate(name: str, default: str) -> str | None:
     return None if value.lower() == "off" else value
 
 
+def project_path(value: str) -> Path:
+    """A path from the environment; a relative one is taken from the project directory."""
+    if value in {"", ":memory:"}:
+        return Path(value)
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else BASE_DIR / path
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = env("SECRET_KEY", "insecure-development-key-change-me-" + "x" * 20)
+DEVELOPMENT_KEY = "insecure-development-key-change-me-" + "x" * 20
+SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_KEY)
+
+
+def weak_secret_key(key: str) -> bool:
+    """What Django's check --deploy calls weak: short, few distinct characters, or ours."""
+    return key == DEVELOPMENT_KEY or len(key) < 50 or len(set(key)) < 5 or "insecure" in key
+
+
+if not DEBUG and weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DEBUG is off but SECRET_KEY is missing or weak: set SECRET_KEY in the environment or "
+        "in .env to at least 50 random characters, e.g. "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+    )
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -68,15 +96,20 @@ INSTALLED_APPS = [
     "surveys",
     "complaints",
     "cases",
+    "recovery",
     "documents",
     "reports",
+    "organisations",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
+    "pulih.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "pulih.lib.replica.RememberWritesMiddleware",
     "pulih.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -114,6 +147,8 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A relative path is the project's, never the working directory's (cron, systemd).
+    DATABASES["default"]["NAME"] = str(project_path(str(DATABASES["default"]["NAME"])))
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN: concurrent writers queue instead of
         # failing with "database is locked" half-way through a read-then-write.
@@ -125,6 +160,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "") or None}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A PostgreSQL streaming replica for dashboards, reports and roll-ups (pulih/lib/replica.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["pulih.lib.replica.ReplicaRouter"]
+# After a person's own write, their reads stay on the primary this long (replication lag).
+REPLICA_STICKY_SECONDS = envint("REPLICA_STICKY_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "units.User"
@@ -162,16 +208,36 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 # Uploads live outside the static root and are only ever served through views that check access.
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
+MEDIA_ROOT = project_path(env("MEDIA_ROOT", "var/uploads"))
+# Uploads go through Django's storage API only. S3_BUCKET switches them to an S3-compatible
+# store (MinIO, Ceph, AWS …: `pip install "django-storages[s3]"`), shared by every app server.
+S3_BUCKET = env("S3_BUCKET")
+if S3_BUCKET:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "access_key": env("S3_ACCESS_KEY") or None,
+            "secret_key": env("S3_SECRET_KEY") or None,
+            "region_name": env("S3_REGION") or None,
+            "location": env("S3_PREFIX", "uploads"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
+BACKUP_DIR = project_path(env("BACKUP_DIR", "var/backups"))
 
 # Email: console by default; EMAIL_URL=smtp://user:pass@host:587 (TLS) switches to SMTP.
 EMAIL_URL = env("EMAIL_URL", "console://")
@@ -185,14 +251,18 @@ if EMAIL_URL.startswith(("smtp://", "smtps://")):
     EMAIL_HOST_USER = unquote(_mail.username or "")
     EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
     EMAIL_USE_SSL = _mail.scheme == "smtps"
-    EMAIL_USE_TLS = _mail.scheme == "smtp" and EMAIL_PORT != 25
+    # STARTTLS except on port 25; EMAIL_USE_TLS=0 for a relay on the same host or network.
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", _mail.scheme == "smtp" and EMAIL_PORT != 25)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "pulih@localhost")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)  # seconds; a hung server fails the attempt, retried
 
 # Security. HTTPS defaults on whenever DEBUG is off; `make run` on plain http sets HTTPS=0.
 HTTPS = envbool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer's probe speaks plain HTTP to the app's own port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000) if HTTPS else 0
@@ -259,23 +329,71 @@ SPECTACULAR_SETTINGS = {
 # The public complaint form refuses submissions filled faster than a person can type.
 COMPLAINT_MIN_FILL_SECONDS = envint("COMPLAINT_MIN_FILL_SECONDS", 3)
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "pulih",
+# One cache every process shares (rate limits count across gunicorn's workers and machines):
+# Redis when CACHE_URL or REDIS_URL is set, otherwise a table in the application's database
+# (`manage.py createcachetable`, run by `make migrate`). Never per-process memory.
+REDIS_URL = env("REDIS_URL")
+CACHE_URL = env("CACHE_URL") or REDIS_URL
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_PREFIX", "pulih"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "pulih.lib.cache.DatabaseCache",
+            "LOCATION": "pulih_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
-}
-
-# Background work (django-tasks): the database backend (`manage.py db_worker`) by default;
-# TASKS_BACKEND=immediate runs each task in place (tests).
-if env("TASKS_BACKEND", "database") == "immediate":
+# Background work on the Tasks API (django-tasks today, django.tasks on Django 6): mail and
+# every notification, the report files, the imports and the daily jobs. The database backend
+# (`manage.py db_worker`) by default; with REDIS_URL, RQ on Redis (`manage.py rqworker
+# --job-class django_tasks_rq.Job`). TASKS_BACKEND=immediate runs each task in place (tests).
+TASKS_BACKEND = env("TASKS_BACKEND", "rq" if REDIS_URL else "database")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The outbox: a failed delivery is tried again after OUTBOX_BACKOFF_SECONDS × 2^(attempt-1)
+# (capped at an hour), OUTBOX_MAX_ATTEMPTS times in all, then marked failed for staff to see.
+OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 60)
+OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 10)
+
+# Logs: one line per record on stdout (journald keeps them), with time, level and the id of
+# the request that wrote it (also sent back as X-Request-ID).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "pulih.lib.logging.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "line",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "rq.worker": {"level": env("LOG_LEVEL", "INFO")},
+    },
+}

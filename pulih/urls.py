@@ -11,11 +11,14 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     path("api/v1/", include("api.urls")),
+    path("", views.home, name="home"),
     path("", include("units.urls")),
     path("", include("surveys.urls")),
     path("", include("complaints.urls")),
     path("", include("cases.urls")),
+    path("", include("recovery.urls")),
     path("", include("reports.urls")),
+    path("", include("organisations.urls")),
     path("", include("documents.urls")),
 ]
 

@@ -17,6 +17,7 @@ from cases.budget import BudgetStatus, budget_status
 from cases.models import Case, CaseState, Decree, Delivery
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
+from recovery.stats import RecoveryFigures, recovery_figures
 from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for
 from surveys.models import SurveyResponse
 from surveys.sample import adequacy, profile_table
@@ -67,6 +68,7 @@ class Figures:
     complaints_answered: int
     complaints_table: MonthlyTable
     budget: BudgetStatus
+    recovery: RecoveryFigures
     extra: dict = field(default_factory=dict)
 
     @property
@@ -161,4 +163,5 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         complaints_answered=complaint_counts["answered"],
         complaints_table=monthly_table(unit, start=start, end=end),
         budget=budget_status(unit, end.year),
+        recovery=recovery_figures(unit, start, end),
     )

@@ -8,14 +8,19 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint, ComplaintStatus
+from pulih.lib.registry import PublicLink, public_links
+from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
 from surveys.sample import Adequacy, adequacy
 
 from .periods import past_quarters, quarter_label
 
 QUARTERS_SHOWN = 8
+
+public_links.register(PublicLink("reports:results", _("Service results")), order=30)
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,7 @@ class QuarterResult:
     ikm: IkmResult
     complaints_received: int
     complaints_answered: int
+    recovery: RecoveryRow
     sample: Adequacy | None = None
 
     @property
@@ -51,8 +57,17 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
     for start, end in quarters:
         ikm = ikm_for(unit, start=start, end=end)
         received, answered = counts.get(start, (0, 0))
-        sample = adequacy(unit, start, end, ikm.respondents)
-        results.append(QuarterResult(start, end, ikm, received, answered, sample))
+        results.append(
+            QuarterResult(
+                start,
+                end,
+                ikm,
+                received,
+                answered,
+                recovery=recovery_share(unit, start, end),
+                sample=adequacy(unit, start, end, ikm.respondents),
+            )
+        )
     return results
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
 from documents.xlsx import build_workbook
 
-from .charts import bar_chart, line_chart
 from .figures import Figures
 
 GRADE_GUIDES = [(88.31, "A"), (76.61, "B"), (65.00, "C")]
@@ -59,18 +59,22 @@ def charts(figures: Figures, *, show_officers: bool) -> dict:
     return out
 
 
-def report_context(figures: Figures, *, show_officers: bool) -> dict:
+def report_context(figures: Figures, *, show_officers: bool, show_recovery: bool = True) -> dict:
     return {
         "f": figures,
         "unit": figures.unit,
         "charts": charts(figures, show_officers=show_officers),
         "show_officers": show_officers,
+        "show_recovery": show_recovery,
     }
 
 
-def report_pdf(figures: Figures, *, show_officers: bool = True) -> bytes:
+def report_pdf(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     return render_pdf(
-        "reports/report_pdf.html", report_context(figures, show_officers=show_officers)
+        "reports/report_pdf.html",
+        report_context(figures, show_officers=show_officers, show_recovery=show_recovery),
     )
 
 
@@ -78,7 +82,25 @@ def _fmt(value) -> float | None:
     return None if value is None else float(value)
 
 
-def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
+def _recovery_rows(f: Figures) -> list[tuple]:
+    r = f.recovery
+    rows = [
+        (_("All compensated customers"), r.compensated, r.answered, r.recovered, r.percent),
+        *(
+            (f"{_('Kind')}: {k.label}", k.compensated, k.answered, k.recovered, k.percent)
+            for k in r.by_kind
+        ),
+        *(
+            (f"{_('Service')}: {s.label}", s.compensated, s.answered, s.recovered, s.percent)
+            for s in r.by_service
+        ),
+    ]
+    return rows
+
+
+def report_xlsx(
+    figures: Figures, *, show_officers: bool = True, show_recovery: bool = True
+) -> bytes:
     f = figures
     summary = [
         (_("Unit"), f.unit.name),
@@ -156,5 +178,13 @@ def report_xlsx(figures: Figures, *, show_officers: bool = True) -> bytes:
         sheets[_("Poor ratings")] = (
             [_("Officer"), _("Flagged responses")],
             [(u.display_name, n) for u, n in f.poor_by_officer],
+        )
+    if show_recovery:
+        sheets[_("Customer recovery")] = (
+            [_("Group"), _("Compensated"), _("Answered"), _("Recovered"), _("Recovered (%)")],
+            [
+                *_recovery_rows(f),
+                (_("Median days from the poor rating to delivery"), f.recovery.median_days),
+            ],
         )
     return build_workbook(sheets)

@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reports.charts import bar_chart, line_chart
+from documents.charts import bar_chart, line_chart
 from units.models import ServiceType, Unit, User
 
 from .ikm import ikm_by, ikm_for

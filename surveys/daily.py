@@ -42,7 +42,7 @@ def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
 def check_due(unit: Unit, day: datetime.date, rule: tuple[int, str] | None = None):
     """When `day`'s sign-off is due (end of that day in the unit's zone)."""
     length, kind = rule or rule_for(unit, "daily_check")
-    return end_of_day(unit, due_date(day, length, kind))
+    return end_of_day(unit, due_date(day, length, kind, unit))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from units.demo import DemoStaff
 from units.models import ELEMENT_CODES, ServiceType, Unit
@@ -89,6 +90,7 @@ def _answers(rng: random.Random, unit: Unit) -> tuple[dict[str, int], str]:
 
 
 @transaction.atomic
+@demo_populators.register(order=10)
 def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> str:
     if ServiceRecord.objects.filter(unit=unit).exists():
         return ""

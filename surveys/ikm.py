@@ -323,3 +323,51 @@ def raw_totals(
         aggregates[f"{c}_sum"] = Sum(c)
         aggregates[f"{c}_n"] = Count(c)
     return _totals_from_row(qs.aggregate(**aggregates))
+
+
+# --- many units (an organisation's roll-up) ---------------------------------------------------
+
+
+def ikm_of_units(
+    units, *, start: datetime.date, end: datetime.date
+) -> tuple[IkmResult, dict[int, IkmResult]]:
+    """The IKM over all the units' respondents pooled, and each unit's own, from the tallies in
+    two aggregate queries (whatever the number of responses)."""
+    from .models import DailyTally
+
+    tallies = DailyTally.objects.filter(unit__in=units, day__gte=start, day__lte=end)
+    respondents, totals = _totals_from_row(tallies.aggregate(**_sums()))
+    pooled = compute_ikm(totals, respondents=respondents)
+    legacy = dict(
+        units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
+    )
+    per_unit = {}
+    for row in tallies.values("unit").annotate(**_sums()).order_by("unit"):
+        n, unit_totals = _totals_from_row(row)
+        per_unit[row["unit"]] = compute_ikm(
+            unit_totals, respondents=n, legacy_weight=legacy[row["unit"]] == IkmWeight.LEGACY
+        )
+    return pooled, per_unit
+
+
+def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):
+    """(first of month, pooled totals) for the units, one grouped query; callers fold months
+    into quarters by adding the totals."""
+    from .models import DailyTally
+
+    rows = (
+        DailyTally.objects.filter(unit__in=units, day__gte=start, day__lte=end)
+        .annotate(group=MonthStart("day"))
+        .values("group")
+        .annotate(**_sums())
+        .order_by("group")
+    )
+    return [(row["group"], *_totals_from_row(row)) for row in rows]
+
+
+def mean_score(results) -> Decimal | None:
+    """The mean of published unit scores (each already rounded), rounded half-up to 2."""
+    scores = [r.score for r in results if r.score is not None]
+    if not scores:
+        return None
+    return round_half_up(Fraction(sum(scores, Decimal(0))) / len(scores), 2)

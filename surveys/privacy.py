@@ -15,6 +15,7 @@ from pulih.lib.personal_data import (
     anonymise,
     not_yet_anonymised,
 )
+from pulih.lib.registry import PersonalDataSource, personal_data_sources
 
 from .models import ServiceRecord
 
@@ -71,3 +72,6 @@ def anonymise_before(unit, cutoff: datetime.datetime) -> int:
         not_yet_anonymised("customer_name", "customer_contact")
     )
     return anonymise(old, ANONYMISED)
+
+
+personal_data_sources.register(PersonalDataSource("surveys.privacy", find, erase, anonymise_before))

@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from pulih.lib.registry import reminder_sources
 from pulih.lib.reminders import Reminder
 from units.access import members_with_role
 from units.models import Role, Unit
@@ -17,6 +18,7 @@ from units.models import Role, Unit
 from .daily import LOOKBACK_DAYS, day_statuses
 
 
+@reminder_sources.register
 def collect(today: datetime.date) -> Iterable[Reminder]:
     with translation.override("id"):
         for unit in Unit.objects.all():

@@ -24,6 +24,7 @@ from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, Role, ServiceType, Unit, User
 
 from . import tally
+from .access import DAY_SIGNERS, RECORDERS, RECORDS_FOR_OTHERS
 from .models import (
     COMMENT_MAX_LENGTH,
     PROFILE_FIELDS,
@@ -38,9 +39,6 @@ from .profile import profile_values
 
 # A receipt's survey link stays open this many days after the service.
 SURVEY_VALID_DAYS = 30
-RECORDING_ROLES = (Role.OFFICER, Role.BACK_OFFICE, Role.COORDINATOR)
-RECORD_FOR_OTHERS_ROLES = (Role.BACK_OFFICE, Role.COORDINATOR)
-SIGNING_ROLES = (Role.BACK_OFFICE, Role.COORDINATOR)
 
 
 class SurveyClosed(DomainError):
@@ -76,9 +74,9 @@ def record_service(
     """Record one service delivered. An officer records their own; back office and coordinator
     record for any officer of the unit."""
     roles = roles_in(actor, unit)
-    if not roles & set(RECORDING_ROLES):
+    if not roles & RECORDERS:
         raise ActionForbidden(_("You may not record services in this unit."))
-    if officer != actor and not roles & set(RECORD_FOR_OTHERS_ROLES):
+    if officer != actor and not roles & RECORDS_FOR_OTHERS:
         raise ActionForbidden(_("An officer may only record the services they delivered."))
     errors: dict[str, list[str]] = {}
     if service_type.unit_id != unit.pk or not service_type.active:
@@ -367,7 +365,7 @@ def submit_survey(
 @transaction.atomic
 def sign_daily_check(unit: Unit, *, actor: User, day: datetime.date, note: str = "") -> DailyCheck:
     """The back office (or coordinator) signs that `day`'s results were checked."""
-    if not roles_in(actor, unit) & set(SIGNING_ROLES):
+    if not roles_in(actor, unit) & DAY_SIGNERS:
         raise ActionForbidden(_("Only the back office or the coordinator signs the daily check."))
     if day > timezone.now().astimezone(unit.zone).date():
         raise InvalidInput(

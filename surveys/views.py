@@ -5,11 +5,8 @@ from __future__ import annotations
 import datetime
 
 import segno
-from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -20,11 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from documents.pdf import pdf_response, render_pdf
+from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
-from units.access import READ_ALL_ROLES, role_required
-from units.models import ELEMENT_CODES, Role, ServiceType, Unit
+from units.access import role_required
+from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from . import daily as daily_q
+from .access import (
+    DAY_SIGNERS,
+    RECORD_READERS,
+    RECORDERS,
+    RESULT_READERS,
+    reads_all_records,
+    reads_officer_figures,
+    records_for_others,
+    service_records_for,
+)
 from .charting import ikm_charts
 from .forms import DayForm, PeriodForm, ServiceRecordForm, SignForm, SurveyForm
 from .ikm import (
@@ -35,13 +43,11 @@ from .ikm import (
     day_bounds,
     ikm_for,
 )
+from .links import survey_url, walk_in_url
 from .models import PROFILE_FIELDS, DailyCheck, ResponseSource, ServiceRecord
 from .profile import PROFILE_LABELS, options_for
 from .sample import adequacy, ikm_for_profile, profile_table
 from .services import (
-    RECORD_FOR_OTHERS_ROLES,
-    RECORDING_ROLES,
-    SIGNING_ROLES,
     SURVEY_VALID_DAYS,
     SurveyClosed,
     is_token,
@@ -54,20 +60,7 @@ from .services import (
     unit_officers,
 )
 
-RECORD_VIEW_ROLES = (*RECORDING_ROLES, *READ_ALL_ROLES)
-DAILY_ROLES = (Role.BACK_OFFICE, *READ_ALL_ROLES)
-OFFICER_CHART_ROLES = tuple(READ_ALL_ROLES)  # coordinator, PJ, head, supervisor
-
-
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def survey_url(record: ServiceRecord) -> str:
-    return settings.SITE_URL + reverse("survey", args=[record.survey_token])
-
-
-def walk_in_url(unit: Unit, service_type: ServiceType) -> str:
-    return settings.SITE_URL + reverse("survey-walk-in", args=[unit.code, service_type.code])
 
 
 def qr_svg(url: str) -> SafeString:
@@ -91,40 +84,11 @@ def case_link(case) -> str | None:
     return None
 
 
-def _records_for(request: HttpRequest) -> QuerySet[ServiceRecord]:
-    """The records the current person may see: an officer only their own."""
-    qs = ServiceRecord.objects.filter(unit=request.unit)
-    if not (request.roles & {*RECORD_FOR_OTHERS_ROLES, *READ_ALL_ROLES}):
-        qs = qs.filter(officer=request.user)
-    return qs
-
-
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _rate(scope: str) -> tuple[int, int]:
-    """(requests, seconds) from the REST throttle rates in settings, e.g. "30/minute"."""
-    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope]
-    count, period = rate.split("/")
-    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    return int(count), seconds
 
 
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
     """True when this address has used up its `scope` rate in the current window."""
-    if settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][scope] is None:
-        return False  # the rate is "off" (a benchmark's setting)
-    limit, window = _rate(scope)
-    slot = int(timezone.now().timestamp() // window)
-    key = f"pulih:rate:{scope}:{_client_ip(request)}:{slot}"
-    if cache.add(key, 1, timeout=window + 1):
-        return False
-    try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        return False
+    return ratelimit.hit(scope, request) is not None
 
 
 def _today(unit: Unit) -> datetime.date:
@@ -143,25 +107,27 @@ def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
 # --- service records -------------------------------------------------------------------------
 
 
-@role_required(*RECORD_VIEW_ROLES)
+@role_required(*RECORD_READERS)
 def record_list(request: HttpRequest) -> HttpResponse:
-    records = _records_for(request).select_related("service_type", "officer")
+    records = service_records_for(request.user, request.unit).select_related(
+        "service_type", "officer"
+    )
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "surveys/record_list.html",
         {
             "page": page,
-            "can_record": bool(request.roles & set(RECORDING_ROLES)),
+            "can_record": bool(request.roles & RECORDERS),
             "service_types": ServiceType.objects.filter(unit=request.unit, active=True),
         },
     )
 
 
-@role_required(*RECORDING_ROLES)
+@role_required(*RECORDERS)
 def record_new(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    own_only = None if request.roles & set(RECORD_FOR_OTHERS_ROLES) else request.user
+    own_only = None if records_for_others(request.user, unit) else request.user
     form = ServiceRecordForm(request.POST or None, unit=unit, own_only=own_only)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -192,16 +158,19 @@ def record_new(request: HttpRequest) -> HttpResponse:
 
 def _record_for(request: HttpRequest, pk: int) -> ServiceRecord:
     return get_object_or_404(
-        _records_for(request).select_related("service_type", "officer", "unit"), pk=pk
+        service_records_for(request.user, request.unit).select_related(
+            "service_type", "officer", "unit"
+        ),
+        pk=pk,
     )
 
 
-@role_required(*RECORD_VIEW_ROLES)
+@role_required(*RECORD_READERS)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for(request, pk)
     url = survey_url(record)
     # The officer must never learn whether (or how) this customer rated them.
-    show_state = bool(request.roles & {*RECORD_FOR_OTHERS_ROLES, *READ_ALL_ROLES})
+    show_state = reads_all_records(request.user, request.unit)
     return render(
         request,
         "surveys/record_detail.html",
@@ -215,7 +184,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_VIEW_ROLES)
+@role_required(*RECORD_READERS)
 def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record_for(request, pk)
     url = survey_url(record)
@@ -232,7 +201,7 @@ def record_receipt(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_VIEW_ROLES)
+@role_required(*RECORD_READERS)
 def poster(request: HttpRequest, code: str) -> HttpResponse:
     service_type = get_object_or_404(ServiceType, unit=request.unit, code=code)
     url = walk_in_url(request.unit, service_type)
@@ -370,7 +339,7 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
 DAY_PAGE_SIZE = 50
 
 
-@role_required(*DAILY_ROLES)
+@role_required(*RESULT_READERS)
 def daily(request: HttpRequest) -> HttpResponse:
     unit = request.unit
     today = _today(unit)
@@ -385,7 +354,7 @@ def daily(request: HttpRequest) -> HttpResponse:
     )
     flagged = _flag_rows(unit, flagged_page)
     check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
-    can_sign = bool(request.roles & set(SIGNING_ROLES))
+    can_sign = bool(request.roles & DAY_SIGNERS)
     context = {
         "day": day,
         "today": today,
@@ -413,7 +382,7 @@ def daily(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*SIGNING_ROLES)
+@role_required(*DAY_SIGNERS)
 def daily_sign(request: HttpRequest) -> HttpResponse:
     form = SignForm(request.POST)
     if not form.is_valid():
@@ -441,10 +410,10 @@ def _period(request: HttpRequest, unit: Unit, with_officers: bool):
     return form, today.replace(month=1, day=1), today, None, None
 
 
-@role_required(*DAILY_ROLES)
+@role_required(*RESULT_READERS)
 def ikm_page(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    with_officers = bool(request.roles & set(OFFICER_CHART_ROLES))
+    with_officers = reads_officer_figures(request.user, unit)
     form, start, end, service_type, officer = _period(request, unit, with_officers)
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
     result = ikm_for(unit, **filters)
@@ -476,7 +445,7 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*DAILY_ROLES)
+@role_required(*RESULT_READERS)
 def daily_recap(request: HttpRequest) -> HttpResponse:
     """The printable recap of a day or period (step A), official layout, with the charts."""
     unit = request.unit
@@ -485,7 +454,7 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
     end = min(max(_parse_date(request.GET.get("end"), start), start), today)
     if (end - start).days > 366:
         raise Http404
-    with_officers = bool(request.roles & set(OFFICER_CHART_ROLES))
+    with_officers = reads_officer_figures(request.user, unit)
     since, until = day_bounds(unit, start, end)
     flagged_qs = (
         unit.survey_responses.filter(submitted_at__gte=since, submitted_at__lt=until, flagged=True)

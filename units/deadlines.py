@@ -1,5 +1,8 @@
 """Deadlines from the unit's rules: a rule's length in calendar or working days, due at the end
-of that day in the unit's time zone. Stored in UTC, computed in local time."""
+of that day in the unit's time zone. Stored in UTC, computed in local time.
+
+Every deadline goes through `due_date`: working days skip weekends, national holidays, the
+government's joint leave days (pulih.lib.workdays) and the unit's own holidays (UnitHoliday)."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import datetime
 
 from pulih.lib.workdays import add_working_days
 
-from .models import DayKind, DeadlineRule, Unit
+from .models import DayKind, DeadlineRule, Unit, UnitHoliday
 from .standard import DEADLINES
 
 _DEFAULTS = {d.code: d for d in DEADLINES}
@@ -22,9 +25,26 @@ def rule_for(unit: Unit, code: str) -> tuple[int, str]:
     return default.length, default.day_kind
 
 
-def due_date(start: datetime.date, length: int, day_kind: str) -> datetime.date:
+def unit_holidays(unit: Unit | None, start: datetime.date, days: int) -> frozenset[datetime.date]:
+    """The unit's own holidays from `start` over the next `days` days (one query)."""
+    if unit is None:
+        return frozenset()
+    end = start + datetime.timedelta(days=days)
+    return frozenset(
+        UnitHoliday.objects.filter(unit=unit, date__gte=start, date__lte=end).values_list(
+            "date", flat=True
+        )
+    )
+
+
+def due_date(
+    start: datetime.date, length: int, day_kind: str, unit: Unit | None = None
+) -> datetime.date:
+    """The day a step counted from `start` is due; `unit` adds the unit's own holidays."""
     if day_kind == DayKind.WORKING:
-        return add_working_days(start, length)
+        # Generous window: even a month of closures within it cannot push the end past it.
+        extra = unit_holidays(unit, start, length * 3 + 90)
+        return add_working_days(start, length, extra)
     return start + datetime.timedelta(days=length)
 
 
@@ -37,4 +57,4 @@ def due_at(unit: Unit, code: str, start: datetime.datetime) -> datetime.datetime
     """When the step governed by rule `code` is due, counted from `start`."""
     length, day_kind = rule_for(unit, code)
     local_start = start.astimezone(unit.zone).date()
-    return end_of_day(unit, due_date(local_start, length, day_kind))
+    return end_of_day(unit, due_date(local_start, length, day_kind, unit))

@@ -343,6 +343,29 @@ class CompensationBudget(models.Model):
         return f"{self.unit.code} {self.year}: Rp {self.amount:,}"
 
 
+class UnitHoliday(models.Model):
+    """A day the unit does not work beyond the national calendar: a regional holiday, an office
+    closure. Working-day deadlines skip it (units.deadlines)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="holidays", verbose_name=_("unit")
+    )
+    date = models.DateField(_("date"))
+    name = models.CharField(_("name"), max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit holiday")
+        verbose_name_plural = _("unit holidays")
+        ordering = ["unit", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "date"], name="unique_unit_holiday_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
 CATALOGUES = {
     "service_types": ServiceType,
     "violations": Violation,

@@ -8,14 +8,8 @@ from django.views.decorators.http import require_POST
 
 from .access import get_unit_for_user
 from .middleware import SESSION_KEY
-from .models import Role, Unit
+from .models import Unit
 from .published import published_standard
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's starting point: what that person has to do today."""
-    return render(request, "units/home.html", {"Role": Role, "roles": request.roles})
 
 
 @login_required

@@ -54,9 +54,14 @@ def test_overdue_steps_escalate_to_the_person_in_charge_and_supervisor(decision_
     assert set(escalation.recipients) == {people["person_in_charge"], people["supervisor"]}
 
 
-def test_running_twice_the_same_day_sends_nothing_twice(decision_case, people):
+def test_running_twice_the_same_day_sends_nothing_twice(
+    decision_case, people, django_capture_on_commit_callbacks
+):
     mail.outbox.clear()
-    with time_machine.travel(at(2026, 8, 11, 7, 0), tick=False):
+    with (
+        time_machine.travel(at(2026, 8, 11, 7, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert send().startswith("2 reminders sent")
         assert send().startswith("0 reminders sent, 2 already sent earlier")
     assert [sorted(m.to) for m in mail.outbox] == [
@@ -64,7 +69,10 @@ def test_running_twice_the_same_day_sends_nothing_twice(decision_case, people):
         ["putri@pulih.test", "sari@pulih.test"],
     ]
     assert f"/kasus/{decision_case.pk}/" in mail.outbox[0].body
-    with time_machine.travel(at(2026, 8, 12, 7, 0), tick=False):
+    with (
+        time_machine.travel(at(2026, 8, 12, 7, 0), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert send().startswith("2 reminders sent")
     assert len(mail.outbox) == 4
 

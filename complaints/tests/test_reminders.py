@@ -64,15 +64,23 @@ def test_answer_deadline_after_triage_and_nothing_once_answered(unit, people):
     assert summary(datetime.date(2026, 3, 20)) == []
 
 
-def test_send_reminders_sends_each_once_a_day(unit, people, mailoutbox):
+def test_send_reminders_sends_each_once_a_day(
+    unit, people, mailoutbox, django_capture_on_commit_callbacks
+):
     with time_machine.travel(at(2026, 3, 13, 10), tick=False):
         services.submit_public_complaint(unit, text="Halo")
-    with time_machine.travel(at(2026, 3, 17, 8), tick=False):
+    with (
+        time_machine.travel(at(2026, 3, 17, 8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("send_reminders")
         call_command("send_reminders")
     assert len(mailoutbox) == 2
     assert mailoutbox[0].to == ["cici@pulih.test"]
     assert sorted(mailoutbox[1].to) == ["putri@pulih.test", "sari@pulih.test"]
-    with time_machine.travel(at(2026, 3, 18, 8), tick=False):
+    with (
+        time_machine.travel(at(2026, 3, 18, 8), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("send_reminders")
     assert len(mailoutbox) == 4

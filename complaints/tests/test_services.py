@@ -63,8 +63,9 @@ def test_the_units_own_rule_sets_the_deadline(unit, people):
     complaint = services.record_complaint(
         unit, actor=people["coordinator"], channel="email", text="Tolong dibalas."
     )
-    # Five working days from Friday 13 March 2026: 16, 17, 18, (19 is Nyepi), 20, 23.
-    assert complaint.answer_due_at == at(2026, 3, 23, 23, 59, 59)
+    # Five working days from Friday 13 March 2026: 16, 17, then Nyepi (18 joint leave, 19)
+    # and Lebaran (20, 23, 24 joint leave), then 25, 26, 27.
+    assert complaint.answer_due_at == at(2026, 3, 27, 23, 59, 59)
 
 
 @pytest.mark.parametrize("role", ["officer", "supervisor", "head", "person_in_charge", "admin"])

@@ -1,5 +1,6 @@
 """Backups while the app serves, and restores: one .tar.gz holding a consistent database
-snapshot, the uploads directory and a manifest.
+snapshot, the uploads and a manifest. Uploads are read and written through Django's storage
+API, so the local directory and an S3-compatible store (S3_BUCKET) are backed up alike.
 
 - SQLite: Python's `sqlite3.Connection.backup` (SQLite's online backup API) copies the whole
   database in one step inside one read transaction; in WAL mode writers carry on meanwhile and
@@ -21,11 +22,14 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import connections
 from django.utils import timezone
 
@@ -205,8 +209,51 @@ def default_backup_path(now=None) -> Path:
     return Path(settings.BACKUP_DIR) / f"pulih-{stamp}.tar.gz"
 
 
-def _count_files(root: Path) -> int:
-    return sum(1 for p in root.rglob("*") if p.is_file()) if root.is_dir() else 0
+def upload_storage(media_root: Path | None = None) -> Storage:
+    """Where the uploads live: the configured default storage (local disk, or an S3-compatible
+    store), or the directory `media_root` when one is given."""
+    if media_root is not None:
+        return FileSystemStorage(location=media_root)
+    return storages["default"]
+
+
+def stored_files(storage: Storage, prefix: str = "") -> Iterator[str]:
+    """Every file name in `storage`, through the storage API only (no local paths)."""
+    try:
+        dirs, files = storage.listdir(prefix)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for name in sorted(files):
+        yield f"{prefix}{name}"
+    for name in sorted(dirs):
+        yield from stored_files(storage, f"{prefix}{name}/")
+
+
+def _add_uploads(tar: tarfile.TarFile, storage: Storage) -> int:
+    count = 0
+    for name in stored_files(storage):
+        info = tarfile.TarInfo(f"{UPLOADS}/{name}")
+        info.size = storage.size(name)
+        info.mode = 0o600
+        with storage.open(name, "rb") as handle:
+            tar.addfile(info, handle)
+        count += 1
+    return count
+
+
+def _restore_uploads(uploads: Path, storage: Storage) -> None:
+    """Replace the uploads in `storage` with the unpacked directory `uploads`."""
+    if isinstance(storage, FileSystemStorage):
+        _replace_directory(uploads, Path(storage.location))  # renames on one filesystem
+        return
+    for name in list(stored_files(storage)):
+        storage.delete(name)
+    for path in sorted(p for p in uploads.rglob("*") if p.is_file()):
+        name = path.relative_to(uploads).as_posix()
+        with path.open("rb") as handle:
+            saved = storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise BackupError(f"The store renamed {name} to {saved} while restoring.")
 
 
 def create_backup(
@@ -220,7 +267,7 @@ def create_backup(
     The archive holds personal data: it is created readable by its owner only.
     """
     database = database or settings.DATABASES["default"]
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = upload_storage(media_root)
     engine = engine_of(database)
     output = Path(output or default_backup_path())
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -235,18 +282,18 @@ def create_backup(
             engine=engine,
             database=db_file.name,
             migrations=migrations,
-            uploads=_count_files(media_root),
+            uploads=0,
         )
-        manifest_file = Path(work) / MANIFEST
-        manifest_file.write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
         partial = output.with_name(output.name + ".partial")
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as tar:
-                tar.add(manifest_file, arcname=MANIFEST)
                 tar.add(db_file, arcname=db_file.name)
-                if media_root.is_dir():
-                    tar.add(media_root, arcname=UPLOADS)
+                manifest.uploads = _add_uploads(tar, storage)
+                # The manifest last: it counts what was written.
+                manifest_file = Path(work) / MANIFEST
+                manifest_file.write_text(json.dumps(asdict(manifest), indent=2), encoding="utf-8")
+                tar.add(manifest_file, arcname=MANIFEST)
             os.replace(partial, output)  # a finished archive or none: never a half-written one
         finally:
             if partial.exists():
@@ -308,16 +355,19 @@ def restore_backup(
 ) -> Manifest:
     """Bring back the database and the uploads from `archive`; the current ones are replaced."""
     database = database or settings.DATABASES["default"]
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = upload_storage(media_root)
+    local = Path(storage.location) if isinstance(storage, FileSystemStorage) else None
     engine = engine_of(database)
     manifest = read_manifest(Path(archive))
     if manifest.engine != engine:
         raise BackupError(
             f"The backup is of a {manifest.engine} database; this installation uses {engine}."
         )
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    # Unpack beside the uploads directory, so the final swap is a rename.
-    with tempfile.TemporaryDirectory(prefix=".pulih-restore-", dir=media_root.parent) as work:
+    if local is not None:
+        local.parent.mkdir(parents=True, exist_ok=True)
+    # Unpack beside a local uploads directory, so the final swap is a rename.
+    unpack_dir = local.parent if local is not None else None
+    with tempfile.TemporaryDirectory(prefix=".pulih-restore-", dir=unpack_dir) as work:
         try:
             with tarfile.open(archive, "r:gz") as tar:
                 tar.extractall(work, filter="data")  # refuses absolute paths, "..", devices
@@ -334,6 +384,6 @@ def restore_backup(
         uploads = Path(work) / UPLOADS
         if not uploads.is_dir():
             uploads.mkdir()
-        _replace_directory(uploads, media_root)
+        _restore_uploads(uploads, storage)
     manifest.notes = migration_notes(manifest)
     return manifest

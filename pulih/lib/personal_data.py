@@ -1,8 +1,8 @@
 """Customers' personal data under UU 27/2022: find it, export it, erase it, and stop keeping it
 longer than the unit's retention period.
 
-Each domain that holds a customer's name or contact offers a module named in
-`PERSONAL_DATA_SOURCES` (a missing module is skipped) with three functions:
+Each domain that holds a customer's name or contact has a `privacy.py` that registers a
+`PersonalDataSource` (pulih.lib.registry) with three functions:
 
     find(unit, query: PersonQuery) -> list[dict]
         the records of `unit` that match `query`, each `FoundRecord(...).as_dict()`;
@@ -12,27 +12,23 @@ Each domain that holds a customer's name or contact offers a module named in
     anonymise_before(unit, cutoff: datetime) -> int
         the same for every record of `unit` older than `cutoff`; a second run changes nothing.
 
-`manage.py export_personal_data`, `erase_personal_data` and `apply_retention` call the
-functions at the end of this module.
+This module holds what those functions share and imports no domain app; `pulih.personal_data`
+gathers the sources for `manage.py export_personal_data`, `erase_personal_data` and
+`apply_retention`.
 """
 
 from __future__ import annotations
 
 import datetime
-import getpass
-import importlib
-import importlib.util
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulih.lib.errors import InvalidInput
 
-PERSONAL_DATA_SOURCES = ["surveys.privacy", "complaints.privacy", "cases.privacy"]
 ERASED_NAME = "Dihapus"
 
 
@@ -102,15 +98,6 @@ class FoundRecord:
         )
 
 
-def sources() -> list[tuple[str, ModuleType]]:
-    """The source modules present in this installation."""
-    found = []
-    for name in PERSONAL_DATA_SOURCES:
-        if importlib.util.find_spec(name) is not None:
-            found.append((name, importlib.import_module(name)))
-    return found
-
-
 def history_model(model: type[models.Model]) -> type[models.Model] | None:
     """The django-simple-history table of `model`, if it keeps one (it holds old values too)."""
     attribute = getattr(model._meta, "simple_history_manager_attribute", None)
@@ -143,70 +130,3 @@ def retention_cutoff(unit, now: datetime.datetime | None = None) -> datetime.dat
         return local.replace(year=local.year - years)
     except ValueError:  # 29 February
         return local.replace(year=local.year - years, day=28)
-
-
-def _operator() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return ""
-
-
-def find_personal_data(unit, query: PersonQuery) -> dict[str, list[dict]]:
-    """Everything held about the person, per source."""
-    return {name: module.find(unit, query) for name, module in sources()}
-
-
-def export_personal_data(unit, query: PersonQuery) -> dict[str, Any]:
-    """The JSON document given to the person who asked what the unit holds about them."""
-    found = find_personal_data(unit, query)
-    return {
-        "unit": {"code": unit.code, "name": unit.name},
-        "query": query.as_dict(),
-        "exported_at": timezone.now().isoformat(),
-        "total": sum(len(records) for records in found.values()),
-        "sources": found,
-    }
-
-
-def erase_personal_data(unit, query: PersonQuery, *, actor=None):
-    """Anonymise every record of the person in `unit`, in one transaction, and log the erasure
-    (the log names the criterion kind, never the erased values). Returns the ErasureLog."""
-    from units.models import ErasureKind, ErasureLog
-
-    with transaction.atomic():
-        counts = {name: module.erase(unit, query, actor=actor) for name, module in sources()}
-        return ErasureLog.objects.create(
-            unit=unit,
-            kind=ErasureKind.REQUEST,
-            actor=actor,
-            operator=_operator(),
-            matched_by=query.matched_by,
-            counts=counts,
-            total=sum(counts.values()),
-        )
-
-
-def apply_retention(unit, *, now: datetime.datetime | None = None):
-    """Anonymise the unit's customers' data older than its retention period.
-
-    Idempotent: returns the ErasureLog, or None when nothing was left to anonymise.
-    """
-    from units.models import ErasureKind, ErasureLog
-
-    if unit.personal_data_retention_years < 1:
-        return None
-    cutoff = retention_cutoff(unit, now)
-    with transaction.atomic():
-        counts = {name: module.anonymise_before(unit, cutoff) for name, module in sources()}
-        total = sum(counts.values())
-        if not total:
-            return None
-        return ErasureLog.objects.create(
-            unit=unit,
-            kind=ErasureKind.RETENTION,
-            operator=_operator(),
-            cutoff=cutoff,
-            counts=counts,
-            total=total,
-        )

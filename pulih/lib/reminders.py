@@ -1,11 +1,10 @@
-"""Reminders: each domain offers `<app>.reminders.collect(today) -> Iterable[Reminder]`;
-`manage.py send_reminders` sends each one once (its `key` is remembered)."""
+"""Reminders: each app's `reminders.py` registers `collect(today) -> Iterable[Reminder]` in
+`pulih.lib.registry.reminder_sources`; `manage.py send_reminders` sends each one once (its
+`key` is remembered)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-REMINDER_SOURCES = ["surveys.reminders", "complaints.reminders", "cases.reminders"]
 
 
 @dataclass(frozen=True)

@@ -68,12 +68,65 @@ def test_check_deploy_is_clean_in_production_settings(tmp_path):
     assert "WARNING" not in result.stderr
 
 
-def test_check_deploy_complains_about_a_weak_key(tmp_path):
-    """The check above can fail: a short key is reported."""
-    env = _production_env(tmp_path, SECRET_KEY="short")
-    result = _manage(env, "check", "--deploy", "--fail-level", "WARNING")
-    assert result.returncode != 0
-    assert "security.W009" in result.stderr + result.stdout
+def test_with_debug_off_the_app_refuses_to_start_without_a_real_key(tmp_path):
+    for key in ("short", "", "insecure-development-key-change-me-" + "x" * 20):
+        env = _production_env(tmp_path, SECRET_KEY=key)
+        result = _manage(env, "check")
+        assert result.returncode != 0, key
+        assert "SECRET_KEY is missing or weak" in result.stderr
+    env = _production_env(tmp_path, DEBUG="1", SECRET_KEY="")
+    assert _manage(env, "check").returncode == 0  # a developer's machine needs none
+
+
+def test_settings_read_the_env_file_and_keep_sqlite_in_the_project(tmp_path):
+    env = _production_env(tmp_path)
+    for name in ("SECRET_KEY", "DATABASE_URL", "SITE_URL"):
+        env.pop(name, None)
+    env_file = tmp_path / "pulih.env"
+    env_file.write_text(
+        f"SECRET_KEY={PRODUCTION_KEY}\nSITE_URL=https://pulih.example.go.id\n"
+        "DATABASE_URL=sqlite:///var/pulih-test-relative.sqlite3\n"
+    )
+    env["ENV_FILE"] = str(env_file)
+    probe = (
+        "from django.conf import settings; "
+        "print(settings.SITE_URL, settings.DATABASES['default']['NAME'], settings.MEDIA_ROOT)"
+    )
+    result = subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "shell", "-v", "0", "-c", probe],
+        cwd=tmp_path,  # as cron or systemd would: anywhere but the project
+        env={**env, "MEDIA_ROOT": "var/uploads"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    site, database, media = result.stdout.split()
+    assert site == "https://pulih.example.go.id"
+    assert database == str(settings.BASE_DIR / "var" / "pulih-test-relative.sqlite3")
+    assert media == str(settings.BASE_DIR / "var" / "uploads")
+
+
+HEALTH_PROBE = """
+import json
+from django.test import Client
+response = Client().get("/healthz", HTTP_HOST="10.0.0.5:8000", HTTP_X_REQUEST_ID="probe-12345678")
+print(json.dumps({"status": response.status_code, "body": json.loads(response.content),
+                  "request_id": response["X-Request-ID"]}))
+"""
+
+
+def test_healthz_answers_a_plain_http_probe_by_address_with_database_and_queue(tmp_path):
+    env = _production_env(tmp_path)
+    assert _manage(env, "migrate", "-v", "0").returncode == 0
+    result = _manage(env, "shell", "-v", "0", "-c", HEALTH_PROBE)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["status"] == 200  # not redirected to HTTPS, not refused for its Host
+    assert seen["body"]["database"] == {"ok": True, "engine": "sqlite"}
+    assert seen["body"]["tasks"]["backend"] == "DatabaseBackend"
+    assert seen["body"]["tasks"]["ok"] is True
+    assert seen["request_id"] == "probe-12345678"
 
 
 def test_production_settings_send_secure_cookies_and_hsts(tmp_path):

@@ -134,8 +134,8 @@ def test_report_command_refuses_bad_input(demo, tmp_path):
         )
 
 
-@pytest.mark.parametrize("role", ["head", "person_in_charge", "supervisor"])
-def test_heads_see_officer_figures(client, people, role, unit, service_type):
+@pytest.mark.parametrize("role", ["head", "person_in_charge", "supervisor", "coordinator"])
+def test_the_units_readers_see_officer_figures(client, people, role, unit, service_type):
     submit_response(unit, answers=POOR, service_type=service_type, officer=people["officer"])
     client.force_login(people[role])
     page = client.get("/laporan/").content.decode()
@@ -143,12 +143,20 @@ def test_heads_see_officer_figures(client, people, role, unit, service_type):
     assert "Oscar Officer" in page
 
 
-def test_coordinator_sees_the_dashboard_without_officer_figures(client, people, unit, service_type):
+def test_officer_figures_follow_one_rule_on_the_dashboard_the_ikm_page_and_the_api(
+    client, people, unit, service_type
+):
+    """surveys.access.reads_officer_figures: the coordinator follows up on officers, so it
+    reads their figures on every face; the back office reads the unit's figures only."""
     submit_response(unit, answers=POOR, service_type=service_type, officer=people["officer"])
     client.force_login(people["coordinator"])
-    page = client.get("/laporan/").content.decode()
-    assert "Dasbor" in page
-    assert "Oscar Officer" not in page
+    assert "Oscar Officer" in client.get("/laporan/").content.decode()
+    assert 'id="chart-officer"' in client.get("/ikm/").content.decode()
+    api = f"/api/v1/ikm/?unit={unit.code}&start=2020-01-01&end=2030-12-31&officer=oscar"
+    assert client.get(api).status_code == 200
+    client.force_login(people["back_office"])
+    assert 'id="chart-officer"' not in client.get("/ikm/").content.decode()
+    assert client.get(api).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["back_office", "officer", "admin"])

@@ -8,20 +8,11 @@ from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from units.models import Role
-
+from ..access import RECORDERS, reads_results
 from ..ikm import day_bounds
 from ..models import DailyCheck, SurveyResponse
-from ..services import RECORDING_ROLES
 
 register = template.Library()
-DAILY_ROLES = {
-    Role.BACK_OFFICE,
-    Role.COORDINATOR,
-    Role.PERSON_IN_CHARGE,
-    Role.HEAD,
-    Role.SUPERVISOR,
-}
 
 
 @register.simple_tag(takes_context=True)
@@ -29,8 +20,8 @@ def surveys_home(context) -> dict:
     request = context.get("request")
     unit = getattr(request, "unit", None)
     roles = getattr(request, "roles", frozenset())
-    info: dict = {"daily": False, "record": bool(roles & set(RECORDING_ROLES))}
-    if unit is None or not roles & DAILY_ROLES:
+    info: dict = {"daily": False, "record": bool(roles & RECORDERS)}
+    if unit is None or not reads_results(request.user, unit):
         return info
     today = timezone.now().astimezone(unit.zone).date()
     since, until = day_bounds(unit, today, today)

@@ -222,12 +222,14 @@ def test_ikm_endpoint_filters_and_validates(api, unit, people, worked_example, s
     assert api.get(base.replace("start=2026-11-01", "start=2026-12-01")).status_code == 400
 
 
-def test_officer_sees_the_units_and_own_ikm_but_not_a_colleagues(api, unit, people, worked_example):
+def test_officer_sees_their_own_ikm_but_not_a_colleagues(api, unit, people, worked_example):
+    """surveys.access: the unit's figures are for whoever reads its results (as on the IKM
+    page, which the officer does not open); one officer's are for that officer too."""
     login(api, people["officer"])
     base = f"/api/v1/ikm/?unit={unit.code}&start=2026-11-01&end=2026-11-30"
-    assert api.get(base).status_code == 200
     assert api.get(base + "&officer=oscar").status_code == 200
     assert api.get(base + "&officer=olive").status_code == 403
+    assert api.get(base).status_code == 403
 
 
 def test_ikm_of_another_unit_is_404(api, unit, outsider, worked_example):

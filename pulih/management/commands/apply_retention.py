@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pulih.lib.personal_data import apply_retention
+from pulih.personal_data import apply_retention
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pulih.lib.personal_data import erase_personal_data, find_personal_data
+from pulih.personal_data import erase_personal_data, find_personal_data
 
 from ._personal import add_person_arguments, unit_and_query
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from pulih.lib.personal_data import export_personal_data
+from pulih.personal_data import export_personal_data
 
 from ._personal import add_person_arguments, unit_and_query
 

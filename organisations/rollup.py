@@ -1,0 +1,160 @@
+"""An organisation's roll-up of every unit below it: from the daily tallies and a fixed number
+of aggregate queries, never the responses, never a customer's name, contact or comment."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from cases.models import Case, CaseState, Compensation, Decree
+from surveys.ikm import (
+    IkmResult,
+    compute_ikm,
+    day_bounds,
+    ikm_of_units,
+    ikm_of_units_by_month,
+    mean_score,
+    sample_size,
+)
+from surveys.models import ServiceRecord
+from units.models import ELEMENT_CODES, CompensationBudget, Unit
+
+from .models import Organisation
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    unit: Unit
+    ikm: IkmResult
+    population: int  # services recorded in the period
+    spent: int
+    budget: int | None
+
+    @property
+    def sample_required(self) -> int:
+        return sample_size(self.population)
+
+    @property
+    def sample_adequate(self) -> bool | None:
+        """None when the unit recorded no services (nothing to measure the sample against)."""
+        return None if not self.population else self.ikm.respondents >= self.sample_required
+
+
+@dataclass(frozen=True)
+class Rollup:
+    organisation: Organisation
+    start: datetime.date
+    end: datetime.date
+    units: list[UnitRow]  # ranked: highest IKM first, units without answers last
+    pooled: IkmResult  # over all respondents of all units
+    mean_of_units: Decimal | None  # the mean of the units' published scores
+    cases_by_state: dict[str, int]
+    decrees_total: int
+    decrees_on_time: int
+    spent: int
+    budget: int
+    quarters: list[tuple[datetime.date, IkmResult]]
+
+    @property
+    def decrees_on_time_percent(self) -> float | None:
+        if not self.decrees_total:
+            return None
+        return round(100 * self.decrees_on_time / self.decrees_total, 1)
+
+    @property
+    def cases_rows(self) -> list[tuple[str, str, int]]:
+        return [(s.value, s.label, self.cases_by_state.get(s.value, 0)) for s in CaseState]
+
+
+def in_period(units: QuerySet[Unit], field: str, start: datetime.date, end: datetime.date) -> Q:
+    """`field` within start..end as each unit's own local days (one clause per time zone)."""
+    clause = Q(pk__in=[])
+    for zone in units.order_by().values_list("time_zone", flat=True).distinct():
+        since, until = day_bounds(Unit(time_zone=zone), start, end)
+        clause |= Q(unit__time_zone=zone, **{f"{field}__gte": since, f"{field}__lt": until})
+    return clause
+
+
+def rollup(organisation: Organisation, start: datetime.date, end: datetime.date) -> Rollup:
+    units = organisation.units_below()
+    pooled, per_unit = ikm_of_units(units, start=start, end=end)
+    period = Q(unit__in=units)
+    populations = dict(
+        ServiceRecord.objects.filter(period & in_period(units, "served_at", start, end))
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    spent = dict(
+        Compensation.objects.filter(unit__in=units, budget_year=end.year)
+        .values("unit")
+        .annotate(total=Sum("cost"))
+        .values_list("unit", "total")
+    )
+    budgets = dict(
+        CompensationBudget.objects.filter(unit__in=units, year=end.year).values_list(
+            "unit", "amount"
+        )
+    )
+    rows = [
+        UnitRow(
+            unit,
+            per_unit.get(unit.pk) or compute_ikm({}, respondents=0),
+            populations.get(unit.pk, 0),
+            spent.get(unit.pk) or 0,
+            budgets.get(unit.pk),
+        )
+        for unit in units.order_by("name")
+    ]
+    rows.sort(key=lambda r: (r.ikm.score is None, -(r.ikm.score or 0), r.unit.name))
+    cases = Case.objects.filter(period & in_period(units, "opened_at", start, end))
+    decrees = Decree.objects.filter(period & in_period(units, "issued_at", start, end)).aggregate(
+        whole=Count("pk"), part=Count("pk", filter=Q(issued_at__lte=F("due_at")))
+    )
+    return Rollup(
+        organisation=organisation,
+        start=start,
+        end=end,
+        units=rows,
+        pooled=pooled,
+        mean_of_units=mean_score(r.ikm for r in rows),
+        cases_by_state=dict(cases.order_by().values_list("state").annotate(n=Count("pk"))),
+        decrees_total=decrees["whole"],
+        decrees_on_time=decrees["part"],
+        spent=sum(r.spent for r in rows),
+        budget=sum(r.budget or 0 for r in rows),
+        quarters=quarterly(units, end),
+    )
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def quarterly(units: QuerySet[Unit], end: datetime.date, count: int = 4):
+    """The pooled IKM of the last `count` quarters up to `end`, oldest first: one query by
+    month, the months' totals added into quarters."""
+    first = quarter_start(end)
+    for _ in range(count - 1):
+        first = quarter_start(first - datetime.timedelta(days=1))
+    sums: dict[datetime.date, tuple[int, dict[str, list[int]]]] = {}
+    for month, respondents, totals in ikm_of_units_by_month(units, start=first, end=end):
+        month = month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
+        key = quarter_start(month)
+        n, acc = sums.get(key, (0, {c: [0, 0] for c in ELEMENT_CODES}))
+        for code, (total, count_) in totals.items():
+            acc[code][0] += total
+            acc[code][1] += count_
+        sums[key] = (n + respondents, acc)
+    return [
+        (key, compute_ikm({c: tuple(v) for c, v in acc.items()}, respondents=n))
+        for key, (n, acc) in sorted(sums.items())
+    ]
+
+
+def last_complete_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    end = quarter_start(today) - datetime.timedelta(days=1)
+    return quarter_start(end), end

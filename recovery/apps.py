@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecoveryConfig(AppConfig):
+    name = "recovery"
+    verbose_name = _("Customer recovery")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from cases.models import Delivery
+
+        from .services import issue_followup_for_delivery
+
+        # The follow-up is issued in the same transaction as the delivery that causes it.
+        post_save.connect(
+            issue_followup_for_delivery, sender=Delivery, dispatch_uid="recovery-followup"
+        )

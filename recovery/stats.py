@@ -1,0 +1,125 @@
+"""The recovery rate: of the customers compensated in a period, how many say they recovered.
+
+Every figure is one aggregate query (the median two), whatever the data size.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import Coalesce
+
+from cases.models import Delivery
+from surveys.ikm import day_bounds
+from units.models import Unit
+
+from .models import RECOVERED_FROM
+
+ANSWERED = Q(case__followup__answered_at__isnull=False)
+RECOVERED = Q(case__followup__score__gte=RECOVERED_FROM)
+
+
+@dataclass(frozen=True)
+class RecoveryRow:
+    label: str
+    compensated: int
+    answered: int
+    recovered: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.recovered / self.answered, 1) if self.answered else None
+
+
+@dataclass(frozen=True)
+class RecoveryFigures:
+    compensated: int
+    answered: int
+    recovered: int
+    median_days: float | None
+    by_kind: list[RecoveryRow] = field(default_factory=list)
+    by_service: list[RecoveryRow] = field(default_factory=list)
+
+    @property
+    def percent(self) -> float | None:
+        """Recovered of the follow-ups answered (an unanswered one says nothing either way)."""
+        return round(100 * self.recovered / self.answered, 1) if self.answered else None
+
+
+def _counts(qs) -> dict:
+    return qs.aggregate(
+        compensated=Count("pk", distinct=True),
+        answered=Count("pk", filter=ANSWERED, distinct=True),
+        recovered=Count("pk", filter=RECOVERED, distinct=True),
+    )
+
+
+def _rows(qs, label: str) -> list[RecoveryRow]:
+    rows = (
+        qs.values(group=F(label))
+        .annotate(
+            compensated=Count("pk", distinct=True),
+            answered=Count("pk", filter=ANSWERED, distinct=True),
+            recovered=Count("pk", filter=RECOVERED, distinct=True),
+        )
+        .order_by("group")
+    )
+    return [
+        RecoveryRow(r["group"] or "—", r["compensated"], r["answered"], r["recovered"])
+        for r in rows
+    ]
+
+
+def median_days_to_delivery(deliveries) -> float | None:
+    """Median days from the poor rating (or complaint, or the case's opening) to delivery."""
+    waited = deliveries.annotate(
+        waited=ExpressionWrapper(
+            F("delivered_at")
+            - Coalesce(
+                "case__survey_response__submitted_at",
+                "case__complaint__received_at",
+                "case__opened_at",
+            ),
+            output_field=DurationField(),
+        )
+    ).order_by("waited")
+    count = waited.count()
+    if not count:
+        return None
+    middle = list(waited.values_list("waited", flat=True)[(count - 1) // 2 : count // 2 + 1])
+    seconds = sum(d.total_seconds() for d in middle) / len(middle)
+    return round(seconds / 86400, 1)
+
+
+def delivered_between(unit: Unit, start: datetime.date, end: datetime.date):
+    since, until = day_bounds(unit, start, end)
+    return Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
+
+
+def recovery_share(unit: Unit, start: datetime.date, end: datetime.date) -> RecoveryRow:
+    """One query: compensated, answered and recovered customers of a period (public page)."""
+    counts = _counts(delivered_between(unit, start, end))
+    return RecoveryRow("", counts["compensated"], counts["answered"], counts["recovered"])
+
+
+def recovery_figures(unit: Unit, start: datetime.date, end: datetime.date) -> RecoveryFigures:
+    deliveries = delivered_between(unit, start, end)
+    counts = _counts(deliveries)
+    return RecoveryFigures(
+        compensated=counts["compensated"],
+        answered=counts["answered"],
+        recovered=counts["recovered"],
+        median_days=median_days_to_delivery(deliveries),
+        by_kind=_rows(deliveries, "case__compensation__kinds__name"),
+        by_service=_rows(
+            deliveries.annotate(
+                service=Coalesce(
+                    "case__survey_response__service_type__name",
+                    "case__complaint__service_type__name",
+                )
+            ),
+            "service",
+        ),
+    )

@@ -1,0 +1,125 @@
+"""The recovery rate, computed in SQL, equals a hand count over a seeded period; the dashboard,
+the report and the public results page show it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from cases.models import CaseState, Delivery
+from recovery.models import FollowUp
+from recovery.stats import recovery_figures
+
+# (days from the poor rating to delivery, follow-up answer or None)
+SEED = [(1, 4), (2, 3), (3, 1), (10, None), (20, 2)]
+
+
+@pytest.fixture
+def seeded(make_case):
+    """Five cases delivered yesterday, their follow-ups answered as SEED says; one more case
+    delivered a year ago, outside the period."""
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    cases = []
+    for days, score in SEED:
+        case = make_case(CaseState.CLOSED)
+        rated = yesterday - datetime.timedelta(days=days)
+        case.survey_response.__class__.objects.filter(pk=case.survey_response_id).update(
+            submitted_at=rated
+        )
+        Delivery.objects.filter(case=case).update(delivered_at=yesterday)
+        if score is not None:
+            FollowUp.objects.filter(case=case).update(answered_at=yesterday, score=score)
+        cases.append(case)
+    old = make_case(CaseState.CLOSED)
+    Delivery.objects.filter(case=old).update(delivered_at=yesterday - datetime.timedelta(days=400))
+    FollowUp.objects.filter(case=old).update(answered_at=yesterday, score=4)
+    return cases
+
+
+def period():
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=30), today
+
+
+def test_rate_equals_a_hand_count(unit, seeded):
+    figures = recovery_figures(unit, *period())
+    answered = [score for _d, score in SEED if score is not None]
+    assert figures.compensated == len(SEED)
+    assert figures.answered == len(answered)
+    assert figures.recovered == sum(1 for s in answered if s >= 3)
+    assert figures.percent == round(100 * 2 / 4, 1)
+    assert figures.median_days == 3.0  # of 1, 2, 3, 10, 20 days
+    [kind] = figures.by_kind
+    assert (kind.label, kind.compensated, kind.answered, kind.recovered) == (
+        "Penyampaian permohonan maaf oleh Koordinator ULT",
+        5,
+        4,
+        2,
+    )
+    [service] = figures.by_service
+    assert (service.label, service.compensated, service.recovered) == ("Layanan informasi", 5, 2)
+
+
+def test_an_even_count_takes_the_mean_of_the_middle_two(unit, seeded):
+    Delivery.objects.filter(case=seeded[-1]).update(
+        delivered_at=timezone.now() - datetime.timedelta(days=100)
+    )
+    assert recovery_figures(unit, *period()).median_days == 2.5  # of 1, 2, 3, 10 days
+
+
+def test_the_rate_is_a_fixed_number_of_queries(unit, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        recovery_figures(unit, *period())
+
+
+def test_head_sees_the_rate_on_the_dashboard_and_in_the_reports(client, people, seeded):
+    start, end = period()
+    query = f"?start={start}&end={end}"
+    client.force_login(people["head"])
+    html = client.get(f"/laporan/{query}").content.decode()
+    assert 'id="recovery-rate"' in html and "50.0%" in html.replace(",", ".")
+    book = load_workbook(io.BytesIO(client.get(f"/laporan/unduh.xlsx{query}").content))
+    sheet = book["Pemulihan pelanggan"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:5] == ("Semua pelanggan yang diberi kompensasi", 5, 4, 2, 50.0)
+    pdf = client.get(f"/laporan/unduh.pdf{query}")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_the_coordinator_and_officer_do_not_see_the_figures(client, people, seeded):
+    start, end = period()
+    client.force_login(people["coordinator"])
+    assert (
+        'id="recovery-rate"'
+        not in client.get(f"/laporan/?start={start}&end={end}").content.decode()
+    )
+
+
+def test_api_gives_the_same_figures(client, unit, people, seeded):
+    start, end = period()
+    client.force_login(people["supervisor"])
+    body = client.get(f"/api/v1/recovery/?unit={unit.code}&start={start}&end={end}").json()
+    assert (body["compensated"], body["answered"], body["recovered"], body["percent"]) == (
+        5,
+        4,
+        2,
+        50.0,
+    )
+    assert body["median_days"] == 3.0
+
+
+def test_public_results_show_the_recovery_beside_the_ikm(client, unit, seeded):
+    # Move the seeded deliveries into the last complete quarter, the one the public page shows.
+    today = timezone.localdate()
+    first_of_quarter = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    in_last_quarter = timezone.make_aware(
+        datetime.datetime.combine(first_of_quarter - datetime.timedelta(days=10), datetime.time(10))
+    )
+    Delivery.objects.filter(case__in=seeded).update(delivered_at=in_last_quarter)
+    html = client.get(f"/u/{unit.code}/hasil/").content.decode()
+    assert 'id="public-recovery"' in html
+    assert "pelanggan yang dirugikan pulih" in html
