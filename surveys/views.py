@@ -84,8 +84,6 @@ def case_link(case) -> str | None:
     return None
 
 
-
-
 def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
     """True when this address has used up its `scope` rate in the current window."""
     return ratelimit.hit(scope, request) is not None
