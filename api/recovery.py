@@ -6,11 +6,11 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from api.parsers import BoundedJSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.parsers import BoundedJSONParser
 from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures

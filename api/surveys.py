@@ -21,15 +21,17 @@ from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
 from surveys.access import RECORDERS, reads_officer_figures, reads_results
-from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES, ikm_report
+from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES
 from surveys.links import survey_url
 from surveys.models import (
     COMMENT_MAX_LENGTH,
     DEFAULT_CHANNEL,
+    PROFILE_FIELDS,
     CustomerKind,
     ResponseSource,
     ServiceRecord,
 )
+from surveys.sample import ikm_report_full
 from surveys.services import (
     SurveyClosed,
     officer_codes,
@@ -234,6 +236,18 @@ class ElementOut(serializers.Serializer):
     weighted = serializers.FloatField()
 
 
+class ProfileRowOut(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    share = serializers.FloatField()
+
+
+class ProfileFieldOut(serializers.Serializer):
+    field = serializers.CharField()
+    label = serializers.CharField()
+    rows = ProfileRowOut(many=True)
+
+
 class IkmOut(serializers.Serializer):
     unit = serializers.CharField()
     start = serializers.DateField()
@@ -244,6 +258,11 @@ class IkmOut(serializers.Serializer):
     score = serializers.FloatField(allow_null=True)
     grade = serializers.CharField(allow_null=True)
     label = serializers.CharField(allow_null=True)
+    population = serializers.IntegerField()
+    population_stated = serializers.BooleanField()
+    sample_required = serializers.IntegerField()
+    sample_adequate = serializers.BooleanField(allow_null=True)
+    profile = ProfileFieldOut(many=True)
 
 
 class IkmView(APIView):
@@ -254,6 +273,10 @@ class IkmView(APIView):
             OpenApiParameter("end", DATE_SCHEMA, required=True),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
+            *(
+                OpenApiParameter(name, str, required=False, description="respondent profile")
+                for name in PROFILE_FIELDS
+            ),
         ],
         responses={200: IkmOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
@@ -281,7 +304,8 @@ class IkmView(APIView):
             raise PermissionDenied(_("Your role in this unit does not allow this."))
         if officer is not None and not reads_officer_figures(request.user, unit, officer):
             raise PermissionDenied(_("Only the unit's readers and the officer see these figures."))
-        return Response(ikm_report(unit, start, end, service_type, officer))
+        profile = {n: query_text(request, n) for n in PROFILE_FIELDS if query_text(request, n)}
+        return Response(ikm_report_full(unit, start, end, service_type, officer, profile))
 
 
 # --- the daily recap -------------------------------------------------------------------------

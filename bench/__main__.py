@@ -39,7 +39,7 @@ def collectstatic() -> None:
         cwd=ROOT,
         env=django_env(database_url("sqlite")),
         check=True,
-        timeout=120,
+        timeout=600,  # a loaded machine takes minutes to post-process the manifest
     )
 
 

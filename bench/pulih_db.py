@@ -14,7 +14,7 @@ from .report import ROOT
 
 VAR = ROOT / "var" / "bench"
 SQLITE_PATH = VAR / "pulih-bench.sqlite3"
-PG_DATABASE = "pulih_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "pulih_bench")
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 STEP_TIMEOUT = 600  # seconds for any one in-process part
 

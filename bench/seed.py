@@ -235,9 +235,11 @@ def _responses(
                 "import",
                 poor,
                 "U7" if poor else "",
+                *NO_PROFILE,
             )
 
 
+NO_PROFILE = ("", "", "", "")  # the respondent's profile, not asked
 RESPONSE_COLUMNS = [
     "id",
     "unit_id",
@@ -249,6 +251,10 @@ RESPONSE_COLUMNS = [
     "source",
     "flagged",
     "flagged_elements",
+    "sex",
+    "age_group",
+    "education",
+    "occupation",
 ]
 
 

@@ -340,10 +340,6 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# `make bench` only: mount the submission benchmark's floor view (pulih/benchfloor.py), a bare
-# Django view inserting one row. Off by default; never set it in a deployment.
-BENCH_FLOOR = envbool("BENCH_FLOOR", False)
-
 # The public complaint form refuses submissions filled faster than a person can type.
 COMPLAINT_MIN_FILL_SECONDS = envint("COMPLAINT_MIN_FILL_SECONDS", 3)
 

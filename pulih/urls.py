@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -23,11 +22,6 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("documents.urls")),
 ]
-
-if settings.BENCH_FLOOR:  # the benchmark's floor (bench/submit_rate.py); off by default
-    from pulih import benchfloor
-
-    urlpatterns.insert(0, path("bench/floor/<str:token>/", benchfloor.floor, name="bench-floor"))
 
 handler403 = "pulih.views.permission_denied"
 handler404 = "pulih.views.page_not_found"

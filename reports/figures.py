@@ -18,8 +18,9 @@ from cases.models import Case, CaseState, Decree, Delivery
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from recovery.stats import RecoveryFigures, recovery_figures
-from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, sample_size
-from surveys.models import ServiceRecord, SurveyResponse
+from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for
+from surveys.models import SurveyResponse
+from surveys.sample import adequacy, profile_table
 from units.models import ServiceType, Unit, User, Violation
 
 from .periods import months_back, previous_quarter
@@ -53,6 +54,8 @@ class Figures:
     by_officer: list[tuple[User, IkmResult]]
     services_delivered: int
     sample_required: int
+    sample_adequate: bool | None
+    profile: list[dict]
     cases_by_state: dict[str, int]
     decrees_on_time: Share
     compensations_on_time: Share
@@ -87,14 +90,13 @@ def _ranked(pairs, lookup):
 
 def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     since, until = day_bounds(unit, start, end)
+    ikm = ikm_for(unit, start=start, end=end)
+    sample = adequacy(unit, start, end, ikm.respondents)
     previous_start, previous_end = previous_quarter(start)
     by_service = ikm_by(unit, "service_type", start=start, end=end)
     by_officer = ikm_by(unit, "officer", start=start, end=end)
     services = _names(ServiceType, (k for k, _ in by_service))
     officers = _names(User, (k for k, _ in by_officer))
-    delivered = ServiceRecord.objects.filter(
-        unit=unit, served_at__gte=since, served_at__lt=until
-    ).count()
     flagged = SurveyResponse.objects.filter(
         unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
     )
@@ -138,15 +140,17 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         unit=unit,
         start=start,
         end=end,
-        ikm=ikm_for(unit, start=start, end=end),
+        ikm=ikm,
         previous_start=previous_start,
         previous_end=previous_end,
         previous_ikm=ikm_for(unit, start=previous_start, end=previous_end),
         monthly=ikm_by(unit, "month", start=months_back(end, 12), end=end),
         by_service=_ranked(by_service, services),
         by_officer=_ranked(by_officer, officers),
-        services_delivered=delivered,
-        sample_required=sample_size(delivered) if delivered else 0,
+        services_delivered=sample.population,
+        sample_required=sample.sample_required,
+        sample_adequate=sample.sample_adequate,
+        profile=profile_table(unit, start, end),
         cases_by_state=cases_by_state,
         decrees_on_time=Share(decree_share["part"], decree_share["whole"]),
         compensations_on_time=Share(delivery_share["part"], delivery_share["whole"]),

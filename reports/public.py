@@ -14,6 +14,7 @@ from complaints.models import Complaint, ComplaintStatus
 from pulih.lib.registry import PublicLink, public_links
 from recovery.stats import RecoveryRow, recovery_share
 from surveys.ikm import IkmResult, day_bounds, ikm_for
+from surveys.sample import Adequacy, adequacy
 
 from .periods import past_quarters, quarter_label, quarter_of
 
@@ -31,6 +32,7 @@ class QuarterResult:
     complaints_answered: int
     recovery: RecoveryRow
     provisional: bool = False  # the current quarter: its figures still move
+    sample: Adequacy | None = None
 
     @property
     def label(self) -> str:
@@ -57,17 +59,22 @@ def public_results(unit, today: datetime.date | None = None) -> list[QuarterResu
         )
     )
     counts = {_as_date(r["quarter"]): (r["received"], r["answered"]) for r in rows}
-    return [
-        QuarterResult(
-            start,
-            end,
-            ikm_for(unit, start=start, end=min(end, today)),
-            *counts.get(start, (0, 0)),
-            recovery=recovery_share(unit, start, min(end, today)),
-            provisional=end >= today,
+    results = []
+    for start, end in quarters:
+        until_day = min(end, today)
+        ikm = ikm_for(unit, start=start, end=until_day)
+        results.append(
+            QuarterResult(
+                start,
+                end,
+                ikm,
+                *counts.get(start, (0, 0)),
+                recovery=recovery_share(unit, start, until_day),
+                provisional=end >= today,
+                sample=adequacy(unit, start, until_day, ikm.respondents),
+            )
         )
-        for start, end in quarters
-    ]
+    return results
 
 
 def _as_date(value) -> datetime.date:

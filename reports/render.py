@@ -174,6 +174,18 @@ def report_xlsx(
         (_("Previous quarter score"), score(f.previous_ikm.score)),
         (_("Services delivered (N)"), Formatted(f.services_delivered, INTEGER)),
         (_("Required sample"), Formatted(f.sample_required, INTEGER)),
+        (
+            _("Sample adequate"),
+            "—" if f.sample_adequate is None else _("yes") if f.sample_adequate else _("no"),
+        ),
+        *(
+            (
+                f"{group['label']}: {row['value'] or _('not stated')}",
+                f"{row['count']} ({row['share']}%)",
+            )
+            for group in f.profile
+            for row in group["rows"]
+        ),
         (_("Decrees issued"), f.decrees_on_time.whole),
         (_("Decrees within the deadline"), f.decrees_on_time.part),
         (_("Compensations delivered"), f.compensations_on_time.whole),

@@ -13,6 +13,7 @@ from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
 from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
+from .profile import PROFILE_LABELS
 from .services import unit_channels, unit_officers
 
 # The nine questions and their labelled answers 1..4, in English source text; the Indonesian
@@ -79,8 +80,14 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, officers=None, **kwargs):
+    def __init__(self, *args, officers=None, profile_options=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, values in (profile_options or {}).items():
+            self.fields[f"profile_{name}"] = forms.ChoiceField(
+                label=PROFILE_LABELS[name],
+                choices=[("", _("— prefer not to say —")), *((v, v) for v in values)],
+                required=False,
+            )
         for code in ELEMENT_CODES:
             question, labels = QUESTIONS[code]
             self.fields[code.lower()] = forms.TypedChoiceField(
@@ -104,6 +111,17 @@ class SurveyForm(forms.Form):
         """The officer named by the code chosen, or None."""
         code = self.cleaned_data.get("officer")
         return self.officers.get(code) if code else None
+
+    def profile_fields(self):
+        return [self[name] for name in self.fields if name.startswith("profile_")]
+
+    def profile(self) -> dict[str, str]:
+        """The respondent's optional profile answers (sex, age group, education, occupation)."""
+        return {
+            name.removeprefix("profile_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("profile_") and value
+        }
 
     def elements(self):
         """(code, bound field) in questionnaire order, for the template."""

@@ -33,6 +33,9 @@ class ResponseSource(models.TextChoices):
 
 # The longest comment kept with an answer (form, API, import): longer ones are cut or refused.
 COMMENT_MAX_LENGTH = 4000
+# The respondent's optional profile (PermenPANRB 14/2017's *profil responden*).
+PROFILE_FIELDS = ("sex", "age_group", "education", "occupation")
+PROFILE_MAX_LENGTH = 60
 
 
 def new_survey_token() -> str:
@@ -136,6 +139,10 @@ class SurveyResponse(models.Model):
     )
     flagged = models.BooleanField(_("flagged"), default=False)
     flagged_elements = models.CharField(_("flagged elements"), max_length=40, blank=True)
+    sex = models.CharField(_("sex"), max_length=PROFILE_MAX_LENGTH, blank=True)
+    age_group = models.CharField(_("age group"), max_length=PROFILE_MAX_LENGTH, blank=True)
+    education = models.CharField(_("education"), max_length=PROFILE_MAX_LENGTH, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=PROFILE_MAX_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("survey response")
@@ -276,11 +283,14 @@ class DailyCheck(models.Model):
 
 
 class SurveyFormMapping(models.Model):
-    """How a unit's Google Forms export names its columns, for `import_skm`.
+    """How a unit's survey files name their columns, and the unit's profile lists.
 
     `questions` maps an element code to the question texts used for it; `columns` maps
-    `submitted_at`, `service`, `officer` and `comment` to their header texts. Missing keys
-    fall back to the standard questionnaire's texts (surveys.importer.DEFAULT_*).
+    `submitted_at`, `service`, `officer`, `comment` and the profile fields to their header
+    texts. A header found in neither is read by what it means (surveys.headers). `headers`
+    is the mapping last confirmed in the web import: normalised header text -> field (or ""
+    for a column to ignore), applied first next time. `profile_options` maps a profile field
+    to the unit's list of answers (surveys.profile.DEFAULT_OPTIONS when absent).
     """
 
     unit = models.OneToOneField(
@@ -288,6 +298,8 @@ class SurveyFormMapping(models.Model):
     )
     questions = models.JSONField(_("question texts per element"), default=dict, blank=True)
     columns = models.JSONField(_("other column headers"), default=dict, blank=True)
+    headers = models.JSONField(_("confirmed header mapping"), default=dict, blank=True)
+    profile_options = models.JSONField(_("respondent profile lists"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("survey form mapping")
@@ -368,3 +380,70 @@ class ImprovementItem(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class SurveyPopulation(models.Model):
+    """The services a unit delivered in a period, stated by the unit when it does not record
+    every service in Pulih: the population N against which the sample is judged."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="survey_populations", verbose_name=_("unit")
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    population = models.PositiveIntegerField(_("services delivered"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("stated population")
+        verbose_name_plural = _("stated populations")
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "start", "end"], name="population_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="population_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start}–{self.end}: {self.population}"
+
+
+class ImportJob(models.Model):
+    """One web import: the uploaded file, the mapping confirmed in the preview, its progress
+    and its report. The file is kept until the import ends."""
+
+    class State(models.TextChoices):
+        PREVIEW = "preview", _("Awaiting confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    path = models.CharField(max_length=500)
+    mapping = models.JSONField(default=dict, blank=True)  # column index (str) -> field or ""
+    date_order = models.CharField(max_length=3, blank=True)  # "dmy", "mdy" or ""
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PREVIEW)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    imported = models.PositiveIntegerField(default=0)
+    report = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey import")
+        verbose_name_plural = _("survey imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.file_name} ({self.state})"

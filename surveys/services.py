@@ -1,24 +1,21 @@
 """Writes of the satisfaction domain: service records, responses (with their flags,
 improvement items and tallies), and the back office's daily sign-off.
 
-A poor rating of an officer's element only flags the response: it waits on the daily check,
-where the back office or coordinator refers it into a case or records why not (that is the
-cases side's, `cases.intake`; this domain never imports `cases`).
-
-The web form, the API and `import_skm` all store responses through `submit_response` (or its
-bulk twin in `importer.py`), so a response, its tally and whatever it flags are written in one
-transaction whatever door it came in by.
+One write path per answer: the web form and the API store through `submit_response`, the
+import a batch at a time; all build their responses with `new_response` (the flag rule) and
+store them with `store_responses` (ORM insert, `tally.add_tallies`, improvement items), in the
+caller's transaction. A poor rating of an officer's element only flags the response; the
+back office's daily check refers it to a case (the cases side).
 """
 
 from __future__ import annotations
 
 import datetime
-import functools
 import re
 from collections.abc import Iterable, Mapping
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,19 +23,21 @@ from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateCo
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
 
+from . import tally
 from .access import DAY_SIGNERS, RECORDERS, RECORDS_FOR_OTHERS
 from .ikm import ANSWER_LABELS, ELEMENT_NAMES
 from .models import (
     COMMENT_MAX_LENGTH,
     DEFAULT_CHANNEL,
+    PROFILE_FIELDS,
     CustomerKind,
     DailyCheck,
-    DailyTally,
     ImprovementItem,
     ResponseSource,
     ServiceRecord,
     SurveyResponse,
 )
+from .profile import profile_values
 
 # A receipt's survey link stays open this many days after the service.
 SURVEY_VALID_DAYS = 30
@@ -204,113 +203,71 @@ def parse_answers(raw: Mapping[str, object] | None) -> dict[str, int]:
 
 
 def poor_elements(unit: Unit, answers: Mapping[str, int]) -> tuple[list[str], list[str]]:
-    """(officer's elements, institution's elements) scored at or below the unit's threshold."""
+    """(officer's elements, institution's elements) scored at or below the unit's threshold:
+    the flag rule, the one copy of it."""
     poor = [c for c in ELEMENT_CODES if c in answers and answers[c] <= unit.flag_threshold]
     mine = set(unit.officer_elements)
     return [c for c in poor if c in mine], [c for c in poor if c not in mine]
 
 
-def tally_increments(answers: Mapping[str, int]) -> list[int]:
-    """[respondents, u1_sum, u1_n, ..., u9_sum, u9_n] of one response."""
-    row = [1]
-    for code in ELEMENT_CODES:
-        score = answers.get(code)
-        row += [score, 1] if score is not None else [0, 0]
-    return row
-
-
-_TALLY_COLUMNS = ["respondents"] + [
-    f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n")
-]
-TallyKey = tuple[datetime.date, int | None, int | None]  # day, service type id, officer id
-
-
-def _upsert_tally(unit: Unit, key: TallyKey, counts: list[int]) -> None:
-    """Add one key's counts: one INSERT … ON CONFLICT DO UPDATE on the key's unique index
-    (SQLite and PostgreSQL), so no read, no savepoint and no retry when two responses of a
-    new key arrive together."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _tally_upsert_sql(connection.vendor), _tally_upsert_params(unit, key, counts)
-        )
-
-
-def _tally_upsert_params(unit: Unit, key: TallyKey, counts: list[int]) -> list:
-    day, service_type_id, officer_id = key
-    adapt = connection.ops.adapt_datefield_value
-    return [unit.pk, adapt(day), service_type_id, officer_id, *counts]
-
-
-_TALLY_KEY = ["unit", "day", "service_type", "officer"]
-_TALLY_TYPES = ["bigint", "date", "bigint", "bigint"] + ["integer"] * len(_TALLY_COLUMNS)
-
-
-@functools.cache
-def _tally_upsert_sql(vendor: str, arrays: bool = False) -> str:
-    """INSERT keys' counts into their tally rows, or add them to the rows already there.
-    The conflict target spells the unique constraint dailytally_one_per_key. With `arrays`
-    (PostgreSQL), the rows come as one array parameter per column, unnested: many keys in
-    one statement."""
-    meta = DailyTally._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-
-    def col(name: str) -> str:
-        return quote(meta.get_field(name).column)
-
-    fields = [*_TALLY_KEY, *_TALLY_COLUMNS]
-    columns = ", ".join(col(f) for f in fields)
-    if arrays:
-        typed = ", ".join(f"%s::{t}[]" for t in _TALLY_TYPES)
-        rows = f"SELECT * FROM unnest({typed})"  # noqa: S608 (a constant)
-    else:
-        rows = "VALUES (" + ", ".join(["%s"] * len(fields)) + ")"
-    target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
-    target += f"COALESCE({col('officer')}, 0)"
-    sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in _TALLY_COLUMNS)
-    return (
-        f"INSERT INTO {table} ({columns}) {rows}"  # noqa: S608 (identifiers from meta)
-        f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+def new_response(
+    unit: Unit,
+    scores: Mapping[str, int],
+    *,
+    submitted_at: datetime.datetime,
+    comment: str = "",
+    service_type_id: int | None = None,
+    officer_id: int | None = None,
+    service_record: ServiceRecord | None = None,
+    source: str = ResponseSource.WEB,
+    profile: Mapping[str, str] | None = None,
+) -> SurveyResponse:
+    """An unsaved response of validated `scores`, flagged by the unit's rule (form, API and
+    import all build theirs here)."""
+    officer_poor, institution_poor = poor_elements(unit, scores)
+    poor = set(officer_poor) | set(institution_poor)
+    profile = profile or {}
+    return SurveyResponse(
+        unit=unit,
+        service_record=service_record,
+        service_type_id=service_type_id,
+        officer_id=officer_id,
+        submitted_at=submitted_at,
+        comment=(comment or "").strip()[:COMMENT_MAX_LENGTH],
+        source=source,
+        flagged=bool(poor),
+        flagged_elements=",".join(c for c in ELEMENT_CODES if c in poor),
+        **{c.lower(): v for c, v in scores.items()},
+        **{name: str(profile.get(name) or "")[:60] for name in PROFILE_FIELDS},
     )
 
 
-def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
-    """Add many keys' counts at once (the import) by the same upsert as one response's:
-    executemany on SQLite, one statement over unnested arrays on PostgreSQL. The keys go in
-    one order, so two imports touching the same rows lock them in the same order."""
-    rows = [
-        _tally_upsert_params(unit, key, counters[key])
-        for key in sorted(counters, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
-    ]
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            columns = [list(column) for column in zip(*rows, strict=True)]
-            cursor.execute(_tally_upsert_sql(connection.vendor, arrays=True), columns)
-        else:
-            cursor.executemany(_tally_upsert_sql(connection.vendor), rows)
+def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
+    return (local_day(unit, response.submitted_at), response.service_type_id, response.officer_id)
 
 
-def act_on_flags(
-    response: SurveyResponse, officer_poor: list[str], institution_poor: list[str]
-) -> ImprovementItem | None:
-    """What a flagged response sets off at once: an improvement item for the institution's poor
-    elements. The officer's poor elements open nothing here: the response waits, flagged, on
-    the daily check (cases.intake refers it into a case from there)."""
-    items = act_on_flags_many(response.unit, [(response, officer_poor, institution_poor)])
-    return items[0] if items else None
+def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
+    """Insert new responses of `unit` (one `save()`, or a bulk insert for a batch of the
+    import), add them to their tallies and open an improvement item for each that rates an
+    institution's element poor. Call inside a transaction. A poor rating of an officer's
+    element only flags the response: the back office's daily check refers it."""
+    if len(responses) == 1:
+        responses[0].save(force_insert=True)
+    else:
+        SurveyResponse.objects.bulk_create(responses)
+    counters: dict[tally.TallyKey, list[int]] = {}
+    for response in responses:
+        tally.add_to(counters, tally_key(unit, response), response.answers())
+    tally.add_tallies(unit, counters)
+    open_improvement_items(unit, [r for r in responses if r.flagged])
 
 
-Flagged = tuple[SurveyResponse, list[str], list[str]]  # response, officer's and institution's
-
-
-def act_on_flags_many(unit: Unit, flagged: Iterable[Flagged]) -> list[ImprovementItem]:
-    """`act_on_flags` for many saved responses of `unit` at once (the import): the
-    improvement items in one bulk insert. Returns them in the responses' order."""
+def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:
+    """One improvement item per saved response that rates an institution's element poor."""
     items = []
     created_at = timezone.now()
-    for response, _officer_poor, institution_poor in flagged:
+    for response in flagged:
+        _mine, institution_poor = poor_elements(unit, response.answers())
         if institution_poor:
             items.append(
                 ImprovementItem(
@@ -349,161 +306,55 @@ def submit_response(
     officer: User | None = None,
     service_record: ServiceRecord | None = None,
     source: str = ResponseSource.WEB,
+    profile: Mapping[str, str] | None = None,
 ) -> SurveyResponse:
-    """Store one response, its tally and what it flags, in one transaction."""
-    return _store_response(
+    """Store one response, its tally and what it flags, in one transaction.
+
+    Validation and the flags are worked out before the transaction starts, so the write
+    transaction (on SQLite: the database's one write lock) is held only for the writes.
+    Raises InvalidInput (bad answers), StateConflict (the service record already answered).
+    """
+    service_type_id = service_type.pk if service_type else None
+    officer_id = officer.pk if officer else None
+    if service_record is not None:
+        service_type_id = service_type_id or service_record.service_type_id
+        officer_id = officer_id or service_record.officer_id
+    response = new_response(
         unit,
-        answers=answers,
+        parse_answers(answers),
+        submitted_at=submitted_at or timezone.now(),
         comment=comment,
-        submitted_at=submitted_at,
-        service_type_id=service_type.pk if service_type else None,
-        officer_id=officer.pk if officer else None,
-        service_record=service_record,
-        source=source,
-    )
-
-
-def _store_response(
-    unit: Unit,
-    *,
-    answers: Mapping[str, object],
-    comment: str,
-    submitted_at: datetime.datetime | None,
-    service_type_id: int | None,
-    officer_id: int | None,
-    service_record: ServiceRecord | None,
-    source: str,
-) -> SurveyResponse:
-    """submit_response by ids. Everything that needs no database (validation, flags, the
-    tally's increments) is done before the transaction starts, so the write transaction (on
-    SQLite: the database's one write lock) is held only for the writes."""
-    scores = parse_answers(answers)
-    officer_poor, institution_poor = poor_elements(unit, scores)
-    flagged = officer_poor + institution_poor
-    response = SurveyResponse(
-        unit=unit,
-        service_record=service_record,
         service_type_id=service_type_id,
         officer_id=officer_id,
-        submitted_at=submitted_at or timezone.now(),
-        comment=(comment or "").strip()[:COMMENT_MAX_LENGTH],
+        service_record=service_record,
         source=source,
-        flagged=bool(flagged),
-        flagged_elements=",".join(c for c in ELEMENT_CODES if c in flagged),
-        **{c.lower(): v for c, v in scores.items()},
+        profile=profile_values(unit, profile or {}, strict=True),
     )
-    key = (local_day(unit, response.submitted_at), service_type_id, officer_id)
-    increments = tally_increments(scores)
-    nested = connection.in_atomic_block
-    if not flagged and not nested and connection.vendor == "postgresql":
-        # Response and tally in one statement: one transaction, one round trip.
-        try:
-            _insert_with_tally(response, unit, key, increments)
-        except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
-            raise StateConflict(_("This survey has already been answered.")) from exc
-        return response
     # A caller's own transaction keeps working after a 409: then (only) the insert gets a
     # savepoint; otherwise a failed insert simply rolls the whole transaction back.
+    nested = connection.in_atomic_block
     with transaction.atomic():
         try:
             with transaction.atomic(savepoint=nested):
-                _insert(response)
+                store_responses(unit, [response])
         except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
             raise StateConflict(_("This survey has already been answered.")) from exc
-        _upsert_tally(unit, key, increments)
-        if flagged:
-            act_on_flags(response, officer_poor, institution_poor)
     return response
-
-
-@functools.cache
-def _insert_sql(vendor: str, model: type) -> tuple[str, list]:
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    return f"{sql} RETURNING {quote(meta.pk.column)}", fields
-
-
-def _insert(obj: SurveyResponse) -> None:
-    """obj.save() for a new response, as one prepared INSERT … RETURNING: what the ORM's
-    insert does (pre_save, prepare each field, take the new key) without compiling the
-    statement again for every response. The model has no save() override or signals."""
-    sql, fields = _insert_sql(connection.vendor, type(obj))
-    _execute_insert(obj, sql, fields)
-
-
-def _insert_with_tally(
-    obj: SurveyResponse, unit: Unit, key: TallyKey, increments: list[int]
-) -> None:
-    """PostgreSQL: insert the response and add it to its tally in one statement (a
-    data-modifying WITH), which is atomic on its own."""
-    vendor = connection.vendor
-    insert, fields = _insert_sql(vendor, type(obj))
-    pk = connection.ops.quote_name(type(obj)._meta.pk.column)
-    sql = f"WITH r AS ({insert}), t AS ({_tally_upsert_sql(vendor)}) SELECT {pk} FROM r"  # noqa: S608
-    _execute_insert(obj, sql, fields, _tally_upsert_params(unit, key, increments))
-
-
-def _execute_insert(
-    obj: SurveyResponse, sql: str, fields: list, extra: Iterable[object] = ()
-) -> None:
-    """Run an INSERT … RETURNING of `obj`'s `fields` (then `extra` parameters) and mark
-    `obj` saved with its new key, as Model.save() would."""
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *extra])
-        obj.pk = cursor.fetchone()[0]
-    obj._state.adding = False
-    obj._state.db = connection.alias
-
-
-# What storing a response needs of its unit; the rest of the unit is loaded only if used.
-_UNIT_FIELDS = ("flag_threshold", "flag_elements", "time_zone")
-
-
-@functools.cache
-def _record_by_token_sql(vendor: str) -> str:
-    """The service record of a token, whether it is answered and what storing a response
-    needs of its unit, in one statement (written once from the models' metadata: the ORM
-    would compile the same query again on every submission)."""
-    quote = connection.ops.quote_name
-    rec, unit, resp = ServiceRecord._meta, Unit._meta, SurveyResponse._meta
-    columns = [f"r.{quote(f.column)}" for f in rec.concrete_fields]
-    columns += [
-        f"u.{quote(unit.get_field(n).column)} AS {quote('unit_' + n)}" for n in _UNIT_FIELDS
-    ]
-    answered = (
-        f"EXISTS (SELECT 1 FROM {quote(resp.db_table)} a"  # noqa: S608 (identifiers from meta)
-        f" WHERE a.{quote(resp.get_field('service_record').column)} = r.{quote(rec.pk.column)})"
-    )
-    return (
-        f"SELECT {', '.join(columns)}, {answered} AS {quote('answered')}"  # noqa: S608 (meta)
-        f" FROM {quote(rec.db_table)} r JOIN {quote(unit.db_table)} u"
-        f" ON u.{quote(unit.pk.column)} = r.{quote(rec.get_field('unit').column)}"
-        f" WHERE r.{quote(rec.get_field('survey_token').column)} = %s"
-    )
 
 
 def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
     """(the service record of `token` with its unit, whether it has been answered).
 
-    The unit carries only what a response needs (threshold, flagged elements, time zone);
-    its other fields, the service type and the officer load if something reads them.
     Raises ServiceRecord.DoesNotExist.
     """
     if not is_token(token):
         raise ServiceRecord.DoesNotExist
-    rows = list(ServiceRecord.objects.raw(_record_by_token_sql(connection.vendor), [token]))
-    if not rows:
-        raise ServiceRecord.DoesNotExist
-    record = rows[0]
-    loaded = {"id": record.unit_id, **{n: getattr(record, f"unit_{n}") for n in _UNIT_FIELDS}}
-    names = [f.attname for f in Unit._meta.concrete_fields if f.attname in loaded]
-    record.unit = Unit.from_db(record._state.db, names, [loaded[n] for n in names])
-    return record, bool(record.answered)
+    record = (
+        ServiceRecord.objects.select_related("unit")
+        .annotate(answered=Exists(SurveyResponse.objects.filter(service_record=OuterRef("pk"))))
+        .get(survey_token=token)
+    )
+    return record, record.answered
 
 
 def submit_survey(
@@ -512,13 +363,13 @@ def submit_survey(
     answers: Mapping[str, object],
     comment: str = "",
     source: str = ResponseSource.WEB,
+    profile: Mapping[str, str] | None = None,
 ) -> SurveyResponse:
     """The customer's answers for the service record of `token` (one response per token).
 
     Raises ServiceRecord.DoesNotExist (unknown), SurveyClosed (expired), StateConflict (used).
-    The record and its state are read in one query outside the write transaction; the
-    one-to-one between response and record (a unique column) is what guarantees one answer
-    per token when two arrive at once: the second insert fails and answers 409.
+    The one-to-one between response and record (a unique column) is what guarantees one
+    answer per token when two arrive at once: the second insert fails and answers 409.
     """
     record, answered = record_for_token(token)
     if answered:
@@ -526,15 +377,13 @@ def submit_survey(
     if timezone.now() > survey_closes_at(record):
         raise SurveyClosed(_("This survey link has expired."))
     try:
-        return _store_response(
+        return submit_response(
             record.unit,
             answers=answers,
             comment=comment,
-            submitted_at=None,
-            service_type_id=record.service_type_id,
-            officer_id=record.officer_id,
             service_record=record,
             source=source,
+            profile=profile,
         )
     except StateConflict:
         raise StateConflict(_("This survey has already been answered. Thank you!")) from None

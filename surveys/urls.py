@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 urlpatterns = [
     # staff
@@ -16,6 +16,13 @@ urlpatterns = [
     path("ikm/", views.ikm_page, name="ikm"),
     path("perbaikan/", views.improvement_list, name="improvements"),
     path("perbaikan/<int:pk>/selesai/", views.improvement_done, name="improvement-done"),
+    path("impor-survei/", import_views.import_upload, name="survey-import"),
+    path("impor-survei/<int:pk>/", import_views.import_preview, name="survey-import-preview"),
+    path("impor-survei/<int:pk>/proses/", import_views.import_status, name="survey-import-status"),
+    path(
+        "impor-survei/<int:pk>/laporan.txt", import_views.import_report, name="survey-import-report"
+    ),
+    path("impor-survei/<int:pk>/batal/", import_views.import_cancel, name="survey-import-cancel"),
     # public
     path("s/<str:token>/", views.survey, name="survey"),
     path("u/<slug:code>/survey/<slug:service>/", views.survey_walk_in, name="survey-walk-in"),

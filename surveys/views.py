@@ -48,17 +48,19 @@ from .ikm import (
     ELEMENT_NAMES,
     day_bounds,
     ikm_for,
-    sample_size,
 )
 from .improvements import resolve_improvement
 from .links import survey_url, walk_in_url
 from .models import (
+    PROFILE_FIELDS,
     DailyCheck,
     ImprovementItem,
     ImprovementStatus,
     ResponseSource,
     ServiceRecord,
 )
+from .profile import PROFILE_LABELS, options_for
+from .sample import adequacy, ikm_for_profile, profile_table
 from .services import (
     SURVEY_VALID_DAYS,
     SurveyClosed,
@@ -280,13 +282,14 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     state = survey_state(record)
     if state != "open":
         return _closed(request, state, 410, record.unit)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, profile_options=options_for(record.unit))
     if request.method == "POST" and form.is_valid() and not form.needs_confirmation():
         try:
             response = submit_survey(
                 token,
                 answers=form.answers(),
                 comment=form.cleaned_data["comment"],
+                profile=form.profile(),
                 source=ResponseSource.WEB,
             )
         except StateConflict:
@@ -338,7 +341,9 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
     """The counter poster's survey: no receipt; the customer may name the officer."""
     unit = get_object_or_404(Unit, code=code)
     service_type = get_object_or_404(ServiceType, unit=unit, code=service, active=True)
-    form = SurveyForm(request.POST or None, officers=walk_in_officers(unit))
+    form = SurveyForm(
+        request.POST or None, officers=walk_in_officers(unit), profile_options=options_for(unit)
+    )
     if request.method == "POST":
         if rate_limited(request, "survey"):
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
@@ -348,6 +353,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
                     unit,
                     answers=form.answers(),
                     comment=form.cleaned_data["comment"],
+                    profile=form.profile(),
                     service_type=service_type,
                     officer=form.cleaned_data.get("officer"),
                     source=ResponseSource.WEB,
@@ -489,14 +495,16 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     with_officers = reads_officer_figures(request.user, unit)
     form, start, end, service_type, officer = _period(request, unit, with_officers)
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
-    since, until = day_bounds(unit, start, end)
-    services = ServiceRecord.objects.filter(unit=unit, served_at__gte=since, served_at__lt=until)
-    if service_type:
-        services = services.filter(service_type=service_type)
-    if officer:
-        services = services.filter(officer=officer)
-    delivered = services.count()
     result = ikm_for(unit, **filters)
+    options = options_for(unit)
+    chosen = {
+        name: request.GET[name]
+        for name in PROFILE_FIELDS
+        if request.GET.get(name) in options[name] and not (service_type or officer)
+    }
+    if chosen:
+        result = ikm_for_profile(unit, start, end, chosen)
+    sample = adequacy(unit, start, end, result.respondents, service_type, officer)
     return render(
         request,
         "surveys/ikm.html",
@@ -505,8 +513,10 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "result": result,
-            "delivered": delivered,
-            "sample": sample_size(delivered),
+            "sample": sample,
+            "profile": profile_table(unit, start, end),
+            "profile_options": [(n, PROFILE_LABELS[n], options[n]) for n in PROFILE_FIELDS],
+            "profile_chosen": chosen,
             "charts": ikm_charts(unit, with_officers=with_officers, **filters),
             "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
             "posters": ServiceType.objects.filter(unit=unit, active=True),

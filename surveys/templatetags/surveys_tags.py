@@ -39,3 +39,9 @@ def surveys_home(context) -> dict:
         and not DailyCheck.objects.filter(unit=unit, day=yesterday).exists(),
     )
     return info
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    """{{ mapping|get_item:key }}: a dict's value by a variable key (None when absent)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -130,8 +130,8 @@ def test_public_survey_refuses_a_second_answer_as_it_refuses_an_expired_link(api
 @pytest.mark.django_db(transaction=True)
 def test_public_survey_outside_a_transaction_stores_the_answer_and_its_tally_once(api, record):
     """As in production (no test transaction around the request): the response and its tally
-    are written together (on PostgreSQL in one statement); a second answer is 409 and
-    changes nothing; a poor rating is flagged in the same transaction."""
+    are written together; a second answer is 409 and changes nothing; a poor rating is
+    flagged (no case is opened at submission)."""
     url = f"/api/v1/surveys/{record.survey_token}/"
     assert api.post(url, {"answers": GOOD}, format="json").status_code == 201
     assert api.post(url, {"answers": {**GOOD, "U1": 1}}, format="json").status_code == 410
@@ -146,6 +146,8 @@ def test_public_survey_outside_a_transaction_stores_the_answer_and_its_tally_onc
         "flagged"
     ]
     assert SurveyResponse.objects.get(service_record=record).flagged
+    assert SurveyResponse.objects.get(service_record=record).flagged_elements == "U7"
+    assert not Case.objects.exists()
     tally.refresh_from_db()
     assert (tally.respondents, tally.u7_sum, tally.u7_n) == (2, 6, 2)
 

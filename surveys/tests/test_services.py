@@ -168,7 +168,7 @@ def test_a_failed_flag_rolls_back_the_response_and_its_tally(unit, people, respo
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(surveys.services, "improvement_description", broken)
+    monkeypatch.setattr(surveys.services, "open_improvement_items", broken)
     with pytest.raises(RuntimeError):
         respond({**GOOD, "U8": 1}, officer=people["officer"])
     assert not unit.survey_responses.exists()

@@ -134,7 +134,7 @@ def test_walk_in_survey_names_the_officer_by_counter_code_only(client, unit, ser
         service_type,
         None,
     )
-    assert stored.unverified  # named without a receipt
+    assert stored.unverified and stored.flagged_elements == "U6"  # named, no receipt
     assert not Case.objects.exists()
 
 

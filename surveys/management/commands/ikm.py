@@ -7,7 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.ikm import ikm_report
+from surveys.models import PROFILE_FIELDS
+from surveys.sample import ikm_report_full
 from surveys.services import unit_officers
 from units.models import ServiceType, Unit
 
@@ -28,6 +29,10 @@ class Command(BaseCommand):
         parser.add_argument("--end", required=True, type=_date)
         parser.add_argument("--service", help="service type code")
         parser.add_argument("--officer", help="officer's username")
+        for name in PROFILE_FIELDS:
+            parser.add_argument(
+                f"--{name.replace('_', '-')}", dest=name, help=f"only respondents with this {name}"
+            )
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, unit, start, end, service, officer, json: bool, **options):
@@ -45,7 +50,8 @@ class Command(BaseCommand):
             person = unit_officers(target).filter(username=officer).first()
             if person is None:
                 raise CommandError(f"Not an officer of {unit}: {officer}")
-        data = ikm_report(target, start, end, service_type, person)
+        profile = {name: options.get(name) for name in PROFILE_FIELDS if options.get(name)}
+        data = ikm_report_full(target, start, end, service_type, person, profile)
         if json:
             self.stdout.write(_dumps(data))
             return
@@ -59,6 +65,14 @@ class Command(BaseCommand):
         if data["ikm"] is None:
             self.stdout.write("no responses in this period")
             return
+        sample = (
+            "unknown population" if data["sample_adequate"] is None
+            else "adequate" if data["sample_adequate"] else "TOO SMALL"
+        )  # fmt: skip
+        self.stdout.write(
+            f"population: {data['population']}  sample required: {data['sample_required']}  "
+            f"sample: {sample}"
+        )
         self.stdout.write(f"IKM (1-4): {data['ikm']:.4f}")
         self.stdout.write(f"score: {data['score']:.2f}  grade: {data['grade']}  ({data['label']})")
 

@@ -1,9 +1,10 @@
 """The floor of the survey-submission benchmark (`make bench`, bench/submit_rate.py).
 
 A minimal Django view that reads a JSON body and inserts one row, served by the same gunicorn,
-settings and middleware as Pulih. Its URL exists only when the environment sets
-BENCH_FLOOR=1 (pulih/urls.py); it is off by default and never part of a deployment. The table
-it writes to is not a model: the benchmark creates it (`create_table`) in its own database.
+settings and middleware as Pulih. Its URL exists only under the bench's own settings and URLs
+(bench/settings.py, bench/urls.py: Pulih's with this one path added); Pulih's settings and URLs
+know nothing of it. The table it writes to is not a model: the benchmark creates it
+(`create_table`) in its own database.
 """
 
 from __future__ import annotations

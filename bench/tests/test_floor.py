@@ -1,5 +1,5 @@
-"""The benchmark's floor view (pulih/benchfloor.py) exists only when BENCH_FLOOR=1 is set:
-absent by default and in production settings."""
+"""The benchmark's floor view (bench/floor.py) exists only under the bench's own settings
+(bench/settings.py): Pulih's settings and URLs know nothing of it."""
 
 from __future__ import annotations
 
@@ -18,19 +18,19 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import resolve
-from pulih import benchfloor
+from bench import floor as benchfloor
 benchfloor.create_table()
 before = benchfloor.count_rows()
 body = json.dumps({"answers": {"U1": 4}})
 answer = Client().post("/bench/floor/abc/", body, content_type="application/json",
                        HTTP_HOST="127.0.0.1")
-print(json.dumps({"flag": settings.BENCH_FLOOR, "view": resolve("/bench/floor/abc/").url_name,
+print(json.dumps({"urls": settings.ROOT_URLCONF, "view": resolve("/bench/floor/abc/").url_name,
                   "status": answer.status_code, "rows": benchfloor.count_rows() - before}))
 """
 
 
-def test_floor_is_off_by_default(client):
-    assert settings.BENCH_FLOOR is False
+def test_floor_is_not_in_the_product(client):
+    assert settings.ROOT_URLCONF == "pulih.urls"
     with pytest.raises(Resolver404):
         resolve("/bench/floor/abc/")
     body = json.dumps({"answers": {"U1": 4}})
@@ -39,7 +39,7 @@ def test_floor_is_off_by_default(client):
 
 
 def _run(tmp_path, **extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "BENCH_FLOOR"}
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DEBUG="0",
         HTTPS="0",
@@ -57,14 +57,14 @@ def _run(tmp_path, **extra: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_floor_is_absent_without_the_setting(tmp_path):
+def test_floor_is_absent_under_pulihs_settings(tmp_path):
     result = _run(tmp_path)
     assert result.returncode != 0
     assert "Resolver404" in result.stderr
 
 
-def test_floor_inserts_one_row_when_enabled(tmp_path):
-    result = _run(tmp_path, BENCH_FLOOR="1")
+def test_floor_inserts_one_row_under_the_bench_settings(tmp_path):
+    result = _run(tmp_path, DJANGO_SETTINGS_MODULE="bench.settings")
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen == {"flag": True, "view": "bench-floor", "status": 201, "rows": 1}
+    assert seen == {"urls": "bench.urls", "view": "bench-floor", "status": 201, "rows": 1}
