@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import letters, workflow
+from cases import issuing, letters, workflow
 from cases.access import (
     can_view_case,
     cases_for_user,
@@ -32,7 +32,7 @@ from cases.access import (
     get_own_case,
 )
 from cases.deadlines import case_deadlines
-from cases.models import Case, CaseAction, CaseState
+from cases.models import Case, CaseAction, CaseState, DocumentKind
 from units.access import has_role
 from units.models import Membership, Role, User
 
@@ -59,6 +59,17 @@ class DecreeOut(serializers.Serializer):
     number = serializers.CharField()
     date = serializers.DateField()
     sanction = serializers.CharField(help_text="sanction code")
+    sha256 = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="SHA-256 of the PDF as issued (decree.pdf serves exactly these bytes); "
+        "in a case's detail only",
+    )
+    verification_url = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text="the public page that confirms a printed copy; in a case's detail only",
+    )
 
 
 class EventOut(serializers.Serializer):
@@ -115,11 +126,18 @@ def _source(case: Case) -> dict:
     return {"kind": case.source_kind, "id": case.source_id}
 
 
-def _decree(case: Case) -> dict | None:
+def _decree(case: Case, *, document: bool = False) -> dict | None:
     decree = getattr(case, "decree", None)
     if decree is None:
         return None
-    return {"number": decree.number, "date": decree.date, "sanction": decree.sanction.code}
+    out = {"number": decree.number, "date": decree.date, "sanction": decree.sanction.code}
+    if document:
+        issued = case.documents.filter(kind=DocumentKind.DECREE).first()
+        out["sha256"] = issued.sha256 if issued else None
+        out["verification_url"] = (
+            issuing.verification_url(issued.verification_code) if issued else None
+        )
+    return out
 
 
 def case_payload(case: Case, *, viewer: User) -> dict:
@@ -134,7 +152,7 @@ def case_payload(case: Case, *, viewer: User) -> dict:
             {"name": d.code, "due": d.due, "overdue": d.overdue}
             for d in case_deadlines(case, events)
         ],
-        "decree": _decree(case),
+        "decree": _decree(case, document=True),
         "events": [
             {
                 "action": e.action,
@@ -364,7 +382,8 @@ class DecreePDFView(APIView):
         decree = getattr(case, "decree", None)
         if decree is None:
             raise NotFound("This case has no decree.")
-        response = HttpResponse(letters.decree_pdf(decree), content_type="application/pdf")
+        document = issuing.decree_document(decree)  # the bytes as issued
+        response = HttpResponse(issuing.document_bytes(document), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{letters.decree_filename(decree)}"'
         return response
 

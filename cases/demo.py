@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime
 import random
+import secrets
 
+from django.core.files.base import ContentFile
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from documents.signing import self_signed_pkcs12
 from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from surveys.models import ServiceRecord, SurveyResponse
@@ -213,6 +216,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
     """Advance and add demo cases so that every state shows; idempotent."""
     if CaseEvent.objects.filter(case__unit=unit).exclude(action=A.OPEN).exists():
         return ""
+    demo_letters(unit)
     year = timezone.localdate().year
     CompensationBudget.objects.get_or_create(unit=unit, year=year, defaults={"amount": BUDGET})
     runner = _Runner(unit, staff, rng)
@@ -243,6 +247,22 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
     return ", ".join(
         f"{count} {state}" for state, count in states.items()
     ) + f"; {overdue} overdue; budget {year}: Rp {BUDGET:,}".replace(",", ".")
+
+
+DEMO_COPIES = "Inspektorat Jenderal Kementerian Pendidikan Dasar dan Menengah\nArsip"
+
+
+def demo_letters(unit: Unit) -> None:
+    """The demo unit's tembusan, and a self-signed certificate that seals its issued documents
+    (PAdES). A real unit uploads the certificate its CA issued instead."""
+    if not unit.copy_recipients:
+        unit.copy_recipients = DEMO_COPIES
+    if not unit.signing_certificate:
+        passphrase = secrets.token_urlsafe(12)
+        pkcs12 = self_signed_pkcs12(unit.head_title or unit.name, unit.name, passphrase)
+        unit.signing_certificate.save("segel-demo.p12", ContentFile(pkcs12), save=False)
+        unit.signing_passphrase = passphrase
+    unit.save(update_fields=["copy_recipients", "signing_certificate", "signing_passphrase"])
 
 
 def _improvements(unit: Unit, staff: DemoStaff, now: datetime.datetime) -> None:

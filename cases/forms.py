@@ -142,6 +142,18 @@ class DecideForm(ActionForm):
         ],
     )
     reason = _text(_("Reason (when no decree is issued)"), required=False)
+    confirm = forms.BooleanField(
+        label=_("I have read the draft SK and confirm it is to be issued as it reads."),
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "issue" and not data.get("confirm"):
+            self.add_error(
+                "confirm", _("Read the draft SK and confirm it before issuing the decree.")
+            )
+        return data
 
     def payload(self) -> dict:
         return {

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.models import Complaint
-from pulih.lib.models import TimelineEvent
+from pulih.lib.models import AppendOnly, TimelineEvent
 from surveys.models import SurveyResponse
-from units.models import CompensationKind, SanctionKind, Unit, Violation
+from units.models import CompensationKind, LegalBasis, SanctionKind, Unit, Violation
 
 
 class CaseState(models.TextChoices):
@@ -276,7 +276,12 @@ class Proposal(models.Model):
     """The coordinator's proposal: the violations found and the sanction proposed."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="proposals")
-    violations = models.ManyToManyField(Violation, related_name="+", verbose_name=_("violations"))
+    violations = models.ManyToManyField(
+        Violation,
+        through="ProposalViolation",
+        related_name="+",
+        verbose_name=_("violations"),
+    )
     sanction = models.ForeignKey(
         SanctionKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("sanction")
     )
@@ -293,6 +298,23 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.sanction}"
+
+
+class ProposalViolation(models.Model):
+    """A violation found in a proposal. The catalogue entry cannot be deleted while a proposal
+    names it (PROTECT): it can only be retired."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE)
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "cases_proposal_violations"
+        verbose_name = _("violation found")
+        verbose_name_plural = _("violations found")
+        unique_together = [("proposal", "violation")]  # as the table was created
+
+    def __str__(self) -> str:
+        return _("Case #%(id)s") % {"id": self.proposal.case_id}
 
 
 class Verification(models.Model):
@@ -335,6 +357,10 @@ class Decree(models.Model):
     signer_nip = models.CharField(_("NIP"), max_length=30, blank=True)
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     issued_at = models.DateTimeField()
+    # The legal basis the decree quotes ("Mengingat"); PROTECTed like the other catalogues.
+    legal_basis = models.ManyToManyField(
+        LegalBasis, through="DecreeLegalBasis", related_name="+", verbose_name=_("legal basis")
+    )
     # The deadline the decree was held to, kept so reports count "within 7 days" in SQL.
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
 
@@ -354,6 +380,21 @@ class Decree(models.Model):
         return self.number
 
 
+class DecreeLegalBasis(models.Model):
+    decree = models.ForeignKey(Decree, on_delete=models.CASCADE)
+    legal_basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("legal basis quoted")
+        verbose_name_plural = _("legal basis quoted")
+        constraints = [
+            models.UniqueConstraint(fields=["decree", "legal_basis"], name="unique_decree_basis")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.decree)
+
+
 def new_tracking_token() -> str:
     return secrets.token_urlsafe(18)
 
@@ -370,7 +411,12 @@ class Compensation(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="compensation")
     # The case's unit, kept here so a unit's spending is summed from one index.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    kinds = models.ManyToManyField(CompensationKind, related_name="+", verbose_name=_("kinds"))
+    kinds = models.ManyToManyField(
+        CompensationKind,
+        through="CompensationItem",
+        related_name="+",
+        verbose_name=_("kinds"),
+    )
     cost = models.PositiveBigIntegerField(_("cost (rupiah)"), default=0)
     budget_year = models.PositiveSmallIntegerField(_("budget year"))
     over_budget = models.BooleanField(_("over budget"), default=False)
@@ -393,6 +439,22 @@ class Compensation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: Rp {self.cost:,}"
+
+
+class CompensationItem(models.Model):
+    """A kind of compensation decided for a case; the catalogue entry is PROTECTed."""
+
+    compensation = models.ForeignKey(Compensation, on_delete=models.CASCADE)
+    compensationkind = models.ForeignKey(CompensationKind, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "cases_compensation_kinds"
+        verbose_name = _("compensation decided")
+        verbose_name_plural = _("compensations decided")
+        unique_together = [("compensation", "compensationkind")]  # as the table was created
+
+    def __str__(self) -> str:
+        return _("Case #%(id)s") % {"id": self.compensation.case_id}
 
 
 class Delivery(models.Model):
@@ -420,3 +482,70 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"
+
+
+class DocumentKind(models.TextChoices):
+    DECREE = "decree", _("Sanction decree")
+    SUMMONS = "summons", _("Summons letter")
+    HEARING_RECORD = "hearing_record", _("Hearing record")
+    APOLOGY = "apology", _("Apology letter")
+
+
+def new_verification_code() -> str:
+    return secrets.token_urlsafe(18)  # 144 random bits: not guessable
+
+
+def issued_document_path(instance: IssuedDocument, filename: str) -> str:
+    return f"issued/{instance.unit_id}/{instance.kind}/{uuid.uuid4().hex}.pdf"
+
+
+class IssuedDocument(AppendOnly, models.Model):
+    """A document as issued: its PDF bytes (stored once), their SHA-256, a snapshot of every
+    text it quotes, and the code of its public verification page. Never changed, never deleted;
+    every download serves these bytes."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    hearing = models.ForeignKey(
+        Hearing, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=100)
+    date = models.DateField(_("date"))
+    file = models.FileField(_("file"), upload_to=issued_document_path, max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    snapshot = models.JSONField(_("snapshot"))
+    signed = models.BooleanField(_("sealed with the unit's certificate"), default=False)
+    verification_code = models.CharField(
+        max_length=40, unique=True, default=new_verification_code, editable=False
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["issued_at", "pk"]
+        constraints = [
+            # One SK and one apology letter per case; one summons and one record per hearing.
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=models.Q(kind__in=["decree", "apology"]),
+                name="unique_case_document",
+            ),
+            models.UniqueConstraint(
+                fields=["hearing", "kind"],
+                condition=models.Q(hearing__isnull=False),
+                name="unique_hearing_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    def read(self) -> bytes:
+        with self.file.open("rb") as handle:
+            return handle.read()

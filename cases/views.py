@@ -24,7 +24,7 @@ from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Role
 
-from . import letters, notify, workflow
+from . import issuing, letters, notify, workflow
 from .access import (
     CASE_STAFF,
     can_view_case,
@@ -51,9 +51,11 @@ from .models import (
     CaseAction,
     CaseState,
     Compensation,
+    DocumentKind,
     Hearing,
     ImprovementItem,
     ImprovementStatus,
+    IssuedDocument,
 )
 
 PAGE_SIZE = 50
@@ -153,7 +155,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "description": workflow.STATE_DESCRIPTIONS[case.state],
         "owners": [Role(r).label for r in sorted(workflow.owner_roles(case.state))],
         "forms": forms,
-        "hearings": case.hearings.prefetch_related("attachments"),
+        "hearings": case.hearings.prefetch_related("attachments", "documents"),
         "proposals": case.proposals.select_related("sanction", "proposed_by").prefetch_related(
             "violations"
         ),
@@ -214,22 +216,55 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return render(request, "cases/detail.html", context, status=400)
 
 
+def _document_response(document: IssuedDocument, filename: str) -> HttpResponse:
+    response = pdf_response(issuing.document_bytes(document), filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 def decree_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SK exactly as issued (the stored bytes)."""
     case = get_case_or_own(request.user, pk, unit=_unit(request))
     decree = getattr(case, "decree", None)
     if decree is None:
         raise Http404
-    return pdf_response(letters.decree_pdf(decree), letters.decree_filename(decree))
+    return _document_response(issuing.decree_document(decree), letters.decree_filename(decree))
 
 
 @login_required
 def apology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The apology letter exactly as issued (the stored bytes)."""
     case = get_case_for_user(request.user, pk, unit=_unit(request))
     compensation = Compensation.objects.filter(case=case).first()
     if compensation is None:
         raise Http404
-    return pdf_response(letters.apology_pdf(case, compensation), f"surat-maaf-{case.pk}.pdf")
+    document = issuing.apology_document(compensation)
+    return _document_response(document, f"surat-maaf-{case.pk}.pdf")
+
+
+@login_required
+def document_pdf(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
+    """A summons or hearing record of the case, as issued; the officer reads their own."""
+    case = get_case_or_own(request.user, pk, unit=_unit(request))
+    document = get_object_or_404(
+        case.documents.filter(kind__in=[DocumentKind.SUMMONS, DocumentKind.HEARING_RECORD]),
+        pk=document_id,
+    )
+    name = {DocumentKind.SUMMONS: "surat-panggilan", DocumentKind.HEARING_RECORD: "bap"}
+    return _document_response(document, f"{name[document.kind]}-{case.pk}-{document.pk}.pdf")
+
+
+@role_required(Role.HEAD)
+def decree_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The SK as the head would issue it now, marked as a draft: rendered, never stored."""
+    case = get_case_for_user(request.user, pk, unit=_unit(request))
+    if not workflow.may_take(case, CaseAction.DECIDE, request.user):
+        raise Http404
+    response = pdf_response(issuing.decree_preview(case, request.user), f"draf-sk-{case.pk}.pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -346,6 +381,27 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- Public -----------------------------------------------------------------------------------
+
+
+def verify_document(request: HttpRequest, code: str) -> HttpResponse:
+    """Anyone holding a printed document checks it here: the unit, the number, the date, the
+    signer's position and the SHA-256 of the bytes issued. Nothing about the customer, the
+    officer or the case."""
+    document = get_object_or_404(
+        IssuedDocument.objects.select_related("unit"), verification_code=code
+    )
+    response = render(
+        request,
+        "cases/verify.html",
+        {
+            "document": document,
+            "unit": document.unit,
+            "signer_position": document.snapshot.get("signer", {}).get("position", ""),
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def track_compensation(request: HttpRequest, token: str) -> HttpResponse:

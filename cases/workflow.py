@@ -35,7 +35,7 @@ from units.models import (
 )
 from units.models import Violation as ViolationKind
 
-from . import deadlines, notify
+from . import deadlines, issuing, notify
 from .attachments import store_attachments
 from .budget import budget_status
 from .models import (
@@ -420,6 +420,7 @@ def summon_officer(
     hearing = Hearing.objects.create(
         case=locked, scheduled_at=when, place=place, summoned_by=actor, summoned_at=now()
     )
+    issuing.issue_summons(hearing, actor=actor)
     data = {"scheduled_at": when.isoformat(), "place": place}
     _advance(locked, A.SUMMON, actor=actor, to_state=move.next_state(), data=data, original=case)
     notify.summons(locked, hearing)
@@ -450,6 +451,7 @@ def record_hearing(
     files = store_attachments(
         locked, attachments, actor=actor, purpose=AttachmentPurpose.HEARING, hearing=hearing
     )
+    issuing.issue_hearing_record(hearing, actor=actor)
     data = {
         "explanation": explanation,
         "defence": hearing.defence,
@@ -594,6 +596,7 @@ def decide_decree(
     except IntegrityError as exc:  # a pattern without {seq} repeats numbers
         message = _("The unit's decree number pattern does not give a new number.")
         raise InvalidInput(message, fields={"issue_decree": [message]}) from exc
+    issuing.issue_decree(decree, actor=actor)
     data = {
         "issue_decree": True,
         "number": number,
@@ -658,6 +661,7 @@ def decide_compensation(
         notify_channel=notify.channel_for(contact),
     )
     compensation.kinds.set(kinds)
+    issuing.issue_apology(compensation, actor=actor)
     data = {
         "compensations": [k.code for k in kinds],
         "cost": cost,

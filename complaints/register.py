@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from documents.xlsx import build_workbook
 from units.models import Unit
@@ -87,7 +88,7 @@ def export_rows(complaints: Iterable[Complaint], unit: Unit) -> Iterable[list]:
             _local(c.acknowledged_at, unit),
             _local(c.answer_due_at, unit),
             _local(c.answered_at, unit),
-            _("Yes") if c.is_overdue else _("No"),
+            pgettext("yes/no answer", "Yes") if c.is_overdue else pgettext("yes/no answer", "No"),
             c.answer,
         ]
 

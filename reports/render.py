@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from documents.charts import bar_chart, line_chart
 from documents.pdf import render_pdf
@@ -190,7 +191,14 @@ def report_xlsx(
     sheets = {
         _("Summary"): Sheet([_("Figure"), _("Value")], summary),
         _("IKM elements"): Sheet(
-            [_("Element"), _("Name"), _("Sum"), _("Answered"), "NRR", _("Weighted")],
+            [
+                _("Element"),
+                _("Name"),
+                _("Sum"),
+                pgettext("number of people who answered", "Answered"),
+                "NRR",
+                _("Weighted"),
+            ],
             [(e.code, e.name, e.total, e.count, e.nrr, e.weighted) for e in f.ikm.elements],
             [None, None, INTEGER, INTEGER, DECIMAL_3, DECIMAL_3],
         ),
@@ -236,7 +244,13 @@ def report_xlsx(
         )
     if show_recovery:
         sheets[_("Customer recovery")] = Sheet(
-            [_("Group"), _("Compensated"), _("Answered"), _("Recovered"), _("Recovered (%)")],
+            [
+                _("Group"),
+                _("Compensated"),
+                pgettext("number of people who answered", "Answered"),
+                _("Recovered"),
+                _("Recovered (%)"),
+            ],
             [
                 *_recovery_rows(f),
                 (_("Median days from the poor rating to delivery"), f.recovery.median_days),

@@ -20,6 +20,7 @@ from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from pulih.lib.http import post_only
 from units.access import role_required
+from units.letters import letterhead
 from units.models import ELEMENT_CODES, ServiceType, Unit
 
 from . import daily as daily_q
@@ -497,6 +498,7 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         "charts": ikm_charts(unit, start=start, end=end, with_officers=with_officers),
         "printed_at": timezone.now(),
         "printed_by": request.user,
+        "letterhead": letterhead(unit),  # with the unit's logo
     }
     pdf = render_pdf("surveys/recap_pdf.html", context)
     return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
+from django.db import router
+from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +23,12 @@ from .models import (
     Unit,
     UnitHoliday,
     User,
+)
+
+IN_USE = _(
+    "This catalogue entry is named by issued proposals, decrees or compensations: it cannot be "
+    "deleted. Retire it instead (untick “active”): it disappears from new choices and issued "
+    "documents keep their text."
 )
 
 admin.site.site_header = _("Pulih administration")
@@ -128,11 +138,33 @@ class UnitAdmin(UnitScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "signing_passphrase":
+            kwargs["widget"] = forms.PasswordInput(render_value=True)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def in_use(entry) -> bool:
+    """Whether a proposal, decree or compensation names `entry` (its deletion is PROTECTed)."""
+    try:
+        Collector(using=router.db_for_write(type(entry))).collect([entry])
+    except ProtectedError:
+        return True
+    return False
+
 
 class CatalogueAdmin(UnitScopedAdmin):
     list_filter = [("unit", admin.RelatedOnlyFieldListFilter), "active"]
     search_fields = ["code"]
     ordering = ["unit", "order", "code"]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        entry = self.get_object(request, unquote(object_id))
+        if entry is not None and in_use(entry):
+            self.message_user(request, IN_USE, messages.ERROR)
+            opts = self.model._meta
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", entry.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_list_display(self, request):
         label = "name" if any(f.name == "name" for f in self.model._meta.fields) else "text"

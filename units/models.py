@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
@@ -54,6 +55,24 @@ def validate_elements(value: str) -> None:
             raise ValidationError(_("Unknown survey element: %(code)s"), params={"code": code})
 
 
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def validate_logo(value) -> None:
+    if value.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo may be at most 512 KB."))
+    head = value.read(8)
+    value.seek(0)
+    if not (head.startswith(b"\x89PNG") or head.startswith(b"\xff\xd8")):
+        raise ValidationError(_("The logo must be a PNG or JPEG image."))
+
+
+def unit_file_path(instance: Unit, filename: str) -> str:
+    # The stored name is random; these files are never served from MEDIA_URL.
+    extension = filename.rsplit(".", 1)[-1].lower()[:5] if "." in filename else "bin"
+    return f"units/{instance.code}/{uuid.uuid4().hex}.{extension}"
+
+
 class User(AbstractUser):
     """A member of staff. Customers never log in."""
 
@@ -93,6 +112,40 @@ class Unit(models.Model):
     head_nip = models.CharField(_("head's NIP"), max_length=30, blank=True)
     letterhead_lines = models.TextField(
         _("letterhead lines"), blank=True, help_text=_("One line per row, top to bottom.")
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=unit_file_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG or JPEG, at most 512 KB; printed at the left of the letterhead."),
+    )
+    copy_recipients = models.TextField(
+        _("copies to (tembusan)"),
+        blank=True,
+        help_text=_("One recipient per line; printed as the tembusan of the unit's letters."),
+    )
+    letter_number_pattern = models.CharField(
+        _("letter number pattern"),
+        max_length=100,
+        default="{seq:04d}/C7.22/{code}/{year}",
+        help_text=_(
+            "Numbers the unit's other letters (summons, hearing record, apology letter, recap). "
+            "Placeholders: {seq} (sequence of that kind of letter within the year), {code} "
+            "(the letter's classification code) and {year}."
+        ),
+    )
+    signing_certificate = models.FileField(
+        _("signing certificate (PKCS#12)"),
+        upload_to=unit_file_path,
+        blank=True,
+        help_text=_(
+            "A .p12/.pfx file with the key and certificate that seal issued documents "
+            "(PAdES). Leave empty to issue unsealed documents."
+        ),
+    )
+    signing_passphrase = models.CharField(
+        _("passphrase of the signing certificate"), max_length=200, blank=True
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Asia/Jakarta", validators=[validate_timezone]
@@ -144,7 +197,7 @@ class Unit(models.Model):
             "personal data no longer than needed). Ratings, complaints and cases are kept."
         ),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["signing_passphrase"])
 
     class Meta:
         verbose_name = _("unit")
@@ -162,11 +215,39 @@ class Unit(models.Model):
     def officer_elements(self) -> list[str]:
         return [c.strip() for c in self.flag_elements.split(",") if c.strip()]
 
+    def _certificate_opens(self) -> bool:
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        try:
+            self.signing_certificate.open("rb")
+            data = self.signing_certificate.read()
+            self.signing_certificate.seek(0)
+            passphrase = self.signing_passphrase.encode() if self.signing_passphrase else None
+            key, certificate, _more = pkcs12.load_key_and_certificates(data, passphrase)
+        except (OSError, ValueError, TypeError):
+            return False
+        return key is not None and certificate is not None
+
+    @property
+    def copies_to(self) -> list[str]:
+        return [line.strip() for line in self.copy_recipients.splitlines() if line.strip()]
+
     def clean(self) -> None:
+        errors = {}
         try:
             self.decree_number_pattern.format(seq=1, year=2000)
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValidationError({"decree_number_pattern": _("Invalid pattern.")}) from exc
+        except (KeyError, IndexError, ValueError):
+            errors["decree_number_pattern"] = _("Invalid pattern.")
+        try:
+            self.letter_number_pattern.format(seq=1, year=2000, code="X")
+        except (KeyError, IndexError, ValueError):
+            errors["letter_number_pattern"] = _("Invalid pattern.")
+        if self.signing_certificate and not self._certificate_opens():
+            errors["signing_certificate"] = _(
+                "This PKCS#12 file does not open with the passphrase given."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Membership(models.Model):
@@ -379,6 +460,23 @@ CATALOGUES = {
     "facilities": Facility,
     "competencies": Competency,
 }
+
+
+class LetterSequence(models.Model):
+    """The last number a unit gave a kind of letter in a year; locked while the next is taken."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "year"], name="unique_letter_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.kind}/{self.year}: {self.last}"
 
 
 class SentReminder(models.Model):

@@ -89,6 +89,7 @@ def test_a_case_from_a_flagged_rating_to_delivered_compensation(
     log_in(page, base, "hadi")
     page.goto(url)
     page.check("input[name=decide-decision][value=issue]")
+    page.check("input[name=decide-confirm]")  # having read the draft SK
     submit(page, "decide")
     assert state_of(page) == "Kompensasi"
     number = page.inner_text("#decree-number")

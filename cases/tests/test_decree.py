@@ -12,7 +12,7 @@ import time_machine
 from django.db import connection
 from pypdf import PdfReader
 
-from cases import letters, workflow
+from cases import issuing, workflow
 from cases.models import CaseState, Decree, DecreeSequence
 from pulih.lib.errors import InvalidInput, StateConflict
 
@@ -82,7 +82,10 @@ def test_the_decree_pdf_is_an_official_decree(make_case, people, unit):
     with time_machine.travel(datetime.datetime(2026, 8, 14, 9, tzinfo=WIB), tick=False):
         decree = issue(make_case(S.DECISION), people["head"])
     text = " ".join(
-        page.extract_text() for page in PdfReader(io.BytesIO(letters.decree_pdf(decree))).pages
+        page.extract_text()
+        for page in PdfReader(
+            io.BytesIO(issuing.document_bytes(decree.case.documents.get(kind="decree")))
+        ).pages
     )
     text = " ".join(text.split())
     for expected in [

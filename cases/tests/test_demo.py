@@ -36,3 +36,18 @@ def test_demo_cases_without_a_surveys_demo(unit, service_type):
     demo.populate(unit, staff, random.Random(2), 4)
     states = set(Case.objects.filter(unit=unit).values_list("state", flat=True))
     assert states == set(CaseState.values)
+
+
+def test_the_demo_unit_seals_its_decrees_with_its_self_signed_certificate(unit, service_type):
+    from cases.models import DocumentKind, IssuedDocument
+    from documents.signing import certificate_pem, check_seal
+
+    staff = create_staff(unit, "demo-pass-123")
+    demo.populate(unit, staff, random.Random(3), 4)
+    unit.refresh_from_db()
+    with unit.signing_certificate.open("rb") as handle:
+        root = certificate_pem(handle.read(), unit.signing_passphrase)
+    decrees = IssuedDocument.objects.filter(unit=unit, kind=DocumentKind.DECREE)
+    assert decrees.exists() and all(d.signed for d in decrees)
+    assert check_seal(decrees.first().read(), [root]).ok
+    assert unit.copies_to
