@@ -40,6 +40,15 @@ NOT_PAGES = {
     "reports:xlsx",
     "bench-floor",
 }
+# Pages that landed on main after this list was made (organisations, recovery follow-up):
+# not yet sampled, so not measured — named here so that each new route is a decision.
+UNMEASURED = {
+    "organisations:dashboard",
+    "organisations:index",
+    "organisations:public",
+    "organisations:unit",
+    "recovery:followup",
+}
 # Pages anyone may open without logging in.
 PUBLIC = {
     "login",
