@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from api.tokens import issue_token
 from surveys.models import ServiceRecord
 from surveys.services import officer_codes, record_service, submit_survey
 from units.models import ComplaintChannel
@@ -87,8 +87,8 @@ def api():
 
 
 def login(api, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _row, token = issue_token(user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
 
 def body(unit, service_type, officer, **extra):
