@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from cases.models import Case, CaseState, Compensation, Decree
+from reports.periods import past_quarters, quarter_of
 from surveys.ikm import (
     IkmResult,
     compute_ikm,
@@ -130,20 +131,14 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
     )
 
 
-def quarter_start(day: datetime.date) -> datetime.date:
-    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
-
-
 def quarterly(units: QuerySet[Unit], end: datetime.date, count: int = 4):
     """The pooled IKM of the last `count` quarters up to `end`, oldest first: one query by
     month, the months' totals added into quarters."""
-    first = quarter_start(end)
-    for _ in range(count - 1):
-        first = quarter_start(first - datetime.timedelta(days=1))
+    first = past_quarters(end, count - 1)[-1][0] if count > 1 else quarter_of(end)[0]
     sums: dict[datetime.date, tuple[int, dict[str, list[int]]]] = {}
     for month, respondents, totals in ikm_of_units_by_month(units, start=first, end=end):
         month = month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
-        key = quarter_start(month)
+        key = quarter_of(month)[0]
         n, acc = sums.get(key, (0, {c: [0, 0] for c in ELEMENT_CODES}))
         for code, (total, count_) in totals.items():
             acc[code][0] += total
@@ -153,8 +148,3 @@ def quarterly(units: QuerySet[Unit], end: datetime.date, count: int = 4):
         (key, compute_ikm({c: tuple(v) for c, v in acc.items()}, respondents=n))
         for key, (n, acc) in sorted(sums.items())
     ]
-
-
-def last_complete_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    end = quarter_start(today) - datetime.timedelta(days=1)
-    return quarter_start(end), end

@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET
 from pulih.lib.replica import reads_from_replica
 from reports.figures import gather
 from reports.forms import PeriodForm
+from reports.periods import previous_quarter
 from reports.render import report_context
 from surveys.ikm import ikm_of_units, mean_score
 
 from .access import get_organisation_for_user, get_unit_below, readable_organisations
 from .models import Organisation
-from .rollup import last_complete_quarter, rollup
+from .rollup import rollup
 
 
 @require_GET
@@ -74,7 +75,7 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     """The transparency page a ministry links to: every unit's IKM of the last complete
     quarter, ranked, with the organisation's own figure both ways."""
     organisation = get_object_or_404(Organisation, code=code)
-    start, end = last_complete_quarter(timezone.localdate())
+    start, end = previous_quarter(timezone.localdate())
     units = organisation.units_below()
     pooled, per_unit = ikm_of_units(units, start=start, end=end)
     ranked = sorted(
