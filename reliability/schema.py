@@ -14,12 +14,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .pgcluster import Cluster
 from .server import ROOT
 
-PG_URL = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/pulih_reliability_schema")
+PG_DB = "pulih_reliability_schema"
 
 
-def run_schema(db: str, requests: int) -> dict:
+def run_schema(db: str, requests: int, cluster: Cluster | None = None) -> dict:
+    """PostgreSQL: on `cluster`, the run's own throwaway cluster (never the shared one)."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "schemathesis.jsonl"
         env = {
@@ -28,7 +30,8 @@ def run_schema(db: str, requests: int) -> dict:
             "SCHEMATHESIS_REPORT": str(report),
         }
         if db == "postgres":
-            env["DATABASE_URL"] = PG_URL
+            assert cluster is not None, "PostgreSQL runs only on the run's own cluster"
+            env["DATABASE_URL"] = cluster.url(PG_DB)
         else:
             env.pop("DATABASE_URL", None)
         out = subprocess.run(
