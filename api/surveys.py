@@ -8,7 +8,12 @@ import re
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -146,9 +151,14 @@ class ServiceRecordView(APIView):
 # --- the public survey -----------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 4})
+class AnswerValue(serializers.JSONField):
+    """One element's answer; the schema states the scale (the survey checks the value)."""
+
+
 class SurveyIn(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.JSONField(),
+        child=AnswerValue(),
         help_text='{"U1": 1–4, …}; unanswered elements left out.',
     )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)

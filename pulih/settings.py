@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.state_text_constraints",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintKindEnum": "complaints.models.ComplaintKind",
         "CaseSourceKindEnum": "cases.models.SourceKind",
