@@ -30,7 +30,7 @@ from complaints.models import (
 )
 from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
-from pulih.lib.bounds import ApiDateField, ApiDateTimeField
+from pulih.lib.bounds import DATE_HELP, ApiDateField, ApiDateTimeField
 from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import ComplaintChannel, ServiceType, Unit, User
 
@@ -205,7 +205,7 @@ class ListQuery(serializers.Serializer):
     service = serializers.CharField(required=False)
     officer = serializers.CharField(required=False, help_text="username")
     start = ApiDateField(required=False)
-    end = ApiDateField(required=False)
+    end = ApiDateField(required=False, help_text="not before start; " + DATE_HELP)
 
     def validate(self, attrs):
         if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
@@ -220,7 +220,9 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT, required=False
     )
-    received_at = ApiDateTimeField(required=False)
+    received_at = ApiDateTimeField(
+        required=False, help_text="not in the future (default now); " + DATE_HELP
+    )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)

@@ -94,7 +94,23 @@ def state_text_constraints(result: dict, generator, request, public) -> dict:
                     schema.setdefault("minLength", 1)
                 if parameter.get("in") in ("query", "path"):
                     _state_text(schema, parameter.get("name", ""))
-            body = operation.get("requestBody", {}).get("content", {})
-            for media in body.values():
+            body = operation.get("requestBody", {})
+            for media in body.get("content", {}).values():
                 _state_text(media.get("schema"))
+                if _needs_fields(media.get("schema"), result):
+                    body["required"] = True  # an empty body misses the required fields
     return result
+
+
+def _needs_fields(schema: object, result: dict) -> bool:
+    """Whether every body this schema allows has at least one field: drf-spectacular marks a
+    body required only for a serializer with required fields, not for a oneOf of them."""
+    if not isinstance(schema, dict):
+        return False
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = result.get("components", {}).get("schemas", {}).get(name, {})
+    if schema.get("required"):
+        return True
+    variants = schema.get("oneOf") or []
+    return bool(variants) and all(_needs_fields(v, result) for v in variants)

@@ -280,7 +280,9 @@ class IkmView(APIView):
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
             OpenApiParameter("start", DATE_SCHEMA, required=True),
-            OpenApiParameter("end", DATE_SCHEMA, required=True),
+            OpenApiParameter(
+                "end", DATE_SCHEMA, required=True, description="not before start; " + DATE_HELP
+            ),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
             *(
