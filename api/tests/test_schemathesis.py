@@ -8,7 +8,7 @@ fields that the schema states in words (an end before the start). Those are coun
 (`refused_stated`); any other refusal of a schema-valid request is drift between the schema and
 the server (`valid_refused`) and fails the test.
 
-`make test` runs a short run (SCHEMATHESIS_REQUESTS, default 500 in all); `make reliability`
+`make test` runs a short run (SCHEMATHESIS_REQUESTS, default 250 in all); `make reliability`
 runs it longer on SQLite and PostgreSQL and writes the figures (SCHEMATHESIS_REPORT, JSON).
 """
 
@@ -35,7 +35,7 @@ from complaints.antispam import api_form_token
 from pulih.wsgi import application
 
 ROLES = ["anonymous", "officer", "coordinator", "head", "admin"]
-TOTAL = int(os.environ.get("SCHEMATHESIS_REQUESTS", "500"))
+TOTAL = int(os.environ.get("SCHEMATHESIS_REQUESTS", "250"))
 REPORT = os.environ.get("SCHEMATHESIS_REPORT", "")
 CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
 
