@@ -44,6 +44,7 @@ from units.access import has_role
 from units.models import Membership, Role, Unit, User
 
 from .conventions import FilterSet, Flag, Pagination, Text, WholeNumber, staff_unit
+from .schema import NO_NUL
 
 TEXT = 10_000  # longest free text accepted
 MAX_COST = MAX_RUPIAH  # anything larger is a typing error
@@ -431,6 +432,14 @@ class CaseListView(ListAPIView):
         return self.get_paginated_response(CaseListItemOut(items, many=True).data)
 
     @extend_schema(
+        parameters=[
+            # conventions.FilterSet refuses a filter named with no value; a NUL is refused too.
+            OpenApiParameter(
+                "officer",
+                {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                description="filter by the officer's username",
+            )
+        ],
         responses={200: CaseListItemOut(many=True), 400: STATUS_DOCS[400], 401: STATUS_DOCS[401]},
     )
     def get(self, request: Request, *args, **kwargs) -> Response:

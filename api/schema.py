@@ -54,16 +54,19 @@ REFERENCES = {
 
 
 def _state_text(schema: object, name: str = "") -> None:
+    """Text rules, stated only where the server keeps them: a NUL is always refused; blank and
+    malformed codes only where a value must be given (minLength 1), for an unknown code is then
+    refused too (400 or 404)."""
     if not isinstance(schema, dict):
         return
     plain = schema.get("type") == "string" and not {"pattern", "format", "enum"} & schema.keys()
-    if plain and name in REFERENCES:
+    given = schema.get("minLength", 0) >= 1
+    if plain and given and name in REFERENCES:
         shape = REFERENCES[name]
         schema["pattern"] = shape["pattern"]
-        schema["minLength"] = 1
         schema["maxLength"] = min(schema.get("maxLength", shape["maxLength"]), shape["maxLength"])
     elif plain:
-        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
+        schema["pattern"] = NOT_BLANK if given else NO_NUL
     for key in ("properties", "patternProperties"):
         for child_name, child in (schema.get(key) or {}).items():
             _state_text(child, child_name)
@@ -76,10 +79,10 @@ def _state_text(schema: object, name: str = "") -> None:
 
 def state_text_constraints(result: dict, generator, request, public) -> dict:
     """drf-spectacular postprocessing hook: every request string (body fields of the `…Request`
-    components, query and path parameters) states the rules the server keeps for text: no NUL,
-    not blank where required, codes and usernames in their alphabet. A query parameter given
-    empty is refused like a missing required one, so the schema asks for at least one
-    character."""
+    components, query and path parameters) states the rules the server keeps for text: no NUL;
+    not blank where a value is required; codes and usernames in their alphabet where one must
+    be given. A required query parameter given empty is refused like a missing one. Query
+    filters other than `unit` keep only the NUL rule: some match an unknown value to nothing."""
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
             _state_text(component)
@@ -89,11 +92,13 @@ def state_text_constraints(result: dict, generator, request, public) -> dict:
                 continue
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema")
-                query = parameter.get("in") == "query" and isinstance(schema, dict)
-                if query and schema.get("type") == "string" and "enum" not in schema:
+                where, name = parameter.get("in"), parameter.get("name", "")
+                if not isinstance(schema, dict) or where not in ("query", "path"):
+                    continue
+                text = schema.get("type") == "string" and "enum" not in schema
+                if where == "query" and parameter.get("required") and text:
                     schema.setdefault("minLength", 1)
-                if parameter.get("in") in ("query", "path"):
-                    _state_text(schema, parameter.get("name", ""))
+                _state_text(schema, name if where == "query" and name == "unit" else "")
             body = operation.get("requestBody", {})
             for media in body.get("content", {}).values():
                 _state_text(media.get("schema"))
