@@ -1,9 +1,18 @@
 """The task worker for whichever backend settings chose: `db_worker` (django-tasks-db) by
 default, RQ's worker on Redis when REDIS_URL is set. One command for make run and systemd."""
 
+import logging
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import OperationalError, connections
+
+logger = logging.getLogger(__name__)
+# After the database failed the worker (restarting, or SQLite locked longer than its timeout),
+# it starts again after this pause instead of ending: `make run` stops with its worker.
+RESTART_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -45,4 +54,13 @@ class Command(BaseCommand):
         if check or run is None:
             self.stdout.write(worker or f"{backend} runs tasks in place: no worker needed")
             return
-        run()
+        while True:
+            try:
+                run()
+                return
+            except OperationalError:
+                if burst:
+                    raise
+                logger.exception("The task worker lost the database; again in %ss", RESTART_SECONDS)
+                connections.close_all()
+                time.sleep(RESTART_SECONDS)
