@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from complaints.access import HANDLE_ROLES, get_complaint_for_user
 from complaints.forms import TriageForm, apply_domain_errors
 from complaints.pages import detail_context
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput
+from pulih.lib.http import post_only
 from surveys.models import SurveyResponse
 from surveys.services import unit_officers
 from units.access import role_required
@@ -48,7 +48,7 @@ def _ids(values: list[str]) -> list[int] | None:
         return None
 
 
-@require_POST
+@post_only(lambda: reverse("daily-check"))
 @role_required(*OPENING.roles)
 def refer_flagged(request: HttpRequest) -> HttpResponse:
     """Refer the responses ticked on the daily check into cases (one or several at once)."""
@@ -105,7 +105,7 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
     return _back_to_day(request, day)
 
 
-@require_POST
+@post_only(lambda pk: reverse("daily-check"))
 @role_required(*OPENING.roles)
 def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
     """Record on a flagged response why it is not referred into a case."""
@@ -128,7 +128,7 @@ def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_day(request, day)
 
 
-@require_POST
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
 def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's triage of a complaint: a case, an improvement item or an answer."""

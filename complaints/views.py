@@ -289,7 +289,6 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)
