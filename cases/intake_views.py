@@ -14,9 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from complaints.access import HANDLE_ROLES, get_complaint_for_user
-from complaints.forms import TriageForm, apply_domain_errors
+from complaints.forms import TriageForm
 from complaints.pages import detail_context
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput
+from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from surveys.models import SurveyResponse
 from surveys.services import unit_officers
@@ -84,7 +85,7 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         # The selection stays as it was; the page says what is missing (e.g. the note an
         # unverified response needs) and refers again from there.
-        errors = [e for field in exc.fields.values() for e in field] or [exc.message]
+        errors = domain_error_messages(exc)
         return render(
             request,
             "cases/refer_flagged.html",
@@ -118,11 +119,8 @@ def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
             response, actor=request.user, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        for errors in exc.fields.values():
-            for error in errors:
-                messages.error(request, error)
-        if not exc.fields:
-            messages.error(request, exc.message)
+        for message in domain_error_messages(exc):
+            messages.error(request, message)
     else:
         messages.success(request, _("Recorded: not referred."))
     return _back_to_day(request, day)
@@ -147,9 +145,10 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            for message in domain_error_messages(exc):
+                messages.error(request, message)
             status = exc.status
         else:
             messages.success(request, _("Triaged."))

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.pdf import pdf_response
-from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from pulih.lib.filetypes import download_name
+from pulih.lib.forms import add_domain_errors
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Role
@@ -108,21 +109,12 @@ def open_manual_case(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
         else:
             messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
             return redirect("cases:detail", case.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "cases/open.html", {"form": form}, status=status)
-
-
-def _add_errors(form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for field, errors in exc.fields.items():
-        name = FIELD_FOR_PAYLOAD.get(field, field)
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
@@ -208,7 +200,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return render(request, "cases/detail.html", _detail_context(request, case), status=409)
     except InvalidInput as exc:
-        _add_errors(form, exc)
+        add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
     context = _detail_context(request, case, bound={action: form})
     return render(request, "cases/detail.html", context, status=400)
 
@@ -370,7 +362,7 @@ def own_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("cases:mine")
     except InvalidInput as exc:
-        _add_errors(form, exc)
+        add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
     context = {"case": case, "form": form, "url_name": OWN_ACTION_URLS[action]}
     return render(request, "cases/defence.html", context, status=400)
 
