@@ -5,8 +5,8 @@
   no);
 - query text: `query_text` (a NUL, which no database column holds, is a 400);
 - strict JSON fields: `Text`, `Flag`, `WholeNumber` (nothing coerced: the schema's type or 400);
-- list filters: `FilterSet` (django-filter, strict), or a domain's FilterSet made strict with
-  `StrictFilters`; `filtered` answers 400 naming each bad field;
+- list filters: the domain's django-filter FilterSet (the one the screens use), made strict
+  with `StrictFilters`; `filtered` answers 400 naming each bad field;
 - one pagination: `Pagination` (limit/offset, at most MAX_LIMIT, a malformed value is a 400);
 - one error body, from `api.errors.exception_handler`: `{"code": …, "detail": …}` plus, for
   bad input, the messages per field.
@@ -19,7 +19,6 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters import rest_framework as filters
 from django_filters import utils as filters_utils
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -111,10 +110,6 @@ class StrictFilters:
                 self.form.add_error(name, _("Give a value, or leave the parameter out."))
                 valid = False
         return valid
-
-
-class FilterSet(StrictFilters, filters.FilterSet):
-    """django-filter for an API list's own filters (strict)."""
 
 
 def filtered(filterset) -> QuerySet:

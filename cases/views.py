@@ -39,10 +39,10 @@ from .access import (
 from .budget import budget_status
 from .charge import charge_for, recent_sanctions
 from .deadlines import case_deadlines
+from .filters import UnitCaseFilter
 from .forms import (
     ACTION_FORMS,
     FIELD_FOR_PAYLOAD,
-    CaseFilterForm,
     OpenCaseForm,
 )
 from .models import (
@@ -64,22 +64,9 @@ PAGE_SIZE = 50
 @role_required(*CASE_STAFF)
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    filters = CaseFilterForm(request.GET or None, unit=unit)
     cases = visible_cases(request.user, unit).select_related("officer", "decree")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["state"]:
-            cases = cases.filter(state=data["state"])
-        if data["officer"]:
-            cases = cases.filter(officer=data["officer"])
-        low, high = unit.period_bounds(data["start"], data["end"])
-        if low:
-            cases = cases.filter(opened_at__gte=low)
-        if high:
-            cases = cases.filter(opened_at__lt=high)
-        if data["overdue"]:
-            cases = cases.filter(due_at__lt=timezone.now())
-    page = Paginator(cases.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
+    filters = UnitCaseFilter(request.GET or None, cases, unit=unit)
+    page = Paginator(filters.qs.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -88,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "cases/list.html",
         {
-            "filters": filters,
+            "filters": filters.form,
             "page": page,
             "query": query.urlencode(),
             "now": timezone.now(),
