@@ -113,7 +113,7 @@ def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_object_or_404(
         SurveyResponse.objects.select_related("unit"), unit=request.unit, pk=pk
     )
-    day = response.submitted_at.astimezone(response.unit.zone).date()
+    day = response.unit.local_date(response.submitted_at)
     try:
         intake.decline_flagged_response(
             response, actor=request.user, reason=request.POST.get("reason", "")

@@ -146,7 +146,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "tracking_url": notify.tracking_url(compensation) if compensation else None,
     }
     if CaseAction.COMPENSATE in actions:
-        context["budget"] = budget_status(case.unit, timezone.localdate().year)
+        context["budget"] = budget_status(case.unit, case.unit.today().year)
     return context
 
 

@@ -202,7 +202,7 @@ def export(request: HttpRequest) -> HttpResponse:
         summary=f"/pengaduan/ekspor.xlsx?{request.GET.urlencode()}"[:300],
         request=request,
     )
-    stamp = timezone.localtime(timezone.now(), unit.zone)
+    stamp = unit.local_time()
     return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")
 
 

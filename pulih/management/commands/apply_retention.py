@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pulih.personal_data import apply_retention
+from units.models import Unit
 
 
 class Command(BaseCommand):
@@ -13,8 +14,6 @@ class Command(BaseCommand):
         parser.add_argument("--unit", help="only this unit's code (default: every unit)")
 
     def handle(self, *args, **options):
-        from units.models import Unit
-
         units = Unit.objects.order_by("code")
         if options["unit"]:
             units = units.filter(code=options["unit"])
