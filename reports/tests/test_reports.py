@@ -58,7 +58,9 @@ def test_dashboard_reports_and_public_page_agree(client, demo, tmp_path):
     xlsx = client.get("/laporan/unduh.xlsx" + period_query(start, end), follow=True)
     summary = {
         row[0]: row[1]
-        for row in load_workbook(io.BytesIO(xlsx.getvalue())).worksheets[0].iter_rows(values_only=True)
+        for row in load_workbook(io.BytesIO(xlsx.getvalue()))
+        .worksheets[0]
+        .iter_rows(values_only=True)
     }
     assert f"{summary['Nilai IKM']:.2f}" == score
     assert summary["Responden"] == figures.ikm.respondents
