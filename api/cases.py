@@ -7,7 +7,6 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
@@ -37,13 +36,14 @@ from cases.access import (
     get_own_case,
 )
 from cases.deadlines import case_deadlines
+from cases.filters import CaseFilter
 from cases.models import Case, CaseAction, CaseState, DocumentKind
 from pulih.lib.bounds import MAX_RUPIAH, ApiDateTimeField
 from surveys.models import SurveyResponse
 from units.access import has_role
 from units.models import Membership, Role, Unit, User
 
-from .conventions import FilterSet, Flag, Pagination, Text, WholeNumber, staff_unit
+from .conventions import Flag, Pagination, StrictFilters, Text, WholeNumber, staff_unit
 from .schema import NO_NUL
 
 TEXT = 10_000  # longest free text accepted
@@ -390,15 +390,8 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
-class CaseFilter(FilterSet):
-    state = django_filters.ChoiceFilter(choices=CaseState.choices, help_text="filter by state")
-    officer = django_filters.CharFilter(
-        field_name="officer__username", help_text="filter by the officer's username"
-    )
-
-    class Meta:
-        model = Case
-        fields = ["state", "officer"]
+class CaseListFilter(StrictFilters, CaseFilter):
+    """The case list's filters (cases.filters), strict as every API list's."""
 
 
 class CaseListView(ListAPIView):
@@ -406,7 +399,7 @@ class CaseListView(ListAPIView):
 
     serializer_class = CaseListItemOut
     parser_classes = [BoundedJSONParser]
-    filterset_class = CaseFilter
+    filterset_class = CaseListFilter
     pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[Case]:

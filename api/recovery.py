@@ -18,7 +18,7 @@ from recovery.stats import recovery_figures
 from reports.access import RECOVERY_FIGURE_READERS
 from units.access import has_role
 
-from .conventions import query_text, staff_unit
+from .conventions import Text, WholeNumber, query_text, staff_unit
 from .surveys import FieldErrors, _date
 
 Detail = inline_serializer("RecoveryDetail", {"detail": serializers.CharField()})
@@ -29,10 +29,8 @@ def reads_recovery_figures(user, unit) -> bool:
 
 
 class FollowUpIn(serializers.Serializer):
-    score = serializers.IntegerField(min_value=1, max_value=4)
-    comment = serializers.CharField(
-        max_length=COMMENT_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
+    score = WholeNumber(min_value=1, max_value=4)
+    comment = Text(max_length=COMMENT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class FollowUpView(APIView):

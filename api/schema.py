@@ -86,8 +86,9 @@ def state_text_constraints(result: dict, generator, request, public) -> dict:
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request"):
             _state_text(component)
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+    strict = _strict_filters(generator)
+    for route, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
             if not isinstance(operation, dict):
                 continue
             for parameter in operation.get("parameters", []):
@@ -96,7 +97,11 @@ def state_text_constraints(result: dict, generator, request, public) -> dict:
                 if not isinstance(schema, dict) or where not in ("query", "path"):
                     continue
                 text = schema.get("type") == "string" and "enum" not in schema
-                if where == "query" and parameter.get("required") and text:
+                if where == "query" and text and name in strict.get((route, method), ()):
+                    # Named with no value is refused; blank text is read as no filter.
+                    schema.setdefault("minLength", 1)
+                    schema.setdefault("pattern", NO_NUL)
+                elif where == "query" and text and parameter.get("required"):
                     schema.setdefault("minLength", 1)
                 _state_text(schema, name if where == "query" and name == "unit" else "")
             body = operation.get("requestBody", {})
@@ -105,6 +110,19 @@ def state_text_constraints(result: dict, generator, request, public) -> dict:
                 if _needs_fields(media.get("schema"), result):
                     body["required"] = True  # an empty body misses the required fields
     return result
+
+
+def _strict_filters(generator) -> dict[tuple[str, str], set[str]]:
+    """(path, method) → the filters of its api.conventions.StrictFilters FilterSet, each of
+    which refuses being named with no value."""
+    from .conventions import StrictFilters
+
+    found: dict[tuple[str, str], set[str]] = {}
+    for path, _regex, method, view in getattr(generator, "endpoints", None) or []:
+        filterset = getattr(getattr(view, "cls", None), "filterset_class", None)
+        if filterset is not None and issubclass(filterset, StrictFilters):
+            found[(path, method.lower())] = set(filterset.base_filters)
+    return found
 
 
 def _needs_fields(schema: object, result: dict) -> bool:

@@ -84,7 +84,7 @@ class ServiceRecordIn(serializers.Serializer):
     customer_kind = serializers.ChoiceField(
         choices=CustomerKind.choices, required=False, default=CustomerKind.EXTERNAL
     )
-    channel = serializers.CharField(
+    channel = Text(
         max_length=50,
         required=False,
         default=DEFAULT_CHANNEL,
@@ -161,7 +161,7 @@ class SurveyIn(serializers.Serializer):
         child=AnswerValue(),
         help_text='{"U1": 1–4, …}; unanswered elements left out.',
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)
+    comment = Text(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

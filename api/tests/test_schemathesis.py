@@ -48,6 +48,7 @@ STATED = {
     ("POST", "/api/v1/complaints/"): {"unit", "service_type"},
     ("POST", "/api/v1/complaints/record/"): {"channel", "service_type", "officer", "received_at"},
     ("POST", "/api/v1/complaints/{id}/triage/"): {"officer"},
+    ("GET", "/api/v1/cases/"): {"officer"},
     ("POST", "/api/v1/cases/"): {"officer", "survey_response"},
     ("POST", "/api/v1/service-records/"): {"service_type", "officer"},
     ("GET", "/api/v1/ikm/"): {"service", "officer", "end"},
