@@ -7,6 +7,8 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
+import django_filters
+from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
@@ -390,8 +392,22 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
+class JsonBooleanField(forms.TypedChoiceField):
+    """`true` or `false`, as the schema's boolean says; anything else is a 400."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        super().__init__(coerce=lambda value: value == "true", empty_value=None, **kwargs)
+
+
+class JsonBooleanFilter(django_filters.BooleanFilter):
+    field_class = JsonBooleanField
+
+
 class CaseListFilter(StrictFilters, CaseFilter):
     """The case list's filters (cases.filters), strict as every API list's."""
+
+    overdue = JsonBooleanFilter(method="filter_overdue", help_text="only the overdue")
 
 
 class CaseListView(ListAPIView):

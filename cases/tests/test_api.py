@@ -359,3 +359,13 @@ def test_the_schema_documents_every_answer(client, db):
     assert "application/pdf" in str(paths["/api/v1/cases/{id}/decree.pdf"]["get"]["responses"])
     fields = schema["components"]["schemas"]["CompensateInRequest"]["properties"]
     assert set(fields) == {"compensations", "cost", "note", "confirm_over_budget"}
+
+
+def test_the_overdue_filter_takes_true_or_false_as_its_schema_says(people, make_case):
+    make_case(CaseState.HEARING)
+    client = api(people["coordinator"])
+    assert client.get("/api/v1/cases/", {"overdue": "true"}).status_code == 200
+    assert client.get("/api/v1/cases/", {"overdue": "false"}).json()["count"] == 1
+    for wrong in ("null", "yes", ""):
+        response = client.get("/api/v1/cases/", {"overdue": wrong})
+        assert response.status_code == 400 and "overdue" in response.json(), wrong
