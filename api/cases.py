@@ -456,7 +456,7 @@ class CaseListView(ListAPIView):
 
     @extend_schema(
         request=OPEN_CASE_SCHEMA,
-        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 415)}},
+        responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 409, 415)}},
     )
     def post(self, request: Request) -> Response:
         payload = OpenCaseIn(data=request.data)
