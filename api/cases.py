@@ -7,6 +7,7 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
@@ -390,7 +391,20 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 
 
 class CaseListFilter(StrictFilters, CaseFilter):
-    """The case list's filters (cases.filters), strict as every API list's."""
+    """The case list's filters (cases.filters), strict as every API list's. A username is data,
+    not a choice the schema can list: one that names no officer matches no case."""
+
+    officer = django_filters.CharFilter(
+        field_name="officer__username", max_length=150, help_text="by the officer's username"
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue_flag",
+        help_text="true: only the cases past their step's deadline",
+    )
+
+    def filter_overdue_flag(self, qs, name: str, value: str):
+        return self.filter_overdue(qs, name, value == "true")
 
 
 class CaseListView(ListAPIView):
