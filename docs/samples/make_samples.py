@@ -50,7 +50,17 @@ def png_of_first_page(pdf: bytes, stem: str) -> Path:
     source.write_bytes(pdf)
     command = ["pdftoppm", "-png", "-gray", "-r", DPI, "-f", "1", "-l", "1", "-singlefile"]
     subprocess.run([*command, str(source), str(HERE / stem)], check=True)
-    return HERE / f"{stem}.png"
+    return shrink(HERE / f"{stem}.png")
+
+
+def shrink(png: Path) -> Path:
+    """16 grey levels, 4 bits a pixel: a page stays legible at a third of the bytes."""
+    from PIL import Image
+
+    with Image.open(png) as image:
+        small = image.convert("L").quantize(16)
+    small.save(png, optimize=True, bits=4)
+    return png
 
 
 def main() -> None:
