@@ -6,7 +6,7 @@ APPS := units surveys complaints cases documents reports api notifications
 DEMO_PASSWORD ?= pulih-demo-2026
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pulih
 
-.PHONY: run test test-pg install migrate demo lint format messages bench reliability clean
+.PHONY: run test test-pg install migrate demo lint format messages bench reliability samples clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench: install
 
 reliability: install
 	$(BIN)/python -m reliability $(RELIABILITY_ARGS)
+
+# docs/samples/*.png: the first page of each letter and of the report, from the demo data.
+samples: install
+	$(BIN)/python docs/samples/make_samples.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3* var

@@ -99,6 +99,10 @@ def test_the_survey_form_asks_the_optional_profile(client, unit, service_type):
     url = f"/u/{unit.code}/survey/{service_type.code}/"
     html = client.get(url).content.decode()
     assert 'id="profile"' in html and "Perempuan" in html and "S2 ke atas" in html
-    client.post(url, {"u1": "4", "profile_sex": "Perempuan", "profile_occupation": "Lainnya"})
+    one_answer = {"u1": "4", "profile_sex": "Perempuan", "profile_occupation": "Lainnya"}
+    asked = client.post(url, one_answer).content.decode()  # 1 of 9: asked once, profile kept
+    assert 'id="partial-question"' in asked and not SurveyResponse.objects.exists()
+    assert '<option value="Perempuan" selected>' in asked
+    client.post(url, {**one_answer, "partial_ok": "1"})
     stored = SurveyResponse.objects.get()
     assert (stored.sex, stored.occupation, stored.education) == ("Perempuan", "Lainnya", "")
