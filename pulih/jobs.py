@@ -9,20 +9,24 @@ past the period, a backup is a new archive.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.base import Task
 
 from notifications.services import queue_mail
+from pulih.lib.backups import create_backup
+from pulih.lib.registry import reminder_sources
+from pulih.personal_data import apply_retention as apply_to_unit
+from recovery.notify import send_due_followups
+from units.models import SentReminder, Unit
 
 
 @task()
 def send_reminders() -> dict[str, int]:
     """Email whoever owes a due or overdue step (each app's reminders.py), once per reminder."""
-    from pulih.lib.registry import reminder_sources
-    from units.models import SentReminder
-
     today = timezone.localdate()
     sent = skipped = 0
     for collect in reminder_sources:
@@ -44,16 +48,12 @@ def send_reminders() -> dict[str, int]:
 @task()
 def send_followups() -> dict[str, int]:
     """E-mail each compensated customer their recovery follow-up once it opens."""
-    from recovery.notify import send_due_followups
-
     return {"queued": send_due_followups()}
 
 
 @task()
 def apply_retention(unit_code: str = "") -> dict[str, int]:
     """Anonymise customers' data past each unit's retention period: {unit code: records}."""
-    from pulih.personal_data import apply_retention as apply_to_unit
-    from units.models import Unit
 
     units = Unit.objects.order_by("code")
     if unit_code:
@@ -69,9 +69,6 @@ def apply_retention(unit_code: str = "") -> dict[str, int]:
 def backup(output: str = "") -> dict:
     """A snapshot archive of the database and the uploads in BACKUP_DIR (of the machine whose
     worker runs it) or at `output`."""
-    from pathlib import Path
-
-    from pulih.lib.backups import create_backup
 
     path, manifest = create_backup(Path(output) if output else None)
     return {

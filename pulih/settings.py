@@ -309,8 +309,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "api.conventions.Pagination",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Throttles count per client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies sit
     # in front (then the address they add to X-Forwarded-For). Unset, DRF would believe any
@@ -339,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.state_text_constraints",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintKindEnum": "complaints.models.ComplaintKind",
         "CaseSourceKindEnum": "cases.models.SourceKind",

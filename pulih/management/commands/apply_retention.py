@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pulih.jobs import apply_retention, run_job
+from units.models import Unit
 
 
 class Command(BaseCommand):
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="run here instead of a worker")
 
     def handle(self, *args, now=False, **options):
-        from units.models import Unit
-
         code = options["unit"] or ""
         if code and not Unit.objects.filter(code=code).exists():
             raise CommandError(f"No unit with code {code!r}.")
