@@ -56,12 +56,8 @@ def test_dashboard_reports_and_public_page_agree(client, demo, tmp_path):
     assert shown in text
 
     xlsx = client.get("/laporan/unduh.xlsx" + period_query(start, end), follow=True)
-    summary = {
-        row[0]: row[1]
-        for row in load_workbook(io.BytesIO(xlsx.getvalue()))
-        .worksheets[0]
-        .iter_rows(values_only=True)
-    }
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).worksheets[0]
+    summary = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
     assert f"{summary['Nilai IKM']:.2f}" == score
     assert summary["Responden"] == figures.ikm.respondents
 
