@@ -26,6 +26,7 @@ from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, 
 from . import daily as daily_q
 from .access import (
     DAY_SIGNERS,
+    PROFILE_EDITORS,
     RECORD_READERS,
     RECORDERS,
     RESULT_READERS,
@@ -38,6 +39,7 @@ from .charting import ikm_charts
 from .forms import (
     DayForm,
     PeriodForm,
+    ProfileOptionsForm,
     ResolveImprovementForm,
     ServiceRecordForm,
     SignForm,
@@ -59,7 +61,7 @@ from .models import (
     ResponseSource,
     ServiceRecord,
 )
-from .profile import PROFILE_LABELS, options_for
+from .profile import PROFILE_LABELS, options_for, options_history, set_profile_options
 from .sample import adequacy, ikm_for_profile, profile_table
 from .services import (
     SURVEY_VALID_DAYS,
@@ -606,3 +608,28 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Marked done."))
     return redirect("improvements")
+
+
+# --- settings: the respondent profile's lists ------------------------------------------------
+
+
+@role_required(*PROFILE_EDITORS)
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    """The unit's respondent profile lists (sex, age group, education, occupation): what the
+    survey asks, what imports are read as, what the IKM page filters by; with their history."""
+    unit = request.unit
+    form = ProfileOptionsForm(request.POST or None, options=options_for(unit))
+    if form.is_valid():
+        try:
+            set_profile_options(unit, actor=request.user, options=form.cleaned_data["options"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The respondent profile lists are saved."))
+            return redirect("profile-settings")
+    return render(
+        request,
+        "surveys/profile_settings.html",
+        {"form": form, "history": options_history(unit)},
+        status=400 if form.is_bound else 200,
+    )
