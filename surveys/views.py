@@ -62,7 +62,7 @@ from .models import (
     ServiceRecord,
 )
 from .profile import PROFILE_LABELS, options_for, options_history, set_profile_options
-from .sample import adequacy, ikm_for_profile, profile_table
+from .sample import adequacy, ikm_for_profile, profile_filter, profile_table
 from .services import (
     SURVEY_VALID_DAYS,
     SurveyClosed,
@@ -499,14 +499,15 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
     result = ikm_for(unit, **filters)
     options = options_for(unit)
-    chosen = {
-        name: request.GET[name]
-        for name in PROFILE_FIELDS
-        if request.GET.get(name) in options[name] and not (service_type or officer)
-    }
-    if chosen:
-        result = ikm_for_profile(unit, start, end, chosen)
+    # The sample is drawn from all the period's respondents, whatever the profile shown.
     sample = adequacy(unit, start, end, result.respondents, service_type, officer)
+    profile_errors: dict[str, list[str]] = {}
+    try:
+        chosen = profile_filter(unit, request.GET)
+    except InvalidInput as exc:
+        chosen, profile_errors = {}, exc.fields
+    if chosen:
+        result = ikm_for_profile(unit, start, end, chosen, service_type, officer)
     return render(
         request,
         "surveys/ikm.html",
@@ -519,10 +520,12 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
             "profile": profile_table(unit, start, end),
             "profile_options": [(n, PROFILE_LABELS[n], options[n]) for n in PROFILE_FIELDS],
             "profile_chosen": chosen,
+            "profile_errors": profile_errors,
             "charts": ikm_charts(unit, with_officers=with_officers, **filters),
             "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
             "posters": ServiceType.objects.filter(unit=unit, active=True),
         },
+        status=400 if profile_errors else 200,
     )
 
 
