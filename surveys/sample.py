@@ -200,7 +200,7 @@ def ikm_report_full(
     whole = adequacy(unit, start, end, data["respondents"], service_type, officer)
     if profile:
         data.update(ikm_for_profile(unit, start, end, profile, service_type, officer).as_json())
-    data["profile_filter"] = profile
     data.update(whole.as_json())
+    data["profile_filter"] = profile
     data["profile"] = profile_table(unit, start, end)
     return data
