@@ -36,7 +36,7 @@ from surveys.models import (
     ResponseSource,
     ServiceRecord,
 )
-from surveys.sample import ikm_report_full
+from surveys.sample import ikm_report_full, profile_filter
 from surveys.services import (
     SurveyClosed,
     officer_codes,
@@ -250,6 +250,7 @@ class ProfileRowOut(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
+    score = serializers.FloatField(allow_null=True)
 
 
 class ProfileFieldOut(serializers.Serializer):
@@ -272,6 +273,8 @@ class IkmOut(serializers.Serializer):
     population_stated = serializers.BooleanField()
     sample_required = serializers.IntegerField()
     sample_adequate = serializers.BooleanField(allow_null=True)
+    sample_shortfall = serializers.IntegerField()
+    profile_filter = serializers.DictField(child=serializers.CharField())
     profile = ProfileFieldOut(many=True)
 
 
@@ -286,7 +289,12 @@ class IkmView(APIView):
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
             *(
-                OpenApiParameter(name, str, required=False, description="respondent profile")
+                OpenApiParameter(
+                    name,
+                    str,
+                    required=False,
+                    description="respondent profile answer: the IKM of those who gave it",
+                )
                 for name in PROFILE_FIELDS
             ),
         ],
@@ -316,7 +324,8 @@ class IkmView(APIView):
             raise PermissionDenied(_("Your role in this unit does not allow this."))
         if officer is not None and not reads_officer_figures(request.user, unit, officer):
             raise PermissionDenied(_("Only the unit's readers and the officer see these figures."))
-        profile = {n: query_text(request, n) for n in PROFILE_FIELDS if query_text(request, n)}
+        # A profile answer the unit neither lists nor holds is a 400 naming the parameter.
+        profile = profile_filter(unit, {n: query_text(request, n) for n in PROFILE_FIELDS})
         return Response(ikm_report_full(unit, start, end, service_type, officer, profile))
 
 

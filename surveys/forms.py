@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
+from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
-from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
-from .profile import PROFILE_LABELS
+from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, PROFILE_FIELDS, CustomerKind
+from .profile import PROFILE_LABELS, clean_options
 from .services import unit_channels, unit_officers
 
 # The nine questions and their labelled answers 1..4, in English source text; the Indonesian
@@ -244,3 +245,30 @@ class ResolveImprovementForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+
+
+class ProfileOptionsForm(forms.Form):
+    """The unit's respondent profile lists, one answer per line."""
+
+    def __init__(self, *args, options: dict[str, list[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=PROFILE_LABELS[name],
+                widget=forms.Textarea(attrs={"rows": 7}),
+                initial="\n".join(options[name]),
+                help_text=_("One answer per line, in the order the survey shows them."),
+                max_length=5000,
+                required=False,  # an empty list is refused by clean_options, with its reason
+            )
+
+    def clean(self):
+        data = super().clean()
+        lists = {name: (data.get(name) or "").splitlines() for name in PROFILE_FIELDS}
+        try:
+            data["options"] = clean_options(lists)
+        except InvalidInput as exc:
+            for name, errors in exc.fields.items():
+                if name not in self.errors:
+                    self.add_error(name, errors)
+        return data

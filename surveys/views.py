@@ -27,6 +27,7 @@ from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, 
 from . import daily as daily_q
 from .access import (
     DAY_SIGNERS,
+    PROFILE_EDITORS,
     RECORD_READERS,
     RECORDERS,
     RESULT_READERS,
@@ -39,6 +40,7 @@ from .charting import ikm_charts
 from .forms import (
     DayForm,
     PeriodForm,
+    ProfileOptionsForm,
     ResolveImprovementForm,
     ServiceRecordForm,
     SignForm,
@@ -60,8 +62,8 @@ from .models import (
     ResponseSource,
     ServiceRecord,
 )
-from .profile import PROFILE_LABELS, options_for
-from .sample import adequacy, ikm_for_profile, profile_table
+from .profile import PROFILE_LABELS, options_for, options_history, set_profile_options
+from .sample import adequacy, ikm_for_profile, profile_filter, profile_table
 from .services import (
     SURVEY_VALID_DAYS,
     SurveyClosed,
@@ -497,14 +499,15 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
     result = ikm_for(unit, **filters)
     options = options_for(unit)
-    chosen = {
-        name: request.GET[name]
-        for name in PROFILE_FIELDS
-        if request.GET.get(name) in options[name] and not (service_type or officer)
-    }
-    if chosen:
-        result = ikm_for_profile(unit, start, end, chosen)
+    # The sample is drawn from all the period's respondents, whatever the profile shown.
     sample = adequacy(unit, start, end, result.respondents, service_type, officer)
+    profile_errors: dict[str, list[str]] = {}
+    try:
+        chosen = profile_filter(unit, request.GET)
+    except InvalidInput as exc:
+        chosen, profile_errors = {}, exc.fields
+    if chosen:
+        result = ikm_for_profile(unit, start, end, chosen, service_type, officer)
     return render(
         request,
         "surveys/ikm.html",
@@ -517,10 +520,12 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
             "profile": profile_table(unit, start, end),
             "profile_options": [(n, PROFILE_LABELS[n], options[n]) for n in PROFILE_FIELDS],
             "profile_chosen": chosen,
+            "profile_errors": profile_errors,
             "charts": ikm_charts(unit, with_officers=with_officers, **filters),
             "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
             "posters": ServiceType.objects.filter(unit=unit, active=True),
         },
+        status=400 if profile_errors else 200,
     )
 
 
@@ -607,3 +612,28 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Marked done."))
     return redirect("improvements")
+
+
+# --- settings: the respondent profile's lists ------------------------------------------------
+
+
+@role_required(*PROFILE_EDITORS)
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    """The unit's respondent profile lists (sex, age group, education, occupation): what the
+    survey asks, what imports are read as, what the IKM page filters by; with their history."""
+    unit = request.unit
+    form = ProfileOptionsForm(request.POST or None, options=options_for(unit))
+    if form.is_valid():
+        try:
+            set_profile_options(unit, actor=request.user, options=form.cleaned_data["options"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The respondent profile lists are saved."))
+            return redirect("profile-settings")
+    return render(
+        request,
+        "surveys/profile_settings.html",
+        {"form": form, "history": options_history(unit)},
+        status=400 if form.is_bound else 200,
+    )
