@@ -112,15 +112,24 @@ def figures(engine: str, run: dict, peer_p50: float | None = None) -> list[Figur
                 note=f"{r['respondents']:,} responses scanned",
             )
         )
-        for fn in ("ikm_of_units", "rollup"):
-            out.append(
-                _against_scan(
-                    f"{what}: {fn}, {engine}",
-                    r[fn],
-                    r["floor"],
-                    "equal to the raw scan to the hundredth",
-                )
+        out.append(
+            _against_scan(
+                f"{what}: ikm_of_units, {engine}",
+                r["ikm_of_units"],
+                r["floor"],
+                "equal to the raw scan to the hundredth",
             )
+        )
+        floor = r.get("rollup_floor", r["floor"])
+        out.append(
+            _against_scan(
+                f"{what}: rollup, {engine}",
+                r["rollup"],
+                floor,
+                "the floor: the period's scan plus one per quarter of its trend; equal to it "
+                "to the hundredth",
+            )
+        )
     base = http.get("framework floor")
     if base is not None:
         out.append(

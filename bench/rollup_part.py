@@ -13,8 +13,10 @@ added up, the organisation's. The measured code reads the daily tallies:
   compensation against budgets, the quarters' trend).
 
 Each is checked equal to the raw scan to the hundredth (respondents, every element's NRR,
-the IKM and the score, per unit and pooled, and the mean of the units' scores); the run stops
-when one differs.
+the IKM and the score, per unit and pooled, the mean of the units' scores, and each quarter
+of the roll-up's trend); the run stops when one differs. `ikm_of_units` is compared with the
+period's scan; `rollup`, which also shows the trend of the last four quarters, with the
+period's scan plus one scan per quarter of the trend.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ def measure(code: str, start: datetime.date, end: datetime.date, reps: int, warm
     of the same rows, each checked equal to it."""
     from organisations.models import Organisation
     from organisations.rollup import rollup
+    from reports.periods import quarter_of
     from surveys.ikm import compute_ikm, ikm_of_units, mean_score
     from units.models import IkmWeight
 
@@ -147,6 +150,19 @@ def measure(code: str, start: datetime.date, end: datetime.date, reps: int, warm
     rollup_ms, r = _timed(lambda: rollup(organisation, start, end), reps, warmup)
     answered = {row.unit.pk: row.ikm for row in r.units if row.ikm.respondents}
     checked += check_units(r.pooled, answered, raw, legacy, f"rollup({code})")
+    # The roll-up also shows the trend of the last quarters up to `end`: its raw scan is the
+    # period's plus each of those quarters' (the same rows the trend summarises).
+    quarters = [(q, min(quarter_of(q)[1], end)) for q, _result in r.quarters]
+    trend_ms, trend = _timed(
+        lambda: [raw_scan(units, q, last) for q, last in quarters], reps, warmup
+    )
+    for (q, result), raw_quarter in zip(r.quarters, trend, strict=True):
+        respondents, totals = _pooled(raw_quarter)
+        wrong = _differences(f"quarter {q}", result, respondents, totals, legacy=False)
+        if wrong:
+            raise SystemExit(f"rollup({code}): the trend differs from the raw scan: {wrong}")
+        checked += 1
+    rollup_floor_ms = [a + b for a, b in zip(floor_ms, trend_ms, strict=True)]
     raw_mean = mean_score(
         compute_ikm(t, respondents=n, legacy_weight=legacy.get(pk, False))
         for pk, (n, t) in raw.items()
@@ -167,4 +183,6 @@ def measure(code: str, start: datetime.date, end: datetime.date, reps: int, warm
         "floor": summarize_ms(floor_ms),
         "ikm_of_units": summarize_ms(of_units_ms),
         "rollup": summarize_ms(rollup_ms),
+        "rollup_floor": summarize_ms(rollup_floor_ms),
+        "trend_quarters": [q.isoformat() for q, _last in quarters],
     }
