@@ -158,6 +158,67 @@ def rollups(reps: int, warmup: int) -> dict:
     }
 
 
+def pdfs(reps: int, warmup: int) -> dict:
+    """The decree (SK) PDF, the report PDF and the reference letter rendered in this process,
+    in turn (reference, decree, report: drift in the machine's load hits all three alike),
+    each one's pages counted. The decree: a different issued decree each time, its snapshot
+    and letter rendered as `cases.issuing` renders it when the SK is first downloaded (without
+    storing it); the report: the dashboard's default period (the current quarter) as
+    `reports.files` builds the file, figures gathered and rendered."""
+    from django.utils import timezone
+
+    from cases.issuing import verification_url
+    from cases.letters import issued_decree_snapshot, render_letter
+    from cases.models import Decree
+    from reports.figures import gather
+    from reports.periods import quarter_of
+    from reports.render import report_pdf
+    from units.models import Unit
+
+    from .pages import pdf_pages, render_reference_letter
+
+    unit = Unit.objects.get(code=MEASURED_UNIT)
+    issued = list(Decree.objects.filter(unit=unit).order_by("pk"))
+    decrees = issued[:: max(1, len(issued) // reps)][:reps]
+    start, end = quarter_of(timezone.localdate())
+    url = verification_url("A" * 24)
+
+    def decree_pdf(decree) -> bytes:
+        return render_letter(issued_decree_snapshot(decree), verification_url=url)
+
+    def report() -> bytes:
+        return report_pdf(gather(unit, start, end), show_officers=True, show_recovery=True)
+
+    jobs = {
+        "reference letter": lambda _i: render_reference_letter(),
+        "decree pdf": lambda i: decree_pdf(decrees[i % len(decrees)]),
+        "report pdf": lambda _i: report(),
+    }
+    samples: dict[str, list[float]] = {k: [] for k in jobs}
+    pages: dict[str, list[int]] = {k: [] for k in jobs}
+    for i in range(warmup + len(decrees)):
+        for name, job in jobs.items():
+            started = time.perf_counter()
+            pdf = job(i)
+            elapsed = (time.perf_counter() - started) * 1000
+            if i >= warmup:
+                samples[name].append(elapsed)
+                pages[name].append(pdf_pages(pdf))
+    out = {}
+    for name in jobs:
+        per_page = [ms / n for ms, n in zip(samples[name], pages[name], strict=True)]
+        per = summarize_ms(per_page)
+        out[name] = summarize_ms(samples[name]) | {
+            "pages": pages[name],
+            "pages_mean": round(sum(pages[name]) / len(pages[name]), 2),
+            "per_page_p50_ms": per["p50_ms"],
+            "per_page_p95_ms": per["p95_ms"],
+        }
+    if set(out["reference letter"]["pages"]) != {1}:
+        raise SystemExit("the reference letter must be one page")
+    return out | {"start": start.isoformat(), "end": end.isoformat()}
+
+
 def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     """Every unit's tallies over the year against its responses, sums and counts exactly equal
     (the import writes into another unit than the measured one). Returns the units checked."""
@@ -273,7 +334,7 @@ SMALL_PAGES = {"organisation dashboard": f"/organisasi/{SMALL_ORGANISATION}/"}
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pulih_inproc")
-    parser.add_argument("part", choices=["prepare", "ikm", "rollups", "queries"])
+    parser.add_argument("part", choices=["prepare", "ikm", "rollups", "pdfs", "queries"])
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=30)
@@ -286,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         result = ikm(args.reps, args.warmup)
     elif args.part == "rollups":
         result = rollups(args.reps, args.warmup)
+    elif args.part == "pdfs":
+        result = pdfs(args.reps, args.warmup)
     else:
         result = queries()
     print(json.dumps(result, default=str), flush=True)

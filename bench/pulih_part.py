@@ -48,7 +48,13 @@ def measure_all(engine: str, reps: int, warmup: int, log=print) -> dict:
             f" ms, raw scan p50 {fmt_ms(r['floor']['p50_ms'])} ms"
         )
     counted = run_inproc(engine, "queries", log=log)
-    http = measure(engine, counted["pages"], ikm, counted["decree_cases"], reps, warmup)
+    http = measure(engine, counted["pages"], ikm, reps, warmup)
+    # The PDFs are rendered in process: the report PDF is built by a background task, so
+    # the three are compared as what they are, renders (see bench.pulih_inproc.pdfs).
+    pdfs = run_inproc(
+        engine, "pdfs", "--reps", str(min(reps, 20)), "--warmup", str(min(warmup, 1)), log=log
+    )
+    http |= {k: pdfs[k] for k in ("decree pdf", "report pdf", "reference letter")}
     extra = ["framework floor", "ikm api", "decree pdf", "report pdf", "reference letter"]
     for name in [*counted["pages"], *extra]:
         log(

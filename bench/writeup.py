@@ -57,14 +57,14 @@ two data sizes) | the framework floor: a minimal signed-in page on the same base
 (`/bench/page/`, bench/pages.py, mounted only by the bench's settings) |
 | decree (SK) PDF and report PDF | per page, p50 ≤ 2× the floor's; the report PDF's p50 also \
 ≤ 3× the decree PDF's (issue 15) | WeasyPrint rendering a fixed one-page reference letter \
-(`/bench/reference-letter.pdf`, bench/pages.py), signed in, on the same server |
+(bench/pages.py), in the same process, in turn with them |
 | import of 100,000 CSV rows | wall time ≤ 15× the floor, memory flat | the database's own \
 bulk load of the same rows (`executemany` on SQLite, `COPY` on PostgreSQL) |
 | survey submission | ≥ 33 % of the floor's throughput at 32 connections, p99 ≤ 100 ms, \
 on SQLite and PostgreSQL | the bare-insert floor view (bench/floor.py) on the same server |
 | `make bench` / `make bench-national` | within 10 / 15 minutes on 2 CPUs | — |
 
-The floors of the pages, PDFs and submissions are served only under `bench.settings`
+The floors of the pages and submissions are served only under `bench.settings`
 (bench/urls.py); Pulih's own URLs know nothing of them.
 """
 
@@ -134,16 +134,16 @@ def _pulih(run: dict) -> list[str]:
         "sizes: the measured unit (half of all responses) and the smallest (`satuan-20`, "
         "about 2.6 %); the ministry (all responses) and its second directorate general "
         "(`bench-ditjen-b`, the 10 small units).",
-        "- **Decree PDF**: `GET /kasus/<id>/sk.pdf` for 40 different decrees spread over the "
-        "year, each rendered by WeasyPrint from its HTML template; each one's pages counted "
-        "(pypdf) and its time divided by them.",
-        "- **Report PDF**: `GET /laporan/unduh.pdf` (the dashboard's default period, the "
-        "current quarter) as many times as the decree PDFs, on the same connection; per page "
-        "against the reference letter, and whole against the decree PDF (target ≤ 3×).",
-        "- **Reference letter**: `GET /bench/reference-letter.pdf`, a fixed one-page letter "
-        "(letterhead, number, addressee, a small table, signature) rendered by WeasyPrint "
-        "from a constant HTML string, no database; half timed before the decree PDFs, half "
-        "after the report PDFs.",
+        "- **PDFs**, rendered in process (the report PDF is built by a background task, so "
+        "the three are compared as what they are, renders), in turn — reference letter, "
+        "decree, report — 20 times after a warm-up, each one's pages counted (pypdf) and its "
+        "time divided by them. *Decree (SK)*: a different issued decree each time, its "
+        "snapshot and letter rendered as `cases.issuing` renders it when the SK is first "
+        "downloaded (with its verification QR code; not stored). *Report*: the dashboard's "
+        "default period (the current quarter), figures gathered and rendered as "
+        "`reports.files` builds the file. *Reference letter*: a fixed one-page letter "
+        "(letterhead, number, addressee, a small table, signature) rendered by WeasyPrint from "
+        "a constant HTML string (bench/pages.py), no database.",
         "",
         "What the pages stood on when they were measured (after the other parts' writes):",
         "",

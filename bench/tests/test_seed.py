@@ -118,3 +118,12 @@ def test_the_pages_query_counts_are_taken_at_two_data_sizes(seeded):
     sizes = result["data_sizes"]
     assert sizes["large"]["responses"] > sizes["small"]["responses"] > 0
     assert sizes["large"]["organisation_responses"] > sizes["small"]["organisation_responses"]
+
+
+def test_the_pdfs_are_rendered_and_their_pages_counted(seeded):
+    result = pulih_inproc.pdfs(reps=1, warmup=0)
+    assert result["reference letter"]["pages"] == [1]
+    for name in ("decree pdf", "report pdf"):
+        assert result[name]["n"] == 1
+        assert result[name]["pages_mean"] >= 1
+        assert result[name]["per_page_p50_ms"] <= result[name]["p50_ms"]
