@@ -23,6 +23,7 @@ import json
 import shutil
 import sys
 import time
+from pathlib import Path
 
 from .pulih_db import PG_ADMIN_URL, VAR, django_env, run_json
 from .report import (
@@ -671,7 +672,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/")
     parser.add_argument("--step", choices=["seed", "measure"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--from-json", help="write the figures of a finished run (var/bench/national.json) again"
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        run = json.loads(Path(args.from_json).read_text())
+        return report(run, write=not args.no_write)
     if args.step:
         _setup()
         if args.step == "seed":
@@ -723,6 +730,11 @@ def main(argv: list[str] | None = None) -> int:
     run["elapsed_s"] = round(time.monotonic() - started, 1)
     run["machine_after"] = machine_info()
     (VAR / "national.json").write_text(json.dumps(run, indent=2, default=str))
+    return report(run, write=not args.no_write)
+
+
+def report(run: dict, write: bool) -> int:
+    """Print the figures of a run and write its section of docs/benchmarks.md."""
     figs = figures(run)
     print()
     print(format_console(figs))
@@ -731,7 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nbench-national: {run['elapsed_s']:.0f} s (limit {TIME_LIMIT_S} s); "
         f"{len([f for f in figs if f.met])} targets met, {len(missed)} missed"
     )
-    if not args.no_write:
+    if write:
         write_section(SECTION_TITLE, section(run, figs))
         print("written docs/benchmarks.md")
     return 0
