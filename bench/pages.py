@@ -1,12 +1,13 @@
-"""The floors of `make bench`'s page and PDF figures, served by the same gunicorn, settings and
-middleware as Pulih (bench/urls.py mounts them; Pulih's own URLs know nothing of them):
+"""The floors of `make bench`'s page and PDF figures:
 
 - `framework_floor`: a minimal signed-in page on Pulih's base template — the session, the
-  user, the unit context processor, the navigation, the template engine and nothing else.
-  The dashboard, the daily check and the organisation dashboard are judged against its p95.
-- `reference_letter`: WeasyPrint rendering one fixed one-page letter (REFERENCE_LETTER, no
-  database, no Pulih template), signed in like the decree PDF. The decree and report PDFs
-  are judged per page against its time.
+  user, the unit context processor, the navigation, the template engine and nothing else —
+  served by the same gunicorn, settings and middleware as Pulih (bench/urls.py mounts it;
+  Pulih's own URLs know nothing of it). The dashboard, the daily check and the organisation
+  dashboard are judged against its p95.
+- `render_reference_letter`: WeasyPrint rendering one fixed one-page letter
+  (REFERENCE_LETTER, no database, no Pulih template). The decree and report PDFs, rendered
+  in the same process in turn with them, are judged per page against its time.
 """
 
 from __future__ import annotations
@@ -73,11 +74,3 @@ def render_reference_letter() -> bytes:
 @login_required
 def framework_floor(request: HttpRequest) -> HttpResponse:
     return render(request, "bench/framework_floor.html")
-
-
-@require_GET
-@login_required
-def reference_letter(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(render_reference_letter(), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="reference.pdf"'
-    return response

@@ -1,4 +1,5 @@
-"""Pulih's URLs plus the bench's floors (bench/floor.py, bench/pages.py)."""
+"""Pulih's URLs plus the bench's floors: submissions (bench/floor.py), the framework floor page
+(bench/pages.py)."""
 
 from django.urls import path
 
@@ -9,7 +10,6 @@ from pulih.urls import urlpatterns as product
 urlpatterns = [
     path("bench/floor/<str:token>/", floor.floor, name="bench-floor"),
     path("bench/page/", pages.framework_floor, name="bench-page"),
-    path("bench/reference-letter.pdf", pages.reference_letter, name="bench-reference-letter"),
     *product,
 ]
 
