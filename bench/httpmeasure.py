@@ -213,4 +213,5 @@ def time_paths(
         "n": len(samples),
         "status": 200,
         "bytes": size,
+        "samples_ms": [round(x, 2) for x in samples],
     }

@@ -262,3 +262,21 @@ def test_the_daily_check_costs_the_same_queries_however_busy_the_day(
     with django_assert_max_num_queries(len(quiet.captured_queries)):
         busy = client.get(url)
     assert "33 responden" in busy.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_the_daily_check_costs_the_same_queries_however_many_days_had_answers(
+    client, unit, people, respond, monday, django_assert_max_num_queries
+):
+    """The missed-days list reads the unit's holidays once, not once per day with answers."""
+    client.force_login(people["back_office"])
+    url = f"/harian/?day={MONDAY.isoformat()}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as few_days:
+        client.get(url)
+    for back in range(1, 31):
+        day = MONDAY - datetime.timedelta(days=back)
+        respond(GOOD, officer=people["officer"], at=at(day, 10, unit.zone))
+    with django_assert_max_num_queries(len(few_days.captured_queries)):
+        many = client.get(url)
+    assert many.status_code == 200
