@@ -12,7 +12,12 @@ from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -245,6 +250,29 @@ class OpenCaseIn(serializers.Serializer):
         return data
 
 
+class ManualCaseIn(OpenCaseIn):
+    """A manual case, as the schema states it (OpenCaseIn parses and checks)."""
+
+    source = serializers.ChoiceField(choices=["manual"], required=False, default="manual")
+    officer = Text(max_length=150, help_text="the officer's username")
+    reason = Text(max_length=TEXT, help_text="why the case is opened")
+
+
+class SurveyReferralIn(OpenCaseIn):
+    """The daily check's referral of a flagged survey response, as the schema states it."""
+
+    source = serializers.ChoiceField(choices=["survey"])
+    survey_response = WholeNumber(min_value=1, help_text="id of the flagged response")
+
+
+# One of the two shapes, so that the schema states what OpenCaseIn.validate requires.
+OPEN_CASE_SCHEMA = PolymorphicProxySerializer(
+    component_name="OpenCaseIn",
+    serializers=[ManualCaseIn, SurveyReferralIn],
+    resource_type_field_name=None,
+)
+
+
 class DeclineIn(serializers.Serializer):
     reason = _text()
 
@@ -402,7 +430,7 @@ class CaseListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=OpenCaseIn,
+        request=OPEN_CASE_SCHEMA,
         responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 415)}},
     )
     def post(self, request: Request) -> Response:

@@ -30,7 +30,7 @@ from complaints.models import (
     TriageOutcome,
 )
 from complaints.tracking import normalise_code
-from pulih.lib.bounds import ApiDateTimeField
+from pulih.lib.bounds import DATE_HELP, ApiDateTimeField
 from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import Unit, User
 
@@ -206,7 +206,9 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT, required=False
     )
-    received_at = ApiDateTimeField(required=False)
+    received_at = ApiDateTimeField(
+        required=False, help_text="not in the future (default now); " + DATE_HELP
+    )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
-from pulih.lib.bounds import PERIOD_REVERSED
+from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, PERIOD_REVERSED
 from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures
@@ -78,8 +78,10 @@ class RecoveryView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("start", DATE_SCHEMA, required=True),
+            OpenApiParameter(
+                "end", DATE_SCHEMA, required=True, description="not before start; " + DATE_HELP
+            ),
         ],
         responses={200: RecoveryOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )
