@@ -21,7 +21,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
-from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, EARLIEST_DATE, LATEST_DATE, ApiDateTimeField
+from pulih.lib.bounds import (
+    DATE_HELP,
+    DATE_SCHEMA,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    PERIOD_REVERSED,
+    ApiDateTimeField,
+)
 from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
@@ -308,7 +315,7 @@ class IkmView(APIView):
         unit = staff_unit(request, q["unit"], required=True)
         start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
-            raise ValidationError({"end": ["The end is before the start."]})
+            raise ValidationError({"end": [PERIOD_REVERSED]})
         service_type = officer = None
         if q["service"]:
             service_type = ServiceType.objects.filter(unit=unit, code=q["service"]).first()

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
-from pulih.lib.filetypes import download_name
 from pulih.lib.forms import add_domain_errors
-from pulih.lib.http import post_only
+from pulih.lib.http import attachment_download, post_only
 from units.access import role_required
 from units.models import Role
 
@@ -249,16 +248,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     files = case.attachments.all()
     if not can_view_case.test(request.user, case):
         files = files.filter(uploaded_by=request.user)  # the officer: only their own uploads
-    item = get_object_or_404(files, pk=attachment_id)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(item.original_name, item.content_type),
-        content_type=item.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(get_object_or_404(files, pk=attachment_id))
 
 
 # --- The officer's own view: never the customer, never another officer's case. ---------------

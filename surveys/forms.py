@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
+from pulih.lib.bounds import PERIOD_REVERSED, BoundedDateField, BoundedDateTimeField
 from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
@@ -233,7 +233,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            raise forms.ValidationError(_("The start date is after the end date."))
+            raise forms.ValidationError(PERIOD_REVERSED)
         if (start and start < FIRST_DAY) or (end and end > LAST_DAY):
             raise forms.ValidationError(_("The period is too long."))
         if start and end and (end - start) > datetime.timedelta(days=3660):

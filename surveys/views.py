@@ -92,11 +92,6 @@ def qr_svg(url: str) -> SafeString:
     return mark_safe(markup)  # noqa: S308 (segno's own markup of our URL)
 
 
-def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
-    """True when this address has used up its `scope` rate in the current window."""
-    return ratelimit.hit(scope, request) is not None
-
-
 def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
     """A date from the query, within 1900–2999; `default` when absent or unreadable."""
     try:
@@ -346,7 +341,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
         request.POST or None, officers=walk_in_officers(unit), profile_options=options_for(unit)
     )
     if request.method == "POST":
-        if rate_limited(request, "survey"):
+        if ratelimit.hit("survey", request) is not None:
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
         if form.is_valid() and not form.needs_confirmation():
             try:

@@ -180,7 +180,7 @@ def test_bad_period_is_a_form_error_not_a_crash(client, people):
     client.force_login(people["head"])
     response = client.get("/laporan/?start=2026-05-01&end=2026-01-01")
     assert response.status_code == 200
-    assert "tidak boleh setelah" in response.content.decode()
+    assert "Akhir periode lebih awal daripada awal periode." in response.content.decode()
     assert client.get("/laporan/?start=garbage").status_code == 200
 
 
