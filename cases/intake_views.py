@@ -16,14 +16,17 @@ from django.views.decorators.http import require_POST
 
 from complaints.access import HANDLE_ROLES, get_complaint_for_user
 from complaints.forms import TriageForm, apply_domain_errors
+from complaints.models import TriageOutcome
 from complaints.pages import detail_context
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput
+from pulih.lib.http import post_only
 from surveys.models import SurveyResponse
 from surveys.services import unit_officers
 from units.access import role_required
 from units.models import Role
 
 from . import intake
+from .access import can_view_case
 from .workflow import OPENING
 
 
@@ -102,6 +105,9 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
         request,
         _("Referred into cases: %(cases)s.") % {"cases": ", ".join(f"#{c.pk}" for c in cases)},
     )
+    # One case: its page, where it goes on. Several: the day, whose rows link each case.
+    if len(cases) == 1 and can_view_case.test(request.user, cases[0]):
+        return redirect("cases:detail", cases[0].pk)
     return _back_to_day(request, day)
 
 
@@ -128,7 +134,7 @@ def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_day(request, day)
 
 
-@require_POST
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
 def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's triage of a complaint: a case, an improvement item or an answer."""
@@ -139,7 +145,7 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            intake.triage_complaint(
+            triaged = intake.triage_complaint(
                 complaint,
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
@@ -153,6 +159,11 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
             status = exc.status
         else:
             messages.success(request, _("Triaged."))
+            case = None
+            if form.cleaned_data["outcome"] == TriageOutcome.CASE:
+                case = triaged.cases.order_by("-pk").first()
+            if case is not None and can_view_case.test(request.user, case):
+                return redirect("cases:detail", case.pk)
             return redirect("complaints:detail", pk)
     context = detail_context(request, complaint, triage_form=form)
     return render(request, "complaints/detail.html", context, status=status)
