@@ -21,7 +21,7 @@ from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from units.access import role_required
-from units.letters import letterhead
+from units.letters import letterhead, take_letter_number
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, Unit
 
 from . import daily as daily_q
@@ -557,6 +557,8 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         "printed_at": timezone.now(),
         "printed_by": request.user,
         "letterhead": letterhead(unit),  # with the unit's logo
+        # Each recap printed is a letter of the unit: its own number from the unit's pattern.
+        "number": take_letter_number(unit, "recap", today.year),
     }
     pdf = render_pdf("surveys/recap_pdf.html", context)
     return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")

@@ -445,9 +445,20 @@ def test_the_head_previews_the_sk_as_a_draft_that_is_not_stored(make_case, named
     text = text_of(response.content)
     assert "DRAF" in text and "Oscar Officer" in text and "Hadi Kepala" in text
     assert "/verifikasi/" not in text
-    assert not IssuedDocument.objects.filter(case=case).exists()
+    # Rendered, not issued: no SK stored (the summons and hearing record of due process are).
+    assert not IssuedDocument.objects.filter(case=case, kind=DocumentKind.DECREE).exists()
     client.force_login(named["coordinator"])
     assert client.get(f"/kasus/{case.pk}/sk-draf.pdf").status_code in (403, 404)
+    # The draft takes no number: the SK the head then confirms is the unit's first.
+    client.force_login(named["head"])
+    detail = client.get(f"/kasus/{case.pk}/").content.decode()
+    preview, confirm = detail.index("decree-preview"), detail.index('name="decide-confirm"')
+    assert preview < confirm  # the draft is offered where the head confirms it
+    issued = client.post(
+        f"/kasus/{case.pk}/aksi/decide/", {"decide-decision": "issue", "decide-confirm": "on"}
+    )
+    assert issued.status_code == 302
+    assert decree_of(case).number.startswith("0001/")
 
 
 def test_the_head_issues_the_sk_only_after_confirming_the_draft(make_case, named, client):

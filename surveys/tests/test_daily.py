@@ -184,6 +184,11 @@ def test_recap_pdf_of_a_day_lists_the_flagged_and_the_charts(client, people, mon
     assert "IKM per bulan" in text and "IKM per jenis layanan" in text
     assert "IKM per petugas" not in text  # not for the back office
     assert "Siti" not in text
+    # a letter of the unit: its number from the unit's pattern, place and date, the signer
+    assert "Nomor: 0001/" in text and "/PR.03.01/2026" in text
+    assert "3 November 2026" in text and "Bella Back" in text
+    second = pdf_text(client.get("/harian/rekap.pdf?start=2026-11-02&end=2026-11-02"))
+    assert "Nomor: 0002/" in second  # each recap printed takes the next number
     client.force_login(people["head"])
     assert "IKM per petugas" in pdf_text(client.get("/harian/rekap.pdf?start=2026-11-01"))
 
