@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
@@ -97,6 +98,35 @@ def test_the_absent_officer_path_through_two_summonses(client, make_case, people
             " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored.read())).pages).split()
         )
     assert "tidak hadir" in text
+
+
+def test_the_absent_officer_path_through_two_summonses_api(make_case, people):
+    case = make_case(S.HEARING)
+    coordinator = people["coordinator"]
+    start = timezone.now() + DAY
+    for ordinal in (1, 2):
+        # Summoned for the next day; the day comes and the officer does not.
+        with time_machine.travel(start, tick=False):
+            summons = {"scheduled_at": (start + DAY).isoformat(), "place": "Ruang ULT"}
+            assert api_post(coordinator, case, "summon", summons).status_code == 200
+            early = api_post(coordinator, case, "hearing", {"attended": False})
+            assert early.status_code == 400 and "held_at" in early.json()
+        with time_machine.travel(start + DAY + datetime.timedelta(hours=1), tick=False):
+            assert api_post(coordinator, case, "hearing", {"attended": False}).status_code == 200
+            proposed = api_post(coordinator, case, "propose", payload(A.PROPOSE))
+        assert proposed.status_code == (409 if ordinal == 1 else 200)
+        start += 2 * DAY
+    case.refresh_from_db()
+    assert case.state == S.VERIFICATION
+    assert case.proposals.get().on_evidence
+    events = APIClient()
+    events.force_authenticate(people["person_in_charge"])
+    timeline = events.get(f"/api/v1/cases/{case.pk}/").json()["events"]
+    assert [e["data"].get("attended") for e in timeline if e["action"] == "hearing"] == [
+        False,
+        False,
+    ]
+    assert timeline[-1]["data"]["on_evidence"] is True
 
 
 def test_the_unit_sets_how_many_missed_summonses_suffice(make_case, people, unit):

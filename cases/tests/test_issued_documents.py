@@ -300,6 +300,9 @@ def test_a_unit_with_a_certificate_seals_the_sk_with_pades(make_case, people, se
     case = make_case(S.COMPENSATION)
     document = decree_of(case)
     pdf = web_get(client, people["head"], f"/kasus/{case.pk}/sk.pdf")
+    api = APIClient()
+    api.force_authenticate(people["coordinator"])
+    assert api.get(f"/api/v1/cases/{case.pk}/decree.pdf").content == pdf  # the same sealed bytes
     assert document.signed
     check = check_seal(pdf, [sealing_unit])
     assert check.ok, check
