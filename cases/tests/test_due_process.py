@@ -19,7 +19,7 @@ from conftest import make_member
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from units.models import Role
 
-from .conftest import payload
+from .conftest import STATE_OF, payload
 
 A, S = CaseAction, CaseState
 DAY = datetime.timedelta(days=1)
@@ -365,6 +365,35 @@ def test_a_delivery_without_acknowledgement_records_why(make_case, people):
         unacknowledged_reason="Tidak dapat dihubungi setelah tiga kali percobaan.",
     )
     assert delivery.unacknowledged_reason.startswith("Tidak dapat dihubungi")
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "data", "field"),
+    [
+        (S.HEARING, "summon",
+         {"scheduled_at": "2020-01-01T09:00", "place": "Ruang ULT"}, "scheduled_at"),
+        ("summoned", "hearing", {"explanation": "x", "held_at": "2020-01-01T09:00"}, "held_at"),
+        (S.DELIVERY, "deliver",
+         {"delivered_at": "2020-01-01T10:00", "method": "x", "customer_acknowledged": "on"},
+         "delivered_at"),
+        (S.DELIVERY, "deliver", {"delivered_at": "now", "method": "Diantar"},
+         "unacknowledged_reason"),
+        (S.COMPENSATION, "compensate",
+         {"compensations": ["permintaan-maaf"], "cost": str(10**20)}, "cost"),
+    ],
+)  # fmt: skip
+def test_an_implausible_record_on_screen_is_an_error_on_its_field(
+    client, make_case, people, state, action, data, field
+):
+    case = make_case(state)
+    if data.get("delivered_at") == "now":
+        data["delivered_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    posted = {f"{action}-{key}": value for key, value in data.items()}
+    response = web(client, people["coordinator"]).post(f"/kasus/{case.pk}/aksi/{action}/", posted)
+    assert response.status_code == 400
+    assert f'id="id_{action}-{field}_error"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == STATE_OF.get(state, state)
 
 
 def test_no_decree_shows_as_not_issued_never_met(client, make_case, people):
