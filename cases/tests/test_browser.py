@@ -143,6 +143,11 @@ def test_one_case_from_the_daily_check_through_due_process_objection_and_compens
         page.check("input[name=hearing-attended][value=no]")
         submit(page, "hearing")
         assert "berdasarkan bukti" in page.inner_text("#due-process")
+        # Each absence has its hearing record (BAP), issued as a PDF.
+        records = page.locator("#hearings a[data-kind=hearing_record]")
+        assert records.count() == 2
+        bap = page.request.get(base + records.first.get_attribute("href"))
+        assert bap.ok and bap.body().startswith(b"%PDF")
         shot("03-second-absence-hearing-record")
 
         # A heavy violation, a light sanction: refused without a justification of its own.
