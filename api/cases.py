@@ -7,13 +7,17 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.generics import ListAPIView
@@ -32,13 +36,14 @@ from cases.access import (
     get_own_case,
 )
 from cases.deadlines import case_deadlines
+from cases.filters import CaseFilter
 from cases.models import Case, CaseAction, CaseState, DocumentKind
 from pulih.lib.bounds import MAX_RUPIAH, ApiDateTimeField
 from surveys.models import SurveyResponse
 from units.access import has_role
 from units.models import Membership, Role, Unit, User
 
-from .conventions import FilterSet, Flag, Pagination, Text, WholeNumber, staff_unit
+from .conventions import Flag, Pagination, StrictFilters, Text, WholeNumber, staff_unit
 
 TEXT = 10_000  # longest free text accepted
 MAX_COST = MAX_RUPIAH  # anything larger is a typing error
@@ -245,6 +250,29 @@ class OpenCaseIn(serializers.Serializer):
         return data
 
 
+class ManualCaseIn(OpenCaseIn):
+    """A manual case, as the schema states it (OpenCaseIn parses and checks)."""
+
+    source = serializers.ChoiceField(choices=["manual"], required=False, default="manual")
+    officer = Text(max_length=150, help_text="the officer's username")
+    reason = Text(max_length=TEXT, help_text="why the case is opened")
+
+
+class SurveyReferralIn(OpenCaseIn):
+    """The daily check's referral of a flagged survey response, as the schema states it."""
+
+    source = serializers.ChoiceField(choices=["survey"])
+    survey_response = WholeNumber(min_value=1, help_text="id of the flagged response")
+
+
+# One of the two shapes, so that the schema states what OpenCaseIn.validate requires.
+OPEN_CASE_SCHEMA = PolymorphicProxySerializer(
+    component_name="OpenCaseIn",
+    serializers=[ManualCaseIn, SurveyReferralIn],
+    resource_type_field_name=None,
+)
+
+
 class DeclineIn(serializers.Serializer):
     reason = _text()
 
@@ -361,15 +389,8 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
-class CaseFilter(FilterSet):
-    state = django_filters.ChoiceFilter(choices=CaseState.choices, help_text="filter by state")
-    officer = django_filters.CharFilter(
-        field_name="officer__username", help_text="filter by the officer's username"
-    )
-
-    class Meta:
-        model = Case
-        fields = ["state", "officer"]
+class CaseListFilter(StrictFilters, CaseFilter):
+    """The case list's filters (cases.filters), strict as every API list's."""
 
 
 class CaseListView(ListAPIView):
@@ -377,7 +398,7 @@ class CaseListView(ListAPIView):
 
     serializer_class = CaseListItemOut
     parser_classes = [BoundedJSONParser]
-    filterset_class = CaseFilter
+    filterset_class = CaseListFilter
     pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -409,7 +430,7 @@ class CaseListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     @extend_schema(
-        request=OpenCaseIn,
+        request=OPEN_CASE_SCHEMA,
         responses={201: CaseOut, **{c: STATUS_DOCS[c] for c in (400, 401, 403, 404, 415)}},
     )
     def post(self, request: Request) -> Response:

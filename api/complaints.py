@@ -22,19 +22,19 @@ from cases import intake
 from complaints import antispam, services
 from complaints import messages as msg
 from complaints.access import get_complaint_for_user, reads_complaints
+from complaints.filters import ComplaintFilter
 from complaints.models import (
     Complaint,
     ComplaintKind,
     ComplaintStatus,
     TriageOutcome,
 )
-from complaints.register import filter_complaints
 from complaints.tracking import normalise_code
-from pulih.lib.bounds import ApiDateField, ApiDateTimeField
+from pulih.lib.bounds import DATE_HELP, ApiDateTimeField
 from pulih.lib.ratelimit import ScopedRateThrottle
-from units.models import ComplaintChannel, ServiceType, Unit, User
+from units.models import Unit, User
 
-from .conventions import Pagination, staff_unit
+from .conventions import Pagination, StrictFilters, filtered, query_text, staff_unit
 
 # --- errors as documented ---------------------------------------------------------------------
 
@@ -195,22 +195,8 @@ class ComplaintDetailOut(ComplaintOut):
         ]
 
 
-class ListQuery(serializers.Serializer):
-    unit = serializers.CharField(required=False, help_text="unit code (default: your unit)")
-    channel = serializers.CharField(required=False)
-    kind = serializers.ChoiceField(choices=ComplaintKind.choices, required=False)
-    status = serializers.ChoiceField(
-        choices=[*ComplaintStatus.choices, ("overdue", "overdue")], required=False
-    )
-    service = serializers.CharField(required=False)
-    officer = serializers.CharField(required=False, help_text="username")
-    start = ApiDateField(required=False)
-    end = ApiDateField(required=False)
-
-    def validate(self, attrs):
-        if attrs.get("start") and attrs.get("end") and attrs["start"] > attrs["end"]:
-            raise serializers.ValidationError({"end": [msg.PERIOD_REVERSED]})
-        return attrs
+class ComplaintListFilter(StrictFilters, ComplaintFilter):
+    """The register's filters (complaints.filters), strict as every API list's."""
 
 
 class RecordIn(serializers.Serializer):
@@ -220,7 +206,9 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT, required=False
     )
-    received_at = ApiDateTimeField(required=False)
+    received_at = ApiDateTimeField(
+        required=False, help_text="not in the future (default now); " + DATE_HELP
+    )
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     contact = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     anonymous = serializers.BooleanField(required=False, default=False)
@@ -294,6 +282,7 @@ class ComplaintCollectionView(GenericAPIView):
 
     serializer_class = ComplaintOut
     queryset = Complaint.objects.none()  # for the schema; get() builds the unit's list
+    filterset_class = ComplaintListFilter  # for the schema; get() filters the unit's list
     pagination_class = Pagination
     throttle_scope = "complaint"
 
@@ -314,37 +303,13 @@ class ComplaintCollectionView(GenericAPIView):
 
     @extend_schema(
         operation_id="complaints_list",
-        parameters=[ListQuery],
+        parameters=[OpenApiParameter("unit", str, description="unit code (default: your unit)")],
         responses={200: ComplaintOut(many=True), 400: FieldErrors, 404: Detail, **STAFF_ERRORS},
     )
     def get(self, request):
-        query = ListQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        q = query.validated_data
-        unit = _staff_unit(request, q.get("unit"))
-        errors: dict[str, list[str]] = {}
-        filters = {
-            "kind": q.get("kind", ""),
-            "status": q.get("status", ""),
-            "start": q.get("start"),
-            "end": q.get("end"),
-        }
-        if q.get("channel"):
-            channels = ComplaintChannel.objects.filter(unit=unit)
-            filters["channel"] = channels.filter(code=q["channel"]).first()
-            if filters["channel"] is None:
-                errors["channel"] = [msg.UNKNOWN_CHANNEL]
-        if q.get("service"):
-            filters["service"] = ServiceType.objects.filter(unit=unit, code=q["service"]).first()
-            if filters["service"] is None:
-                errors["service"] = [msg.UNKNOWN_SERVICE]
-        if q.get("officer"):
-            filters["officer"] = User.objects.filter(username=q["officer"]).first()
-            if filters["officer"] is None:
-                errors["officer"] = [msg.UNKNOWN_USER]
-        if errors:
-            raise serializers.ValidationError(errors)
-        page = self.paginate_queryset(filter_complaints(unit, **filters).select_related("unit"))
+        unit = _staff_unit(request, query_text(request, "unit"))
+        complaints = filtered(ComplaintListFilter(request.query_params, unit=unit))
+        page = self.paginate_queryset(complaints.select_related("unit"))
         return self.get_paginated_response(ComplaintOut(page, many=True).data)
 
     @extend_schema(

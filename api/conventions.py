@@ -5,7 +5,8 @@
   no);
 - query text: `query_text` (a NUL, which no database column holds, is a 400);
 - strict JSON fields: `Text`, `Flag`, `WholeNumber` (nothing coerced: the schema's type or 400);
-- list filters: `FilterSet` (django-filter, strict);
+- list filters: the domain's django-filter FilterSet (the one the screens use), made strict
+  with `StrictFilters`; `filtered` answers 400 naming each bad field;
 - one pagination: `Pagination` (limit/offset, at most MAX_LIMIT, a malformed value is a 400);
 - one error body, from `api.errors.exception_handler`: `{"code": …, "detail": …}` plus, for
   bad input, the messages per field.
@@ -15,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_filters import rest_framework as filters
+from django_filters import utils as filters_utils
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import LimitOffsetPagination
@@ -97,8 +99,8 @@ class WholeNumber(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
-class FilterSet(filters.FilterSet):
-    """django-filter for list filters; a filter named in the query with no value is a 400 (the
+class StrictFilters:
+    """For a FilterSet on the API: a filter named in the query with no value is a 400 (the
     schema says it takes one), as is a value outside its choices."""
 
     def is_valid(self) -> bool:
@@ -108,6 +110,13 @@ class FilterSet(filters.FilterSet):
                 self.form.add_error(name, _("Give a value, or leave the parameter out."))
                 valid = False
         return valid
+
+
+def filtered(filterset) -> QuerySet:
+    """The filterset's list, or a 400 naming each field whose value is not valid."""
+    if not filterset.is_valid():
+        raise filters_utils.translate_validation(filterset.errors)
+    return filterset.qs
 
 
 class Pagination(LimitOffsetPagination):

@@ -11,13 +11,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
+from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA
 from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures
 from reports.access import RECOVERY_FIGURE_READERS
 from units.access import has_role
 
-from .conventions import query_text, staff_unit
+from .conventions import Text, WholeNumber, query_text, staff_unit
 from .surveys import FieldErrors, _date
 
 Detail = inline_serializer("RecoveryDetail", {"detail": serializers.CharField()})
@@ -28,10 +29,8 @@ def reads_recovery_figures(user, unit) -> bool:
 
 
 class FollowUpIn(serializers.Serializer):
-    score = serializers.IntegerField(min_value=1, max_value=4)
-    comment = serializers.CharField(
-        max_length=COMMENT_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
+    score = WholeNumber(min_value=1, max_value=4)
+    comment = Text(max_length=COMMENT_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 class FollowUpView(APIView):
@@ -79,8 +78,10 @@ class RecoveryView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
-            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("start", DATE_SCHEMA, required=True),
+            OpenApiParameter(
+                "end", DATE_SCHEMA, required=True, description="not before start; " + DATE_HELP
+            ),
         ],
         responses={200: RecoveryOut, 400: FieldErrors, 401: Detail, 403: Detail, 404: Detail},
     )

@@ -8,7 +8,12 @@ import re
 
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
@@ -79,7 +84,7 @@ class ServiceRecordIn(serializers.Serializer):
     customer_kind = serializers.ChoiceField(
         choices=CustomerKind.choices, required=False, default=CustomerKind.EXTERNAL
     )
-    channel = serializers.CharField(
+    channel = Text(
         max_length=50,
         required=False,
         default=DEFAULT_CHANNEL,
@@ -146,12 +151,17 @@ class ServiceRecordView(APIView):
 # --- the public survey -----------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 4})
+class AnswerValue(serializers.JSONField):
+    """One element's answer; the schema states the scale (the survey checks the value)."""
+
+
 class SurveyIn(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.JSONField(),
+        child=AnswerValue(),
         help_text='{"U1": 1–4, …}; unanswered elements left out.',
     )
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)
+    comment = Text(required=False, allow_blank=True, max_length=COMMENT_MAX_LENGTH)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -270,7 +280,9 @@ class IkmView(APIView):
         parameters=[
             OpenApiParameter("unit", str, required=True, description="unit code"),
             OpenApiParameter("start", DATE_SCHEMA, required=True),
-            OpenApiParameter("end", DATE_SCHEMA, required=True),
+            OpenApiParameter(
+                "end", DATE_SCHEMA, required=True, description="not before start; " + DATE_HELP
+            ),
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
             *(

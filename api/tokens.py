@@ -25,13 +25,13 @@ from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions
 
+from units.models import Unit
+
 DEFAULT_DAYS = 30
 
 
 def token_lifetime(user) -> datetime.timedelta:
     """The shortest `api_token_days` of the person's units (30 days without a unit)."""
-    from units.models import Unit
-
     days = Unit.objects.filter(memberships__user=user).aggregate(days=Min("api_token_days"))
     return datetime.timedelta(days=days["days"] or DEFAULT_DAYS)
 

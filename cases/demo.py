@@ -256,7 +256,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
     if CaseEvent.objects.filter(case__unit=unit).exclude(action=A.OPEN).exists():
         return ""
     demo_letters(unit)
-    year = timezone.localdate().year
+    year = unit.today().year
     CompensationBudget.objects.get_or_create(unit=unit, year=year, defaults={"amount": BUDGET})
     runner = _Runner(unit, staff, rng)
     customers = iter(CUSTOMERS * 4)

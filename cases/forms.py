@@ -5,11 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pulih.lib.bounds import MAX_RUPIAH, BoundedDateField, BoundedDateTimeField
+from pulih.lib.bounds import MAX_RUPIAH, BoundedDateTimeField
 from units.access import members_with_role
 from units.models import CompensationKind, Role, SanctionKind, Unit, User, Violation
 
-from .models import CaseAction, CaseState
+from .models import CaseAction
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -284,30 +284,4 @@ class OpenCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = (
             members_with_role(unit, [Role.OFFICER]).exclude(pk=actor.pk).order_by("full_name")
-        )
-
-
-class CaseFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + CaseState.choices
-    )
-    officer = forms.ModelChoiceField(
-        label=_("Officer"), required=False, queryset=User.objects.none(), empty_label=_("All")
-    )
-    start = BoundedDateField(
-        label=_("Opened from"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = BoundedDateField(
-        label=_("Opened until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-
-    def __init__(self, *args, unit: Unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = members_with_role(unit, [Role.OFFICER]).order_by(
-            "full_name"
         )

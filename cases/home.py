@@ -86,7 +86,7 @@ def home_panels(request: HttpRequest) -> list[dict]:
                 "url": f"{list_url}?state={S.DECISION}",
             }
         )
-        year = timezone.localdate().year
+        year = unit.today().year
         over = Compensation.objects.filter(
             unit=unit, budget_year=year, over_budget=True
         ).select_related("case")

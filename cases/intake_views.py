@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from complaints.access import HANDLE_ROLES, get_complaint_for_user
-from complaints.forms import TriageForm, apply_domain_errors
+from complaints.forms import TriageForm
 from complaints.pages import detail_context
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput
+from pulih.lib.forms import add_domain_errors, domain_error_messages
+from pulih.lib.http import post_only
 from surveys.models import SurveyResponse
 from surveys.services import unit_officers
 from units.access import role_required
@@ -48,7 +49,7 @@ def _ids(values: list[str]) -> list[int] | None:
         return None
 
 
-@require_POST
+@post_only(lambda: reverse("daily-check"))
 @role_required(*OPENING.roles)
 def refer_flagged(request: HttpRequest) -> HttpResponse:
     """Refer the responses ticked on the daily check into cases (one or several at once)."""
@@ -84,7 +85,7 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         # The selection stays as it was; the page says what is missing (e.g. the note an
         # unverified response needs) and refers again from there.
-        errors = [e for field in exc.fields.values() for e in field] or [exc.message]
+        errors = domain_error_messages(exc)
         return render(
             request,
             "cases/refer_flagged.html",
@@ -105,30 +106,27 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
     return _back_to_day(request, day)
 
 
-@require_POST
+@post_only(lambda pk: reverse("daily-check"))
 @role_required(*OPENING.roles)
 def decline_flagged(request: HttpRequest, pk: int) -> HttpResponse:
     """Record on a flagged response why it is not referred into a case."""
     response = get_object_or_404(
         SurveyResponse.objects.select_related("unit"), unit=request.unit, pk=pk
     )
-    day = response.submitted_at.astimezone(response.unit.zone).date()
+    day = response.unit.local_date(response.submitted_at)
     try:
         intake.decline_flagged_response(
             response, actor=request.user, reason=request.POST.get("reason", "")
         )
     except DomainError as exc:
-        for errors in exc.fields.values():
-            for error in errors:
-                messages.error(request, error)
-        if not exc.fields:
-            messages.error(request, exc.message)
+        for message in domain_error_messages(exc):
+            messages.error(request, message)
     else:
         messages.success(request, _("Recorded: not referred."))
     return _back_to_day(request, day)
 
 
-@require_POST
+@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
 def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     """The coordinator's triage of a complaint: a case, an improvement item or an answer."""
@@ -147,9 +145,10 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         except DomainError as exc:
-            messages.error(request, exc.message)
+            for message in domain_error_messages(exc):
+                messages.error(request, message)
             status = exc.status
         else:
             messages.success(request, _("Triaged."))

@@ -65,21 +65,17 @@ def _base(unit: Unit, kind: str, number: str, date: datetime.date, signer: dict)
     }
 
 
-def _local_date(unit: Unit, moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment, unit.zone).date()
-
-
 def _source(case: Case) -> str:
     """What the case is about, without naming the customer."""
     if case.survey_response_id:
         response = case.survey_response
         return _("the satisfaction survey of the service “%(service)s” of %(date)s") % {
             "service": response.service_type.name if response.service_type_id else "-",
-            "date": date_format(_local_date(case.unit, response.submitted_at)),
+            "date": date_format(case.unit.local_date(response.submitted_at)),
         }
     if case.complaint_id:
         return _("the complaint received on %(date)s") % {
-            "date": date_format(_local_date(case.unit, case.complaint.received_at))
+            "date": date_format(case.unit.local_date(case.complaint.received_at))
         }
     return case.reason
 
@@ -146,7 +142,7 @@ def issued_decree_snapshot(decree: Decree) -> dict:
 def draft_decree_snapshot(case: Case, head: User) -> dict:
     """The decree as the head would issue it now, with its number still open."""
     unit = case.unit
-    today = _local_date(unit, timezone.now())
+    today = unit.today()
     signer = {"name": head.display_name, "nip": head.nip, "position": unit.head_title}
     return decree_snapshot(
         case,
@@ -172,7 +168,7 @@ def summons_snapshot(hearing: Hearing, *, number: str) -> dict:
     summoner = person(hearing.summoned_by, position=_("ULT coordinator"))
     when = timezone.localtime(hearing.scheduled_at, unit.zone)
     snapshot = _base(
-        unit, DocumentKind.SUMMONS, number, _local_date(unit, hearing.summoned_at), summoner
+        unit, DocumentKind.SUMMONS, number, unit.local_date(hearing.summoned_at), summoner
     )
     snapshot.update(
         {
@@ -194,7 +190,7 @@ def hearing_record_snapshot(hearing: Hearing, *, number: str) -> dict:
     held = hearing.held_at or hearing.scheduled_at or hearing.recorded_at
     summons = hearing.documents.filter(kind=DocumentKind.SUMMONS).first()
     snapshot = _base(
-        unit, DocumentKind.HEARING_RECORD, number, _local_date(unit, hearing.recorded_at), examiner
+        unit, DocumentKind.HEARING_RECORD, number, unit.local_date(hearing.recorded_at), examiner
     )
     snapshot.update(
         {
@@ -230,7 +226,7 @@ def apology_snapshot(compensation: Compensation, *, number: str) -> dict:
     unit = case.unit
     name, contact = case.customer
     signer = person(apology_signer(case, compensation), position=_("ULT coordinator"))
-    date = _local_date(unit, compensation.decided_at)
+    date = unit.local_date(compensation.decided_at)
     snapshot = _base(unit, DocumentKind.APOLOGY, number, date, signer)
     snapshot.update(
         {

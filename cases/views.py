@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.pdf import pdf_response
-from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from pulih.lib.filetypes import download_name
+from pulih.lib.forms import add_domain_errors
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Role
@@ -38,10 +39,10 @@ from .access import (
 from .budget import budget_status
 from .charge import charge_for, recent_sanctions
 from .deadlines import case_deadlines
+from .filters import UnitCaseFilter
 from .forms import (
     ACTION_FORMS,
     FIELD_FOR_PAYLOAD,
-    CaseFilterForm,
     OpenCaseForm,
 )
 from .models import (
@@ -63,22 +64,9 @@ PAGE_SIZE = 50
 @role_required(*CASE_STAFF)
 def case_list(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    filters = CaseFilterForm(request.GET or None, unit=unit)
     cases = visible_cases(request.user, unit).select_related("officer", "decree")
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["state"]:
-            cases = cases.filter(state=data["state"])
-        if data["officer"]:
-            cases = cases.filter(officer=data["officer"])
-        low, high = unit.period_bounds(data["start"], data["end"])
-        if low:
-            cases = cases.filter(opened_at__gte=low)
-        if high:
-            cases = cases.filter(opened_at__lt=high)
-        if data["overdue"]:
-            cases = cases.filter(due_at__lt=timezone.now())
-    page = Paginator(cases.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
+    filters = UnitCaseFilter(request.GET or None, cases, unit=unit)
+    page = Paginator(filters.qs.order_by("-opened_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -87,7 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request,
         "cases/list.html",
         {
-            "filters": filters,
+            "filters": filters.form,
             "page": page,
             "query": query.urlencode(),
             "now": timezone.now(),
@@ -108,21 +96,12 @@ def open_manual_case(request: HttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except InvalidInput as exc:
-            _add_errors(form, exc)
+            add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
         else:
             messages.success(request, _("Case #%(id)s opened.") % {"id": case.pk})
             return redirect("cases:detail", case.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "cases/open.html", {"form": form}, status=status)
-
-
-def _add_errors(form, exc: DomainError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for field, errors in exc.fields.items():
-        name = FIELD_FOR_PAYLOAD.get(field, field)
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None) -> dict:
@@ -167,7 +146,7 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "tracking_url": notify.tracking_url(compensation) if compensation else None,
     }
     if CaseAction.COMPENSATE in actions:
-        context["budget"] = budget_status(case.unit, timezone.localdate().year)
+        context["budget"] = budget_status(case.unit, case.unit.today().year)
     return context
 
 
@@ -208,7 +187,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return render(request, "cases/detail.html", _detail_context(request, case), status=409)
     except InvalidInput as exc:
-        _add_errors(form, exc)
+        add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
     context = _detail_context(request, case, bound={action: form})
     return render(request, "cases/detail.html", context, status=400)
 
@@ -370,7 +349,7 @@ def own_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("cases:mine")
     except InvalidInput as exc:
-        _add_errors(form, exc)
+        add_domain_errors(form, exc, field_for=FIELD_FOR_PAYLOAD)
     context = {"case": case, "form": form, "url_name": OWN_ACTION_URLS[action]}
     return render(request, "cases/defence.html", context, status=400)
 

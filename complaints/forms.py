@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
-from pulih.lib.errors import InvalidInput
+from pulih.lib.bounds import BoundedDateTimeField
 from units.models import ComplaintChannel, ServiceType, Unit
 
 from . import antispam
-from .models import ComplaintKind, ComplaintStatus, TriageOutcome
+from .models import ComplaintKind, TriageOutcome
 from .services import officers_of
 from .uploads import MAX_FILES
 
@@ -35,14 +34,6 @@ class MultipleFileField(forms.FileField):
         if not isinstance(data, list | tuple):
             data = [data]
         return [f for f in data if f]
-
-
-def apply_domain_errors(form: forms.Form, exc: InvalidInput) -> None:
-    """Show a service's field errors beside the fields (others at the top of the form)."""
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for field, messages in exc.fields.items():
-        form.add_error(field if field in form.fields else None, messages)
 
 
 def service_choices(unit: Unit):
@@ -221,62 +212,3 @@ class AnswerForm(forms.Form):
         max_length=5000,
         help_text=_("Shown on the tracking page, and emailed when the contact is an email."),
     )
-
-
-class RegisterFilterForm(forms.Form):
-    channel = forms.ModelChoiceField(
-        label=_("Channel"),
-        queryset=ComplaintChannel.objects.none(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("All"),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *ComplaintKind.choices], required=False
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All")), *ComplaintStatus.choices, ("overdue", _("Overdue"))],
-        required=False,
-    )
-    service = forms.ModelChoiceField(
-        label=_("Service"),
-        queryset=ServiceType.objects.none(),
-        required=False,
-        to_field_name="code",
-        empty_label=_("All"),
-    )
-    officer = OfficerChoiceField(
-        label=_("Officer"),
-        queryset=ServiceType.objects.none(),
-        required=False,
-        to_field_name="username",
-        empty_label=_("All"),
-    )
-    start = BoundedDateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = BoundedDateField(
-        label=_("Until"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, unit: Unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["channel"].queryset = ComplaintChannel.objects.filter(unit=unit).order_by(
-            "order", "code"
-        )
-        self.fields["service"].queryset = ServiceType.objects.filter(unit=unit).order_by(
-            "order", "code"
-        )
-        self.fields["officer"].queryset = officers_of(unit)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", _("The end of the period is before its start."))
-        return cleaned

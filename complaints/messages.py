@@ -15,7 +15,6 @@ UNKNOWN_USER = _("Unknown user.")
 NO_SUCH_COMPLAINT = _("No such complaint.")
 NO_UNIT = _("Your account does not belong to any unit.")
 ROLE_FORBIDS = _("Your role in this unit does not allow this action.")
-PERIOD_REVERSED = _("The end of the period is before its start.")
 FORM_TOKEN_EXPIRED = _(
     "The form token is missing, forged or expired. Ask for a new one at "
     "/api/v1/complaints/form-token/."

@@ -1,4 +1,4 @@
-"""The register's filters and its XLSX export, shared by the web screens and the API."""
+"""The register's XLSX export (its filters: complaints/filters.py)."""
 
 from __future__ import annotations
 
@@ -14,39 +14,6 @@ from documents.xlsx import build_workbook
 from units.models import Unit
 
 from .models import Complaint
-
-
-def filter_complaints(
-    unit: Unit,
-    *,
-    channel=None,
-    kind: str = "",
-    status: str = "",
-    service=None,
-    officer=None,
-    start: datetime.date | None = None,
-    end: datetime.date | None = None,
-) -> QuerySet[Complaint]:
-    """The unit's complaints narrowed by the register's filters (each one optional)."""
-    qs = Complaint.objects.filter(unit=unit)
-    if channel is not None:
-        qs = qs.filter(channel=channel)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status == "overdue":
-        qs = qs.overdue()
-    elif status:
-        qs = qs.filter(status=status)
-    if service is not None:
-        qs = qs.filter(service_type=service)
-    if officer is not None:
-        qs = qs.filter(officer=officer)
-    low, high = unit.period_bounds(start, end)
-    if low is not None:
-        qs = qs.filter(received_at__gte=low)
-    if high is not None:
-        qs = qs.filter(received_at__lt=high)
-    return qs.select_related("channel", "service_type", "officer").order_by("-received_at", "-pk")
 
 
 def _local(value: datetime.datetime | None, unit: Unit):

@@ -21,6 +21,7 @@ from pulih.lib.audit import exported
 from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
 from pulih.lib.filetypes import download_name
+from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.models import Unit
@@ -35,17 +36,16 @@ from .access import (
     can,
     get_complaint_for_user,
 )
+from .filters import ComplaintFilter
 from .forms import (
     AnswerForm,
     PublicComplaintForm,
     RecordComplaintForm,
-    RegisterFilterForm,
     TrackForm,
-    apply_domain_errors,
 )
 from .models import ComplaintAttachment, ComplaintStatus
 from .pages import detail_context
-from .register import export_workbook, filter_complaints
+from .register import export_workbook
 from .stats import monthly_table
 from .tracking import normalise_code
 
@@ -92,7 +92,7 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
                     attachments=data["attachments"],
                 )
             except InvalidInput as exc:
-                apply_domain_errors(form, exc)
+                add_domain_errors(form, exc)
             else:
                 text = _(
                     "Thank you. Your submission has been received. Note your tracking code: "
@@ -164,28 +164,21 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 # --- staff --------------------------------------------------------------------------------
 
 
-def _filters(request: HttpRequest) -> tuple[RegisterFilterForm, dict]:
-    form = RegisterFilterForm(request.GET or None, unit=request.unit)
-    if form.is_bound and form.is_valid():
-        return form, dict(form.cleaned_data)
-    return form, {}
-
-
 @role_required(*READ_ROLES)
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    form, filters = _filters(request)
-    complaints = filter_complaints(unit, **filters)
-    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = ComplaintFilter(request.GET or None, unit=unit)
+    page = Paginator(filters.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    table = monthly_table(unit, start=filters.get("start"), end=filters.get("end"))
+    start, end = filters.period()
+    table = monthly_table(unit, start=start, end=end)
     return render(
         request,
         "complaints/register.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "query": query.urlencode(),
             "table": table,
@@ -198,10 +191,10 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     unit = request.unit
-    form, filters = _filters(request)
-    if form.is_bound and not form.is_valid():
-        return bad_filters_response(form)
-    content = export_workbook(filter_complaints(unit, **filters), unit)
+    filters = ComplaintFilter(request.GET or None, unit=unit)
+    if filters.is_bound and not filters.is_valid():
+        return bad_filters_response(filters.form)
+    content = export_workbook(filters.qs, unit)
     exported(
         "complaints.export",
         actor=request.user,
@@ -209,7 +202,7 @@ def export(request: HttpRequest) -> HttpResponse:
         summary=f"/pengaduan/ekspor.xlsx?{request.GET.urlencode()}"[:300],
         request=request,
     )
-    stamp = timezone.localtime(timezone.now(), unit.zone)
+    stamp = unit.local_time()
     return xlsx_response(content, f"pengaduan-{unit.code}-{stamp:%Y%m%d-%H%M}.xlsx")
 
 
@@ -238,7 +231,7 @@ def record(request: HttpRequest) -> HttpResponse:
                         attachments=data["attachments"],
                     )
                 except InvalidInput as exc:
-                    apply_domain_errors(form, exc)
+                    add_domain_errors(form, exc)
                 else:
                     messages.success(
                         request,
@@ -266,7 +259,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _domain_error_page(request, complaint, exc: DomainError, **forms) -> HttpResponse:
-    messages.error(request, exc.message)
+    for message in domain_error_messages(exc):
+        messages.error(request, message)
     return render(
         request,
         "complaints/detail.html",
@@ -289,7 +283,6 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 @role_required(*HANDLE_ROLES)
-@post_only(lambda pk: reverse("complaints:detail", args=[pk]))
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = _complaint(request, pk)
     form = AnswerForm(request.POST)
@@ -299,7 +292,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
                 complaint, actor=request.user, answer=form.cleaned_data["answer"]
             )
         except InvalidInput as exc:
-            apply_domain_errors(form, exc)
+            add_domain_errors(form, exc)
         except DomainError as exc:
             return _domain_error_page(request, complaint, exc, answer_form=form)
         else:

@@ -28,7 +28,6 @@ logger = logging.getLogger(__name__)
 # A claimed row is someone's for this long (longer than EMAIL_TIMEOUT); a worker that died
 # while sending leaves it to the next sweep after that.
 LEASE = datetime.timedelta(minutes=5)
-MAX_BACKOFF = datetime.timedelta(hours=1)
 HEADER = "X-Pulih-Notification"  # the row's id on every mail: a duplicate is visible
 
 
@@ -81,7 +80,7 @@ def _due(now: datetime.datetime) -> Q:
 
 def backoff(attempts: int) -> datetime.timedelta:
     seconds = settings.OUTBOX_BACKOFF_SECONDS * 2 ** max(0, attempts - 1)
-    return min(datetime.timedelta(seconds=seconds), MAX_BACKOFF)
+    return datetime.timedelta(seconds=min(seconds, settings.OUTBOX_MAX_BACKOFF_SECONDS))
 
 
 def deliver(pk: int) -> str:

@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from notifications.models import OutboxMessage, OutboxState
+
 
 def database_status() -> dict[str, Any]:
     try:
@@ -32,8 +34,6 @@ def queue_status() -> dict[str, Any]:
             from django_tasks_db.models import DBTaskResult
 
             status["waiting"] = DBTaskResult.objects.ready().count()
-        from notifications.models import OutboxMessage, OutboxState
-
         unsent = OutboxMessage.objects.exclude(state=OutboxState.SENT)
         status["outbox_unsent"] = unsent.exclude(state=OutboxState.FAILED).count()
         status["outbox_failed"] = unsent.filter(state=OutboxState.FAILED).count()

@@ -150,13 +150,18 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint(
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A relative path is the project's, never the working directory's (cron, systemd).
     DATABASES["default"]["NAME"] = str(project_path(str(DATABASES["default"]["NAME"])))
+    # A writer waits this long for the write lock before "database is locked" (a loaded
+    # machine's web request may hold it for seconds while it renders a document).
+    _sqlite_timeout = envint("SQLITE_TIMEOUT", 30)
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN: concurrent writers queue instead of
         # failing with "database is locked" half-way through a read-then-write.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={_sqlite_timeout * 1000};"
         ),
         "transaction_mode": "IMMEDIATE",
+        "timeout": _sqlite_timeout,
     }
     DATABASES["default"]["TEST"] = {"NAME": env("SQLITE_TEST_NAME", "") or None}
 else:
@@ -304,8 +309,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_PAGINATION_CLASS": "api.conventions.Pagination",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Throttles count per client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies sit
     # in front (then the address they add to X-Forwarded-For). Unset, DRF would believe any
@@ -334,6 +338,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.state_text_constraints",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ComplaintKindEnum": "complaints.models.ComplaintKind",
         "CaseSourceKindEnum": "cases.models.SourceKind",
@@ -380,8 +388,10 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # The outbox: a failed delivery is tried again after OUTBOX_BACKOFF_SECONDS × 2^(attempt-1)
-# (capped at an hour), OUTBOX_MAX_ATTEMPTS times in all, then marked failed for staff to see.
+# (capped at OUTBOX_MAX_BACKOFF_SECONDS, an hour), OUTBOX_MAX_ATTEMPTS times in all, then marked
+# failed for staff to see.
 OUTBOX_BACKOFF_SECONDS = envint("OUTBOX_BACKOFF_SECONDS", 60)
+OUTBOX_MAX_BACKOFF_SECONDS = envint("OUTBOX_MAX_BACKOFF_SECONDS", 3600)
 OUTBOX_MAX_ATTEMPTS = envint("OUTBOX_MAX_ATTEMPTS", 10)
 
 # Logs: one line per record on stdout (journald keeps them), with time, level and the id of

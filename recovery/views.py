@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from pulih.lib import ratelimit
 from pulih.lib.errors import InvalidInput
+from pulih.lib.forms import add_domain_errors
 
 from .forms import FollowUpForm
 from .services import FollowUpClosed, answer_followup, open_followup
@@ -47,9 +48,7 @@ def followup(request: HttpRequest, token: str) -> HttpResponse:
             except FollowUpClosed:
                 return _closed(request)
             except InvalidInput as exc:
-                for name, errors in exc.fields.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
+                add_domain_errors(form, exc)
             else:
                 return _page(request, "recovery/thanks.html", {"unit": item.unit})
         status = 400

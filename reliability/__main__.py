@@ -4,12 +4,15 @@ docs/reliability.md. Exits non-zero if any scenario fails."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
+import os
 import platform
 import subprocess
 import sys
 
+from .pgcluster import Cluster
 from .schema import run_schema, write_schema_section
 from .server import ROOT
 
@@ -49,10 +52,18 @@ def main() -> int:
     )
     args = parser.parse_args()
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    with contextlib.ExitStack() as stack:
+        # PostgreSQL: a throwaway cluster of the run's own, never the shared one on 5432 (the
+        # outage scenario stops and restarts it).
+        cluster = stack.enter_context(Cluster()) if "postgres" in dbs else None
+        return measure(args, dbs, cluster)
+
+
+def measure(args: argparse.Namespace, dbs: list[str], cluster: Cluster | None) -> int:
     schema_runs = []
     for db in dbs:
         print(f"== {db}: schemathesis, {args.schema_requests} requests", flush=True)
-        run = run_schema(db, args.schema_requests)
+        run = run_schema(db, args.schema_requests, cluster)
         schema_runs.append(run)
         for r in run["roles"]:
             print(json.dumps({k: v for k, v in r.items() if k not in ("problems", "refused")}))
@@ -79,6 +90,7 @@ def main() -> int:
                 str(args.clients),
             ],
             cwd=ROOT,
+            env={**os.environ, **(cluster.environ() if cluster else {})},
             capture_output=True,
             text=True,
             check=False,
@@ -105,7 +117,8 @@ def main() -> int:
         "- *crash*: SIGKILL of the whole server mid-load, restart; every acknowledged response "
         "is stored exactly once (a request cut by the crash may be stored unacknowledged; its "
         "retry is told it was already answered).",
-        "- *database outage* (PostgreSQL): the cluster is stopped for 3 s mid-load and "
+        "- *database outage* (PostgreSQL): the run's own throwaway cluster (initdb in a "
+        "temporary directory, never a shared one) is stopped for 3 s mid-load and "
         "restarted; requests during it get 503, never 500, and service resumes by itself.",
         "",
     ]

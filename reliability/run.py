@@ -1,25 +1,28 @@
 """One database's reliability run: load, crash, and (PostgreSQL) outage. Prints JSON figures.
 
+PostgreSQL is always a throwaway cluster of the run's own (reliability.pgcluster), never the
+shared one on 5432: the outage scenario stops and restarts it.
+
 Run as `python -m reliability.run --db sqlite|postgres`; `python -m reliability` runs both."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 from .load import LoadResult, submit_all
+from .pgcluster import Cluster
 from .server import ROOT, Server, free_port
 
-PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 PG_DB = "pulih_reliability"
 
 
-def database_url(db: str) -> str:
+def database_url(db: str, cluster: Cluster | None = None) -> str:
     if db == "sqlite":
         path = ROOT / "var" / "reliability" / "reliability.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,10 +31,11 @@ def database_url(db: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+    assert cluster is not None, "PostgreSQL runs only on the run's own cluster"
+    with psycopg.connect(cluster.admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{PG_DB}"')
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_DB}"
+    return cluster.url(PG_DB)
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -178,9 +182,9 @@ def scenario_crash(server: Server, count: int, clients: int) -> dict:
     return out
 
 
-def scenario_outage(server: Server, count: int, clients: int) -> dict:
+def scenario_outage(server: Server, cluster: Cluster, count: int, clients: int) -> dict:
+    """Stop the run's own throwaway cluster (never a shared one) for 3 s mid-load."""
     tokens = seed(count)
-    cluster = sorted(os.listdir("/etc/postgresql"))[0]
     in_outage = threading.Event()
     holder: dict = {}
     t = threading.Thread(
@@ -191,14 +195,9 @@ def scenario_outage(server: Server, count: int, clients: int) -> dict:
     t.start()
     time.sleep(max(1.0, count / 6000))
     in_outage.set()
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "stop", "-m", "fast"],
-        check=True,
-    )
+    cluster.stop()
     time.sleep(3.0)
-    subprocess.run(
-        ["pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "start"], check=True
-    )
+    cluster.start()
     in_outage.clear()
     t.join()
     result: LoadResult = holder["r"]
@@ -218,18 +217,23 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10000)
     parser.add_argument("--clients", type=int, default=32)
     args = parser.parse_args()
-    url = database_url(args.db)
-    setup_django(url)
-    server = Server(server_env(url), free_port())
-    server.start()
-    results = []
-    try:
-        results.append(scenario_load(server, args.requests, args.clients))
-        results.append(scenario_crash(server, max(2000, args.requests // 2), args.clients))
+    with contextlib.ExitStack() as stack:
+        cluster = None
         if args.db == "postgres":
-            results.append(scenario_outage(server, max(2000, args.requests // 2), args.clients))
-    finally:
-        server.stop()
+            # python -m reliability passes its cluster; run alone, this makes one of its own.
+            cluster = Cluster.from_environ() or stack.enter_context(Cluster())
+        url = database_url(args.db, cluster)
+        setup_django(url)
+        server = Server(server_env(url), free_port())
+        server.start()
+        stack.callback(server.stop)
+        count = max(2000, args.requests // 2)
+        results = [
+            scenario_load(server, args.requests, args.clients),
+            scenario_crash(server, count, args.clients),
+        ]
+        if cluster is not None:
+            results.append(scenario_outage(server, cluster, count, args.clients))
     print(json.dumps({"db": args.db, "results": results}))
 
 

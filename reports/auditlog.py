@@ -9,6 +9,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from pulih.lib.audit import personal_data_exported
+from units.models import Membership, Unit
 
 from .models import AuditEntry, AuditKind
 
@@ -20,8 +21,6 @@ def _address(request) -> str:
 def _units_of(user) -> list:
     if user is None or not getattr(user, "pk", None):
         return [None]
-    from units.models import Unit
-
     return list(Unit.objects.filter(memberships__user=user).distinct()) or [None]
 
 
@@ -150,8 +149,6 @@ def on_exported(sender, actor=None, unit=None, summary="", request=None, **kwarg
 
 def connect() -> None:
     from axes.signals import user_locked_out
-
-    from units.models import Membership
 
     uid = "reports.auditlog."
     user_logged_in.connect(on_login, dispatch_uid=uid + "login")

@@ -68,3 +68,61 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+def report_file_path(instance: ReportFile, filename: str) -> str:
+    """An unguessable name under the unit's folder of the storage (local or S3)."""
+    import secrets
+
+    return f"reports/{instance.unit.code}/{secrets.token_hex(16)}.{instance.format}"
+
+
+class ReportFile(models.Model):
+    """A report PDF or XLSX asked for on the dashboard and built by a task (reports.files).
+
+    The requester waits on its page; the file is kept in Django's storage and downloaded by
+    the unit's report readers who may read everything it shows."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(max_length=4, choices=Format.choices)
+    start = models.DateField()
+    end = models.DateField()
+    show_officers = models.BooleanField(default=False)
+    show_recovery = models.BooleanField(default=False)
+    language = models.CharField(max_length=10)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to=report_file_path, blank=True, max_length=200)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("report file")
+        verbose_name_plural = _("report files")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.download_name
+
+    @property
+    def download_name(self) -> str:
+        return f"laporan-{self.unit.code}-{self.start}-{self.end}.{self.format}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.READY, self.State.FAILED)

@@ -99,7 +99,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
     back_office = staff.one("back_office")
     zone = unit.zone
     now = timezone.now()
-    today = now.astimezone(zone).date()
+    today = unit.local_date(now)
     start = today - datetime.timedelta(days=30 * months)
     records = responses = 0
     response_days: set[datetime.date] = set()
@@ -141,7 +141,7 @@ def populate(unit: Unit, staff: DemoStaff, rng: random.Random, months: int) -> s
                         source=ResponseSource.WEB,
                     )
                     responses += 1
-                    response_days.add(submitted_at.astimezone(zone).date())
+                    response_days.add(unit.local_date(submitted_at))
             if rng.random() < 0.3:  # a walk-in customer answers at the counter poster
                 submitted_at = datetime.datetime.combine(day, datetime.time(11, 30), tzinfo=zone)
                 if submitted_at < now:

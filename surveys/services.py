@@ -399,7 +399,8 @@ def sign_daily_check(unit: Unit, *, actor: User, day: datetime.date, note: str =
         raise ActionForbidden(_("Only the back office or the coordinator signs the daily check."))
     if day > unit.today():
         raise InvalidInput(
-            _("A day in the future cannot be checked."), fields={"day": [_("In the future.")]}
+            _("A day in the future cannot be checked."),
+            fields={"day": [_("A day in the future cannot be checked.")]},
         )
     if DailyCheck.objects.filter(unit=unit, day=day).exists():
         raise StateConflict(_("This day has already been signed off."))

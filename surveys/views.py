@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from documents.pdf import pdf_response, render_pdf
 from pulih.lib import ratelimit
 from pulih.lib.errors import DomainError, InvalidInput, StateConflict
+from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.letters import letterhead
@@ -146,9 +147,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
                 served_at=served_at,
             )
         except InvalidInput as exc:
-            for name, errors in exc.fields.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            add_domain_errors(form, exc)
         else:
             messages.success(request, _("Service recorded. Give the customer the receipt."))
             return redirect("service-record", pk=record.pk)
@@ -297,7 +296,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
         except SurveyClosed:
             return _closed(request, "expired", 410, record.unit)
         except InvalidInput as exc:
-            form.add_error(None, exc.message)
+            add_domain_errors(form, exc)
         else:
             return _survey_done(request, record.unit, response)
     return render(
@@ -359,7 +358,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
                     source=ResponseSource.WEB,
                 )
             except InvalidInput as exc:
-                form.add_error(None, exc.message)
+                add_domain_errors(form, exc)
             else:
                 return _survey_done(request, unit, response)
     return render(
@@ -471,7 +470,8 @@ def daily_sign(request: HttpRequest) -> HttpResponse:
     try:
         sign_daily_check(request.unit, actor=request.user, day=day, note=form.cleaned_data["note"])
     except DomainError as exc:
-        messages.error(request, exc.message)
+        for message in domain_error_messages(exc):
+            messages.error(request, message)
     else:
         messages.success(request, _("The day's results are signed off as checked."))
     return redirect(reverse("daily-check") + "?" + urlencode({"day": day.isoformat()}))
@@ -602,7 +602,8 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         resolve_improvement(item, actor=request.user, resolution=form.cleaned_data["resolution"])
     except StateConflict as exc:
-        messages.error(request, exc.message)
+        for message in domain_error_messages(exc):
+            messages.error(request, message)
     else:
         messages.success(request, _("Marked done."))
     return redirect("improvements")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pulih.lib.models import AppendOnly
+from pulih.lib.money import rupiah
 
 ELEMENT_CODES = [f"U{i}" for i in range(1, 10)]
 
@@ -504,8 +505,6 @@ class CompensationBudget(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unique_budget_year")]
 
     def __str__(self) -> str:
-        from pulih.lib.money import rupiah
-
         return f"{self.unit.code} {self.year}: {rupiah(self.amount)}"
 
 

@@ -2,11 +2,13 @@
 
 For each role (anonymous, officer, coordinator, head, admin) schemathesis sends requests built
 from the schema to every operation: never a 5xx, every answer as documented (status, content
-type, body). Schema-valid requests the server refuses with a 400 are counted apart
-(`valid_refused`): most name a unit, officer or service that does not exist, which a schema
-cannot enumerate.
+type, body), and no schema-valid request refused unless the schema says why (`STATED`): a code
+or id naming a row that does not exist — data, which a schema cannot list — or a rule between
+fields that the schema states in words (an end before the start). Those are counted apart
+(`refused_stated`); any other refusal of a schema-valid request is drift between the schema and
+the server (`valid_refused`) and fails the test.
 
-`make test` runs a short run (SCHEMATHESIS_REQUESTS, default 500 in all); `make reliability`
+`make test` runs a short run (SCHEMATHESIS_REQUESTS, default 250 in all); `make reliability`
 runs it longer on SQLite and PostgreSQL and writes the figures (SCHEMATHESIS_REPORT, JSON).
 """
 
@@ -33,9 +35,39 @@ from complaints.antispam import api_form_token
 from pulih.wsgi import application
 
 ROLES = ["anonymous", "officer", "coordinator", "head", "admin"]
-TOTAL = int(os.environ.get("SCHEMATHESIS_REQUESTS", "500"))
+TOTAL = int(os.environ.get("SCHEMATHESIS_REQUESTS", "250"))
 REPORT = os.environ.get("SCHEMATHESIS_REPORT", "")
 CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance]
+
+# The 400s a schema-valid request may still get, per operation: the fields whose value names a
+# row that does not exist (a unit, service, channel, officer, response, case…), or that break a
+# rule between fields stated in the field's description. Nothing else.
+STATED = {
+    ("GET", "/api/v1/complaints/"): {"channel", "service", "officer", "end"},
+    ("GET", "/api/v1/complaints/form-token/"): {"unit"},
+    ("POST", "/api/v1/complaints/"): {"unit", "service_type"},
+    ("POST", "/api/v1/complaints/record/"): {"channel", "service_type", "officer", "received_at"},
+    ("POST", "/api/v1/complaints/{id}/triage/"): {"officer"},
+    ("POST", "/api/v1/cases/"): {"officer", "survey_response"},
+    ("POST", "/api/v1/service-records/"): {"service_type", "officer"},
+    ("GET", "/api/v1/ikm/"): {"service", "officer", "end"},
+    ("GET", "/api/v1/recovery/"): {"end"},
+}
+# A follow-up link that is unknown, answered or expired answers 410, as its description says.
+GONE = {("POST", "/api/v1/followups/{token}/")}
+
+
+def _stated_refusal(response, case) -> bool:
+    operation = (case.method.upper(), case.path)
+    if response.status_code == 410:
+        return operation in GONE
+    if response.status_code != 400:
+        return False
+    try:
+        fields = set(response.json()) - {"code", "detail"}
+    except ValueError:
+        return False
+    return bool(fields) and fields <= STATED.get(operation, set())
 
 
 @pytest.fixture
@@ -89,6 +121,7 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(
         "requests": 0,
         "server_errors": 0,
         "schema_violations": 0,
+        "refused_stated": 0,
         "valid_refused": 0,
     }
     problems: list[str] = []
@@ -122,9 +155,11 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(
                     figures["schema_violations"] += 1
                     problems.append(problem)
             problem = _check(positive_data_acceptance, response, case)
-            if problem:
+            if problem and _stated_refusal(response, case):
+                figures["refused_stated"] += 1
+            elif problem:
                 figures["valid_refused"] += 1
-                refused.append(problem)
+                refused.append(f"{problem} | {response.text[:300]}")
 
         check()
 
@@ -135,3 +170,4 @@ def test_generated_requests_get_documented_answers_and_never_a_5xx(
     assert figures["requests"] >= TOTAL / len(ROLES), figures
     assert figures["server_errors"] == 0, problems[:10]
     assert figures["schema_violations"] == 0, problems[:10]
+    assert figures["valid_refused"] == 0, refused[:10]

@@ -13,17 +13,10 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "architecture.md"
 # Every app of the project (a folder with an apps.py): a new app is checked from its first day.
 APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
-
-# Arrows the intake lane removes (issue 18 item 3: domains below `cases` never import it).
-# Until that lands they are tolerated here, and only these; the lead removes this list after
-# merging the intake lane.
-PENDING_REMOVAL: set[tuple[str, str]] = set()  # the intake lane removed both arrows
 
 
 def _modules() -> dict[str, Path]:
@@ -140,9 +133,8 @@ def test_no_module_imports_itself_back():
 
 
 def test_no_cycle_between_apps():
-    edges = {pair for pair in _app_edges() if pair not in PENDING_REMOVAL}
     graph = defaultdict(set)
-    for source, target in edges:
+    for source, target in _app_edges():
         graph[source].add(target)
     assert _cycles(graph) == []
 
@@ -156,15 +148,43 @@ def test_every_arrow_between_apps_is_one_the_document_allows():
     unexpected = {
         f"{source} -> {target}": sorted(lines)[:3]
         for (source, target), lines in _app_edges().items()
-        if target not in allowed[source] and (source, target) not in PENDING_REMOVAL
+        if target not in allowed[source]
     }
     assert unexpected == {}
 
 
-@pytest.mark.parametrize("pair", sorted(PENDING_REMOVAL))
-def test_the_arrows_pending_removal_are_still_there(pair):
-    """When the intake lane has removed an arrow, this fails: drop it from PENDING_REMOVAL."""
-    assert pair in _app_edges(), f"{pair} is gone: remove it from PENDING_REMOVAL"
+def _late_imports(path: Path) -> list[tuple[int, str]]:
+    """Imports of project modules inside a function or class body of `path`."""
+    late = []
+    for outer in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for node in ast.walk(outer):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                late.append((node.lineno, node.module))
+            elif isinstance(node, ast.Import):
+                late += [(node.lineno, alias.name) for alias in node.names]
+    return late
+
+
+def test_every_import_from_another_app_is_at_the_top_of_its_module():
+    """No hidden arrow: a module names the other apps it needs where a reader looks first. An
+    AppConfig's `ready()` is the one exception (models cannot be imported before it runs)."""
+    hidden = sorted(
+        f"{module}:{line} imports {target}"
+        for module, path in MODULES.items()
+        if path.name != "apps.py"
+        for line, target in _late_imports(path)
+        if target.split(".")[0] in {*APPS, "pulih"}
+        and app_of(_project_module(target)) != app_of(module)
+    )
+    assert hidden == []
+
+
+def _project_module(name: str) -> str:
+    while name and name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name or "pulih"
 
 
 def test_pulih_lib_imports_no_app():

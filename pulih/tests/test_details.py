@@ -33,13 +33,15 @@ def test_the_daily_checks_date_picker_gets_an_iso_value(client, people):
         ("/pengaduan/{complaint}/triase/", "/pengaduan/{complaint}/"),
         ("/pengaduan/{complaint}/jawab/", "/pengaduan/{complaint}/"),
         ("/harian/tanda-tangan/", "/harian/"),
+        ("/harian/rujuk/", "/harian/"),
+        ("/harian/respons/{response}/tidak-dirujuk/", "/harian/"),
         ("/perbaikan/1/selesai/", "/perbaikan/"),
     ],
 )
 def test_a_get_on_an_action_url_goes_to_the_page_with_the_form(
     client, people, unit, path, form_page
 ):
-    ids = {"case": 7, "complaint": 9}
+    ids = {"case": 7, "complaint": 9, "response": 5}
     client.force_login(people["head"])
     resp = client.get(path.format(**ids), secure=True)
     assert resp.status_code == 302

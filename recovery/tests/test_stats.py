@@ -82,11 +82,12 @@ def test_head_sees_the_rate_on_the_dashboard_and_in_the_reports(client, people, 
     client.force_login(people["head"])
     html = client.get(f"/laporan/{query}").content.decode()
     assert 'id="recovery-rate"' in html and "50.0%" in html.replace(",", ".")
-    book = load_workbook(io.BytesIO(client.get(f"/laporan/unduh.xlsx{query}").content))
+    xlsx = client.get(f"/laporan/unduh.xlsx{query}", follow=True)
+    book = load_workbook(io.BytesIO(xlsx.getvalue()))
     sheet = book["Pemulihan pelanggan"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:5] == ("Semua pelanggan yang diberi kompensasi", 5, 4, 2, 50.0)
-    pdf = client.get(f"/laporan/unduh.pdf{query}")
+    pdf = client.get(f"/laporan/unduh.pdf{query}", follow=True)
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 

@@ -50,15 +50,17 @@ def test_dashboard_reports_and_public_page_agree(client, demo, tmp_path):
     assert re.search(rf'id="kpi-score">{re.escape(shown)} \({figures.ikm.grade}', page)
     assert f'id="kpi-respondents">{figures.ikm.respondents}<' in page
 
-    pdf = client.get("/laporan/unduh.pdf" + period_query(start, end))
+    pdf = client.get("/laporan/unduh.pdf" + period_query(start, end), follow=True)
     assert pdf["Content-Type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.getvalue())).pages)
     assert shown in text
 
-    xlsx = client.get("/laporan/unduh.xlsx" + period_query(start, end))
+    xlsx = client.get("/laporan/unduh.xlsx" + period_query(start, end), follow=True)
     summary = {
         row[0]: row[1]
-        for row in load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True)
+        for row in load_workbook(io.BytesIO(xlsx.getvalue()))
+        .worksheets[0]
+        .iter_rows(values_only=True)
     }
     assert f"{summary['Nilai IKM']:.2f}" == score
     assert summary["Responden"] == figures.ikm.respondents

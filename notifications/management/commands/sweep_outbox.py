@@ -10,6 +10,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List them, enqueue none.")
 
     def handle(self, *args, dry_run=False, **options):
+        # The sweep itself only enqueues (one delivery task per row), so it runs here.
         due = sweep(dry_run=dry_run)
         verb = "due" if dry_run else "enqueued"
         self.stdout.write(f"{len(due)} notifications {verb}")

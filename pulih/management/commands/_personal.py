@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from pulih.lib.errors import InvalidInput
 from pulih.lib.personal_data import PersonQuery
+from units.models import Unit
 
 
 def add_person_arguments(parser) -> None:
@@ -16,8 +17,6 @@ def add_person_arguments(parser) -> None:
 
 
 def unit_and_query(options) -> tuple:
-    from units.models import Unit
-
     unit = Unit.objects.filter(code=options["unit"]).first()
     if unit is None:
         raise CommandError(f"No unit with code {options['unit']!r}.")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from pulih.personal_data import erase_personal_data, find_personal_data
+from units.models import User
 
 from ._personal import add_person_arguments, unit_and_query
 
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         unit, query = unit_and_query(options)
         actor = None
         if options["actor"]:
-            from units.models import User
-
             actor = User.objects.filter(username=options["actor"]).first()
             if actor is None:
                 raise CommandError(f"No user {options['actor']!r}.")

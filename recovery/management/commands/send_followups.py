@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from recovery.notify import send_due_followups
+from pulih.jobs import run_job, send_followups
 
 
 class Command(BaseCommand):
-    help = "E-mail compensated customers the recovery follow-up question once it opens."
+    help = (
+        "E-mail compensated customers the recovery follow-up question once it opens. "
+        "Enqueued for a task worker unless --now."
+    )
 
-    def handle(self, *args, **options):
-        sent = send_due_followups()
-        self.stdout.write(f"{sent} follow-up e-mails queued")
+    def add_arguments(self, parser):
+        parser.add_argument("--now", action="store_true", help="run here instead of a worker")
+
+    def handle(self, *args, now=False, **options):
+        done, value = run_job(send_followups, now=now)
+        if not done:
+            self.stdout.write(f"send_followups queued as task {value}")
+            return
+        self.stdout.write(f"{value['queued']} follow-up e-mails queued")
