@@ -120,7 +120,7 @@ def issue_decree(decree: Decree, *, actor: User | None) -> Document:
 def issue_summons(hearing: Hearing, *, actor: User) -> Document:
     unit = hearing.case.unit
     at = hearing.summoned_at
-    number = take_letter_number(unit, DocumentKind.SUMMONS, letters._local_date(unit, at).year)
+    number = take_letter_number(unit, DocumentKind.SUMMONS, unit.local_date(at).year)
     snapshot = letters.summons_snapshot(hearing, number=number)
     return issue_document(hearing.case, snapshot, actor=actor, at=at, hearing=hearing)
 
@@ -129,7 +129,7 @@ def issue_summons(hearing: Hearing, *, actor: User) -> Document:
 def issue_hearing_record(hearing: Hearing, *, actor: User) -> Document:
     unit = hearing.case.unit
     at = hearing.recorded_at
-    year = letters._local_date(unit, at).year
+    year = unit.local_date(at).year
     number = take_letter_number(unit, DocumentKind.HEARING_RECORD, year)
     snapshot = letters.hearing_record_snapshot(hearing, number=number)
     return issue_document(hearing.case, snapshot, actor=actor, at=at, hearing=hearing)
@@ -139,7 +139,7 @@ def issue_hearing_record(hearing: Hearing, *, actor: User) -> Document:
 def issue_apology(compensation: Compensation, *, actor: User | None) -> Document:
     case = compensation.case
     at = compensation.decided_at
-    year = letters._local_date(case.unit, at).year
+    year = case.unit.local_date(at).year
     number = take_letter_number(case.unit, DocumentKind.APOLOGY, year)
     snapshot = letters.apology_snapshot(compensation, number=number)
     return issue_document(case, snapshot, actor=actor, at=at)
@@ -173,7 +173,7 @@ def apology_document(compensation: Compensation) -> Document:
     def issue() -> Document:
         case = compensation.case
         at = timezone.now()
-        year = letters._local_date(case.unit, at).year
+        year = case.unit.local_date(at).year
         number = take_letter_number(case.unit, DocumentKind.APOLOGY, year)
         snapshot = letters.apology_snapshot(compensation, number=number)
         snapshot["frozen_at_first_download"] = True
