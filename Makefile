@@ -6,7 +6,7 @@ APPS := units surveys complaints cases documents reports api notifications
 DEMO_PASSWORD ?= pulih-demo-2026
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pulih
 
-.PHONY: run test test-pg install migrate demo lint format messages bench reliability clean
+.PHONY: run test test-pg install migrate demo lint format messages bench bench-national reliability samples clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -61,8 +61,17 @@ messages: install
 bench: install
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
+# PostgreSQL at a ministry's size (500 units, 10,000,000 responses, 1,000,000 cases) in its own
+# database pulih_national, dropped at the end; PG_ADMIN_URL names the server (default local).
+bench-national: install
+	$(BIN)/python -m bench.national $(BENCH_ARGS)
+
 reliability: install
 	$(BIN)/python -m reliability $(RELIABILITY_ARGS)
+
+# docs/samples/*.png: the first page of each letter and of the report, from the demo data.
+samples: install
+	$(BIN)/python docs/samples/make_samples.py
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3* var

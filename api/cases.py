@@ -8,7 +8,6 @@ the case's state does not allow the action.
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.urls import path
@@ -392,22 +391,21 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 # --- Views ------------------------------------------------------------------------------------
 
 
-class JsonBooleanField(forms.TypedChoiceField):
-    """`true` or `false`, as the schema's boolean says; anything else is a 400."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
-        super().__init__(coerce=lambda value: value == "true", empty_value=None, **kwargs)
-
-
-class JsonBooleanFilter(django_filters.BooleanFilter):
-    field_class = JsonBooleanField
-
-
 class CaseListFilter(StrictFilters, CaseFilter):
-    """The case list's filters (cases.filters), strict as every API list's."""
+    """The case list's filters (cases.filters), strict as every API list's. A username is data,
+    not a choice the schema can list: one that names no officer matches no case."""
 
-    overdue = JsonBooleanFilter(method="filter_overdue", help_text="only the overdue")
+    officer = django_filters.CharFilter(
+        field_name="officer__username", max_length=150, help_text="by the officer's username"
+    )
+    overdue = django_filters.ChoiceFilter(
+        choices=[("true", "true"), ("false", "false")],
+        method="filter_overdue_flag",
+        help_text="true: only the cases past their step's deadline",
+    )
+
+    def filter_overdue_flag(self, qs, name: str, value: str):
+        return self.filter_overdue(qs, name, value == "true")
 
 
 class CaseListView(ListAPIView):
@@ -445,7 +443,7 @@ class CaseListView(ListAPIView):
             # conventions.FilterSet refuses a filter named with no value; a NUL is refused too.
             OpenApiParameter(
                 "officer",
-                {"type": "string", "minLength": 1, "pattern": NO_NUL},
+                {"type": "string", "minLength": 1, "maxLength": 150, "pattern": NO_NUL},
                 description="filter by the officer's username",
             )
         ],

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
-from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA
+from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, PERIOD_REVERSED
 from pulih.lib.ratelimit import ScopedRateThrottle
 from recovery.services import COMMENT_MAX_LENGTH, answer_followup
 from recovery.stats import recovery_figures
@@ -90,7 +90,7 @@ class RecoveryView(APIView):
         unit = staff_unit(request, q["unit"], allowed=reads_recovery_figures, required=True)
         start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
-            raise ValidationError({"end": ["The end is before the start."]})
+            raise ValidationError({"end": [PERIOD_REVERSED]})
         f = recovery_figures(unit, start, end)
         return Response(
             RecoveryOut(

@@ -21,7 +21,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
-from pulih.lib.bounds import DATE_HELP, DATE_SCHEMA, EARLIEST_DATE, LATEST_DATE, ApiDateTimeField
+from pulih.lib.bounds import (
+    DATE_HELP,
+    DATE_SCHEMA,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    PERIOD_REVERSED,
+    ApiDateTimeField,
+)
 from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
 from surveys import daily as daily_q
@@ -36,7 +43,7 @@ from surveys.models import (
     ResponseSource,
     ServiceRecord,
 )
-from surveys.sample import ikm_report_full
+from surveys.sample import ikm_report_full, profile_filter
 from surveys.services import (
     SurveyClosed,
     officer_codes,
@@ -250,6 +257,7 @@ class ProfileRowOut(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
     share = serializers.FloatField()
+    score = serializers.FloatField(allow_null=True)
 
 
 class ProfileFieldOut(serializers.Serializer):
@@ -272,6 +280,8 @@ class IkmOut(serializers.Serializer):
     population_stated = serializers.BooleanField()
     sample_required = serializers.IntegerField()
     sample_adequate = serializers.BooleanField(allow_null=True)
+    sample_shortfall = serializers.IntegerField()
+    profile_filter = serializers.DictField(child=serializers.CharField())
     profile = ProfileFieldOut(many=True)
 
 
@@ -286,7 +296,12 @@ class IkmView(APIView):
             OpenApiParameter("service", str, required=False, description="service type code"),
             OpenApiParameter("officer", str, required=False, description="officer's username"),
             *(
-                OpenApiParameter(name, str, required=False, description="respondent profile")
+                OpenApiParameter(
+                    name,
+                    str,
+                    required=False,
+                    description="respondent profile answer: the IKM of those who gave it",
+                )
                 for name in PROFILE_FIELDS
             ),
         ],
@@ -300,7 +315,7 @@ class IkmView(APIView):
         unit = staff_unit(request, q["unit"], required=True)
         start, end = _date(q["start"], "start"), _date(q["end"], "end")
         if start > end:
-            raise ValidationError({"end": ["The end is before the start."]})
+            raise ValidationError({"end": [PERIOD_REVERSED]})
         service_type = officer = None
         if q["service"]:
             service_type = ServiceType.objects.filter(unit=unit, code=q["service"]).first()
@@ -316,7 +331,8 @@ class IkmView(APIView):
             raise PermissionDenied(_("Your role in this unit does not allow this."))
         if officer is not None and not reads_officer_figures(request.user, unit, officer):
             raise PermissionDenied(_("Only the unit's readers and the officer see these figures."))
-        profile = {n: query_text(request, n) for n in PROFILE_FIELDS if query_text(request, n)}
+        # A profile answer the unit neither lists nor holds is a 400 naming the parameter.
+        profile = profile_filter(unit, {n: query_text(request, n) for n in PROFILE_FIELDS})
         return Response(ikm_report_full(unit, start, end, service_type, officer, profile))
 
 

@@ -19,8 +19,17 @@ import time
 
 from . import peer_helpdesk, pulih_part
 from .pulih_db import VAR, database_url, django_env, drop
-from .report import DOC, ROOT, Figure, format_console, machine_info, today, write_section
-from .seed import IMPORT_UNIT
+from .report import (
+    DOC,
+    ROOT,
+    Figure,
+    format_console,
+    format_machine,
+    machine_info,
+    today,
+    write_section,
+)
+from .seed import CASES, IMPORT_UNIT, RESPONSES
 from .writeup import write_document
 
 PARTS = ["pulih", "submit", "import", "peer"]
@@ -32,8 +41,23 @@ def versions() -> dict[str, str]:
     return {n: importlib.metadata.version(n) for n in names}
 
 
+def _static_is_current() -> bool:
+    """The manifest exists and no static source (the apps' static/ folders) is newer."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    for folder in ROOT.glob("*/static"):
+        if any(f.stat().st_mtime > built for f in folder.rglob("*") if f.is_file()):
+            return False
+    return True
+
+
 def collectstatic() -> None:
-    """The pages are served with DEBUG off, as in production: they need the static manifest."""
+    """The pages are served with DEBUG off, as in production: they need the static manifest
+    (built again only when a static file changed since; minutes on a loaded machine)."""
+    if _static_is_current():
+        return
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
@@ -48,7 +72,7 @@ def run_engine(engine: str, parts: list[str], args: argparse.Namespace) -> dict:
     result: dict = {}
     started = time.monotonic()
     print(f"== {engine}: seeding the data set", flush=True)
-    result["data"] = pulih_part.prepare(engine)
+    result["data"] = pulih_part.prepare(engine, responses=args.responses, cases=args.cases)
     url, unit = result["data"]["database_url"], result["data"]["unit"]
     try:
         if "submit" in parts:
@@ -99,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-reps", type=int, default=20, help="timed requests of the peer")
     parser.add_argument("--tickets", type=int, default=100_000, help="peer's tickets")
     parser.add_argument("--keep", action="store_true", help="keep the bench databases")
+    parser.add_argument("--responses", type=int, default=RESPONSES, help="size of the data set")
+    parser.add_argument("--cases", type=int, default=CASES)
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/")
     args = parser.parse_args(argv)
     parts = args.only or PARTS
@@ -111,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "parts": parts,
         "engines": {},
     }
+    print(f"== bench: {format_machine(run['machine'])}", flush=True)
     if set(parts) - {"peer"}:
         collectstatic()
         for engine in dbs:

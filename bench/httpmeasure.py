@@ -183,10 +183,11 @@ def time_paths(
     warmup: int = 3,
     timeout: float = DEFAULT_TIMEOUT,
     check: Callable[[Response], bool] | None = None,
+    follow: bool = False,
 ) -> dict:
     """GET each path once in order, after `warmup` GETs of the first, on one keep-alive
     connection; the same figures as time_requests. Every answer must be 200 (and pass
-    `check`, if given)."""
+    `check`, if given); with `follow`, redirects are followed and timed with it."""
     samples: list[float] = []
     size = 0
     with Client(
@@ -195,6 +196,8 @@ def time_paths(
         for i, path in enumerate([paths[0]] * warmup + paths):
             started = time.perf_counter()
             resp = c.get(path)
+            while follow and resp.status in (301, 302, 303) and resp.headers.get("Location"):
+                resp = c.get(resp.headers["Location"])
             elapsed = (time.perf_counter() - started) * 1000
             if resp.status != 200 or (check is not None and not check(resp)):
                 raise MeasureError(f"GET {base}{path} answered {resp.status}: {resp.text[:300]}")
@@ -210,4 +213,5 @@ def time_paths(
         "n": len(samples),
         "status": 200,
         "bytes": size,
+        "samples_ms": [round(x, 2) for x in samples],
     }

@@ -16,7 +16,7 @@ VAR = ROOT / "var" / "bench"
 SQLITE_PATH = VAR / "pulih-bench.sqlite3"
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "pulih_bench")
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-STEP_TIMEOUT = 600  # seconds for any one in-process part
+STEP_TIMEOUT = 3600  # seconds for any one in-process part (a loaded machine is slow)
 
 
 def database_url(engine: str) -> str:

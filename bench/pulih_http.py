@@ -1,6 +1,8 @@
-"""Pulih's pages, the IKM API and the decree PDF timed over HTTP through gunicorn on
-127.0.0.1, served the same way as the peer (2 gthread workers × 2 threads, DEBUG off), on the
-seeded bench database."""
+"""Pulih's pages and the IKM API timed over HTTP through gunicorn on 127.0.0.1,
+served the same way as the peer (2 gthread workers × 2 threads, DEBUG off), on the seeded
+bench database, with the bench's settings (bench/settings.py) so that the framework floor page
+of the same run (bench/pages.py) is served by the same server. (The PDFs are rendered in
+process: bench.pulih_inproc.pdfs.)"""
 
 from __future__ import annotations
 
@@ -8,13 +10,14 @@ import json
 
 from reliability.server import Server, free_port
 
-from .httpmeasure import Client, MeasureError, login_session, time_paths, time_requests
+from .httpmeasure import Client, MeasureError, login_session, time_requests
 from .pulih_db import VAR, database_url, django_env
+from .report import percentile
 from .seed import MEASURED_UNIT, PASSWORD
 
 WORKERS = 2
 THREADS = 2
-REPORT_PDF_PATH = "/laporan/unduh.pdf"
+FLOOR_PAGE_PATH = "/bench/page/"
 
 
 def api_token(base: str, username: str) -> str:
@@ -28,12 +31,29 @@ def api_token(base: str, username: str) -> str:
     return json.loads(resp.body)["token"]
 
 
-def measure(
-    engine: str, pages: dict[str, str], ikm: dict, decree_cases: list[int], reps: int, warmup: int
-) -> dict:
+def bench_env(engine: str) -> dict[str, str]:
+    return django_env(database_url(engine), DJANGO_SETTINGS_MODULE="bench.settings")
+
+
+def merged(first: dict, second: dict) -> dict:
+    """One timing from two halves measured apart (before and after the figures compared with
+    them, so drift in the machine's load hits both sides)."""
+    samples = first["samples_ms"] + second["samples_ms"]
+    return {
+        "p50_ms": round(percentile(samples, 50), 1),
+        "p95_ms": round(percentile(samples, 95), 1),
+        "n": len(samples),
+        "bytes": first["bytes"],
+        "samples_ms": samples,
+    }
+
+
+def measure(engine: str, pages: dict[str, str], ikm: dict, reps: int, warmup: int) -> dict:
     """Every HTTP figure of one database; `pages` and `ikm` come from bench.pulih_inproc."""
+    from .pulih_inproc import PAGE_READER
+
     server = Server(
-        django_env(database_url(engine)),
+        bench_env(engine),
         free_port(),
         workers=WORKERS,
         threads=THREADS,
@@ -42,10 +62,19 @@ def measure(
     server.start(timeout=60)
     try:
         base = server.url
-        cookies = login_session(base, f"{MEASURED_UNIT}-head", PASSWORD)
+        sessions = {
+            user: login_session(base, user, PASSWORD)
+            for user in {f"{MEASURED_UNIT}-head", *PAGE_READER.values()}
+        }
+        cookies = sessions[f"{MEASURED_UNIT}-head"]
+        half = max(1, reps // 2)
+        floor_before = time_requests(base + FLOOR_PAGE_PATH, half, cookies=cookies, warmup=warmup)
         results = {}
         for name, path in pages.items():
-            results[name] = time_requests(base + path, reps, cookies=cookies, warmup=warmup)
+            who = sessions[PAGE_READER.get(name, f"{MEASURED_UNIT}-head")]
+            results[name] = time_requests(base + path, reps, cookies=who, warmup=warmup)
+        floor_after = time_requests(base + FLOOR_PAGE_PATH, half, cookies=cookies, warmup=warmup)
+        results["framework floor"] = merged(floor_before, floor_after)
         token = api_token(base, f"{MEASURED_UNIT}-head")
         query = f"unit={ikm['unit']}&start={ikm['start']}&end={ikm['end']}"
         api = f"{base}/api/v1/ikm/?{query}"
@@ -55,22 +84,6 @@ def measure(
             raise MeasureError(f"the API's IKM {answer} differs from the command's {ikm}")
         results["ikm api"] = time_requests(
             api, reps, headers={"Authorization": f"Token {token}"}, warmup=warmup
-        )
-        results["decree pdf"] = time_paths(
-            base,
-            [f"/kasus/{pk}/sk.pdf" for pk in decree_cases],
-            cookies=cookies,
-            warmup=warmup,
-            check=lambda resp: resp.body.startswith(b"%PDF-"),
-        )
-        # The report PDF of the dashboard's default period, as often as the decree PDFs,
-        # on the same connection: its time over theirs is the figure (issue 15: ≤ 3×).
-        results["report pdf"] = time_paths(
-            base,
-            [REPORT_PDF_PATH] * max(len(decree_cases), 1),
-            cookies=cookies,
-            warmup=warmup,
-            check=lambda resp: resp.body.startswith(b"%PDF-"),
         )
         return {"server": f"gunicorn, {WORKERS} gthread workers × {THREADS} threads", **results}
     finally:

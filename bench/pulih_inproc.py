@@ -13,7 +13,15 @@ import time
 from fractions import Fraction
 
 from .report import summarize_ms
-from .seed import MEASURED_UNIT, PASSWORD, seed
+from .seed import (
+    MEASURED_UNIT,
+    ORGANISATION,
+    ORGANISATION_LEADER,
+    PASSWORD,
+    SMALL_ORGANISATION,
+    SMALL_UNIT,
+    seed,
+)
 
 
 def _setup() -> None:
@@ -135,6 +143,82 @@ def ikm(reps: int, warmup: int) -> dict:
     }
 
 
+def rollups(reps: int, warmup: int) -> dict:
+    """The organisation's roll-ups (bench/rollup_part.py) over the year and over the
+    dashboard's default period (the current quarter), against the raw scan of the same rows."""
+    from reports.periods import quarter_of
+
+    from . import rollup_part
+
+    start, end = _year()
+    quarter = quarter_of(end)[0]
+    return {
+        "year": rollup_part.measure(ORGANISATION, start, end, reps, warmup),
+        "quarter": rollup_part.measure(ORGANISATION, quarter, end, reps, warmup),
+    }
+
+
+def pdfs(reps: int, warmup: int) -> dict:
+    """The decree (SK) PDF, the report PDF and the reference letter rendered in this process,
+    in turn (reference, decree, report: drift in the machine's load hits all three alike),
+    each one's pages counted. The decree: a different issued decree each time, its snapshot
+    and letter rendered as `cases.issuing` renders it when the SK is first downloaded (without
+    storing it); the report: the dashboard's default period (the current quarter) as
+    `reports.files` builds the file, figures gathered and rendered."""
+    from django.utils import timezone
+
+    from cases.issuing import verification_url
+    from cases.letters import issued_decree_snapshot, render_letter
+    from cases.models import Decree
+    from reports.figures import gather
+    from reports.periods import quarter_of
+    from reports.render import report_pdf
+    from units.models import Unit
+
+    from .pages import pdf_pages, render_reference_letter
+
+    unit = Unit.objects.get(code=MEASURED_UNIT)
+    issued = list(Decree.objects.filter(unit=unit).order_by("pk"))
+    decrees = issued[:: max(1, len(issued) // reps)][:reps]
+    start, end = quarter_of(timezone.localdate())
+    url = verification_url("A" * 24)
+
+    def decree_pdf(decree) -> bytes:
+        return render_letter(issued_decree_snapshot(decree), verification_url=url)
+
+    def report() -> bytes:
+        return report_pdf(gather(unit, start, end), show_officers=True, show_recovery=True)
+
+    jobs = {
+        "reference letter": lambda _i: render_reference_letter(),
+        "decree pdf": lambda i: decree_pdf(decrees[i % len(decrees)]),
+        "report pdf": lambda _i: report(),
+    }
+    samples: dict[str, list[float]] = {k: [] for k in jobs}
+    pages: dict[str, list[int]] = {k: [] for k in jobs}
+    for i in range(warmup + len(decrees)):
+        for name, job in jobs.items():
+            started = time.perf_counter()
+            pdf = job(i)
+            elapsed = (time.perf_counter() - started) * 1000
+            if i >= warmup:
+                samples[name].append(elapsed)
+                pages[name].append(pdf_pages(pdf))
+    out = {}
+    for name in jobs:
+        per_page = [ms / n for ms, n in zip(samples[name], pages[name], strict=True)]
+        per = summarize_ms(per_page)
+        out[name] = summarize_ms(samples[name]) | {
+            "pages": pages[name],
+            "pages_mean": round(sum(pages[name]) / len(pages[name]), 2),
+            "per_page_p50_ms": per["p50_ms"],
+            "per_page_p95_ms": per["p95_ms"],
+        }
+    if set(out["reference letter"]["pages"]) != {1}:
+        raise SystemExit("the reference letter must be one page")
+    return out | {"start": start.isoformat(), "end": end.isoformat()}
+
+
 def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     """Every unit's tallies over the year against its responses, sums and counts exactly equal
     (the import writes into another unit than the measured one). Returns the units checked."""
@@ -153,32 +237,61 @@ def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     return len(units)
 
 
-def queries() -> dict:
-    """How many SQL queries each measured page runs, with the unit's data at full size, and
-    the ids of decrees to render; also the logins the HTTP measurements use."""
+def count_queries(username: str, url: str) -> int:
+    """The SQL queries of one GET of `url` as `username`, after a warm one; must answer 200."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from units.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    client.get(url)  # warm: the session, the caches
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.get(url)
+    if resp.status_code != 200:
+        raise SystemExit(f"GET {url} as {username} answered {resp.status_code}")
+    return len(ctx.captured_queries)
+
+
+def queries() -> dict:
+    """How many SQL queries each measured page runs, at two data sizes (the measured unit and
+    the whole organisation; the smallest unit and the smaller directorate general), and the
+    ids of decrees to render; also the logins the HTTP measurements use."""
     from cases.models import Decree
-    from units.models import Unit, User
+    from organisations.models import Organisation
+    from surveys.models import SurveyResponse
+    from units.models import Unit
 
     unit = Unit.objects.get(code=MEASURED_UNIT)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username=f"{MEASURED_UNIT}-head"))
-    counts = {}
+    small = Unit.objects.get(code=SMALL_UNIT)
+    counts, small_counts = {}, {}
     for name, url in pages().items():
-        client.get(url)  # warm: the session, the caches
-        with CaptureQueriesContext(connection) as ctx:
-            resp = client.get(url)
-        if resp.status_code != 200:
-            raise SystemExit(f"GET {url} answered {resp.status_code}")
-        counts[name] = len(ctx.captured_queries)
+        counts[name] = count_queries(PAGE_READER.get(name, f"{MEASURED_UNIT}-head"), url)
+        small_url = SMALL_PAGES.get(name, url)
+        small_counts[name] = count_queries(PAGE_READER.get(name, f"{SMALL_UNIT}-head"), small_url)
+    small_org = Organisation.objects.get(code=SMALL_ORGANISATION).units_below()
     issued = list(Decree.objects.filter(unit=unit).order_by("pk").values_list("case_id", flat=True))
     decrees = issued[:: max(1, len(issued) // 40)][:40]  # spread over the year, reproducibly
     return {
         "pages": pages(),
         "queries": counts,
+        "small_queries": small_counts,
+        "data_sizes": {
+            "large": {
+                "unit": unit.code,
+                "responses": SurveyResponse.objects.filter(unit=unit).count(),
+                "organisation": ORGANISATION,
+                "organisation_responses": SurveyResponse.objects.count(),
+            },
+            "small": {
+                "unit": small.code,
+                "responses": SurveyResponse.objects.filter(unit=small).count(),
+                "organisation": SMALL_ORGANISATION,
+                "organisation_responses": SurveyResponse.objects.filter(unit__in=small_org).count(),
+            },
+        },
         "decree_cases": decrees,
         "unit": unit.code,
         "sizes": sizes(unit),
@@ -209,12 +322,19 @@ def pages() -> dict[str, str]:
         "dashboard": "/laporan/",
         "daily check": f"/harian/?day={yesterday.isoformat()}",
         "case list": "/kasus/",
+        "organisation dashboard": f"/organisasi/{ORGANISATION}/",
     }
+
+
+# Who opens each page (the head of the unit, unless named here), and the page at the smaller
+# data size where its URL names what it shows.
+PAGE_READER = {"organisation dashboard": ORGANISATION_LEADER}
+SMALL_PAGES = {"organisation dashboard": f"/organisasi/{SMALL_ORGANISATION}/"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.pulih_inproc")
-    parser.add_argument("part", choices=["prepare", "ikm", "queries"])
+    parser.add_argument("part", choices=["prepare", "ikm", "rollups", "pdfs", "queries"])
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--reps", type=int, default=30)
@@ -225,6 +345,10 @@ def main(argv: list[str] | None = None) -> int:
         result = prepare(args.responses, args.cases)
     elif args.part == "ikm":
         result = ikm(args.reps, args.warmup)
+    elif args.part == "rollups":
+        result = rollups(args.reps, args.warmup)
+    elif args.part == "pdfs":
+        result = pdfs(args.reps, args.warmup)
     else:
         result = queries()
     print(json.dumps(result, default=str), flush=True)

@@ -32,6 +32,13 @@ MEASURED_UNIT = "satuan-01"
 # The import part writes into another unit, so the measured unit keeps the data set's size.
 IMPORT_UNIT = "satuan-02"
 PASSWORD = "bench-pulih-2026"  # noqa: S105 (throw-away local accounts)
+# The organisation tree above the units: a ministry over two directorates general, the first
+# holding satuan-01..10 (the measured unit among them), the second satuan-11..20. Its leader
+# reads the roll-ups; the second directorate is the smaller data size of the page's queries.
+ORGANISATION = "bench-kementerian"
+SMALL_ORGANISATION = "bench-ditjen-b"
+ORGANISATION_LEADER = "bench-pimpinan"
+SMALL_UNIT = f"satuan-{UNITS:02d}"  # the smallest data size of the unit pages' queries
 ZONE_OFFSET = datetime.timedelta(hours=7)  # every bench unit is in Asia/Jakarta (WIB)
 # How the cases are spread over the states (per thousand).
 STATE_SHARES = {
@@ -169,6 +176,36 @@ def _units(rng: random.Random) -> list[UnitData]:
             )
         )
     return units
+
+
+def organisations(units: list[UnitData]) -> None:
+    """The ministry, its two directorates general (half of the units each) and its leader."""
+    from django.contrib.auth.hashers import make_password
+
+    from organisations.models import (
+        Organisation,
+        OrganisationMembership,
+        OrganisationRole,
+        OrganisationUnit,
+    )
+    from units.models import User
+
+    root = Organisation.objects.create(code=ORGANISATION, name="Kementerian Bench")
+    half = len(units) // 2
+    for code, name, below in (
+        ("bench-ditjen-a", "Direktorat Jenderal A", units[:half]),
+        (SMALL_ORGANISATION, "Direktorat Jenderal B", units[half:]),
+    ):
+        child = Organisation.objects.create(code=code, name=name, parent=root)
+        OrganisationUnit.objects.bulk_create(
+            OrganisationUnit(organisation=child, unit_id=u.id) for u in below
+        )
+    leader = User.objects.create(
+        username=ORGANISATION_LEADER, full_name="Pimpinan Bench", password=make_password(PASSWORD)
+    )
+    OrganisationMembership.objects.create(
+        user=leader, organisation=root, role=OrganisationRole.LEADER
+    )
 
 
 def _unit_index(rng: random.Random) -> int:
@@ -692,6 +729,7 @@ def seed(
     started = time.monotonic()
     with transaction.atomic():
         units = _units(rng)
+        organisations(units)
     seconds["units"] = time.monotonic() - started
     by_id = {u.id: u for u in units}
 

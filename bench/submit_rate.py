@@ -161,8 +161,8 @@ def _counts(unit_code: str, tokens_file: str | None) -> dict:
     from django.db.models import Sum
 
     from bench import floor as benchfloor
-    from cases.models import Case, ImprovementItem
-    from surveys.models import DailyTally, SurveyResponse
+    from cases.models import Case
+    from surveys.models import DailyTally, ImprovementItem, SurveyResponse
     from units.models import Unit
 
     unit = Unit.objects.get(code=unit_code)

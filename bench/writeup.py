@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import peer_helpdesk, pulih_part
@@ -31,10 +32,41 @@ def _header(run: dict) -> list[str]:
         f"- Pulih's pages are served like the peer's: {pulih_part.server_text()}, on 127.0.0.1; "
         "times are client-side, from sending the request to the last byte, one keep-alive "
         "connection, after warm-up requests.",
-        "- Medians and 95th percentiles; a ratio is this figure's median over its floor's or "
-        "the peer's median, measured in the same run.",
+        "- Medians and 95th percentiles; a ratio is this figure's median (p95 for the pages) "
+        "over its floor's or the peer's, measured in the same run. Absolute times are "
+        "reported, never judged: the machine is shared and its speed is not the product's.",
         "",
     ]
+
+
+TARGETS = """## Targets
+
+Every target is a ratio to a floor or a peer measured in the same run, on the same database and
+server, so that it holds on any machine:
+
+| what | target | floor or peer (same run) |
+|---|---|---|
+| IKM of one unit (command and API) and every roll-up (`surveys.ikm.ikm_of_units`, \
+`organisations.rollup.rollup`) | p50 ≤ 0.1× the floor; figures equal to the floor's to the \
+hundredth (asserted: the run stops otherwise) | the raw SQL scan of the same responses (one \
+hand-written aggregate, grouped by unit for the roll-ups) |
+| case list `/kasus/` | p50 ≤ 0.1× the peer's | django-helpdesk's first page of tickets |
+| dashboard `/laporan/`, daily check `/harian/`, organisation dashboard `/organisasi/<code>/` \
+| p95 ≤ 5× the floor's p95, and a query count that does not grow with the data (counted at \
+two data sizes) | the framework floor: a minimal signed-in page on the same base template \
+(`/bench/page/`, bench/pages.py, mounted only by the bench's settings) |
+| decree (SK) PDF and report PDF | per page, p50 ≤ 2× the floor's; the report PDF's p50 also \
+≤ 3× the decree PDF's (issue 15) | WeasyPrint rendering a fixed one-page reference letter \
+(bench/pages.py), in the same process, in turn with them |
+| import of 100,000 CSV rows | wall time ≤ 15× the floor, memory flat | the database's own \
+bulk load of the same rows (`executemany` on SQLite, `COPY` on PostgreSQL) |
+| survey submission | ≥ 33 % of the floor's throughput at 32 connections, p99 ≤ 100 ms, \
+on SQLite and PostgreSQL | the bare-insert floor view (bench/floor.py) on the same server |
+| `make bench` / `make bench-national` | within 10 / 15 minutes on 2 CPUs | — |
+
+The floors of the pages and submissions are served only under `bench.settings`
+(bench/urls.py); Pulih's own URLs know nothing of them.
+"""
 
 
 def _data(run: dict) -> list[str]:
@@ -85,21 +117,39 @@ def _pulih(run: dict) -> list[str]:
         "the survey API (into `satuan-01`) and the import (into `satuan-02`, so the measured "
         "unit keeps the data set's size) have added their answers, so the check covers the "
         "tallies kept by all three ways in.",
+        "- **Roll-ups**: the organisation `bench-kementerian` (a ministry over two directorates "
+        "general of 10 units each, all 20 units) over the year and over the current quarter "
+        "(the organisation dashboard's default period): `ikm_of_units` (the IKM over all "
+        "respondents and each unit's) and `rollup` (all the dashboard shows), in process, "
+        "against one hand-written `SELECT unit_id, COUNT(*), SUM(u1), COUNT(u1), … GROUP BY "
+        "unit_id` over the same responses (bench/rollup_part.py). The run stops unless the "
+        "pooled IKM, every unit's respondents, NRRs, IKM and score, and the mean of the units' "
+        "scores equal the raw scan's to the hundredth.",
         "- **Pages**, as the head of the measured unit opens them: the dashboard `/laporan/` "
         "(default period: the current quarter), the daily check `/harian/?day=<yesterday>` "
         "(all the day's answers and the flagged ones, 50 per page), the case list `/kasus/` "
-        "(50 per page, newest first). Queries counted in-process with the data at full size; "
-        "the tests assert these counts do not grow with the data.",
-        "- **Decree PDF**: `GET /kasus/<id>/sk.pdf` for 40 different decrees spread over the "
-        "year, each rendered by WeasyPrint from its HTML template.",
-        "- **Report PDF**: `GET /laporan/unduh.pdf` (the dashboard's default period, the "
-        "current quarter) as many times as the decree PDFs, on the same connection; the "
-        "figure is its median over the decree PDF's (target ≤ 3×).",
+        "(50 per page, newest first); and as the ministry's leader, the organisation "
+        "dashboard `/organisasi/bench-kementerian/`. The framework floor `/bench/page/` is "
+        "timed half before and half after them. Queries counted in-process at two data "
+        "sizes: the measured unit (half of all responses) and the smallest (`satuan-20`, "
+        "about 2.6 %); the ministry (all responses) and its second directorate general "
+        "(`bench-ditjen-b`, the 10 small units).",
+        "- **PDFs**, rendered in process (the report PDF is built by a background task, so "
+        "the three are compared as what they are, renders), in turn — reference letter, "
+        "decree, report — 20 times after a warm-up, each one's pages counted (pypdf) and its "
+        "time divided by them. *Decree (SK)*: a different issued decree each time, its "
+        "snapshot and letter rendered as `cases.issuing` renders it when the SK is first "
+        "downloaded (with its verification QR code; not stored). *Report*: the dashboard's "
+        "default period (the current quarter), figures gathered and rendered as "
+        "`reports.files` builds the file. *Reference letter*: a fixed one-page letter "
+        "(letterhead, number, addressee, a small table, signature) rendered by WeasyPrint from "
+        "a constant HTML string (bench/pages.py), no database.",
         "",
         "What the pages stood on when they were measured (after the other parts' writes):",
         "",
         "| database | responses | the unit's | IKM respondents (year) | score | answers on the "
-        "day (flagged) | cases | the unit's | queries: dashboard / daily check / case list |",
+        "day (flagged) | cases | the unit's | queries: dashboard / daily check / case list / "
+        "organisation dashboard |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for engine, result in run["engines"].items():
@@ -111,7 +161,8 @@ def _pulih(run: dict) -> list[str]:
             f"| {engine} | {z['responses']:,} | {z['unit_responses']:,} | "
             f"{p['ikm']['respondents']:,} | {p['ikm']['score']} | {z['day_answers']:,} "
             f"({z['day_flagged']:,}) | {z['cases']:,} | {z['unit_cases']:,} | "
-            f"{q['dashboard']} / {q['daily check']} / {q['case list']} |"
+            f"{q['dashboard']} / {q['daily check']} / {q['case list']} / "
+            f"{q.get('organisation dashboard', '—')} |"
         )
     return [*lines, ""]
 
@@ -131,6 +182,7 @@ def _helper_sections(run: dict) -> list[str]:
 def document(run: dict, figures: list[Figure]) -> str:
     lines = [
         *_header(run),
+        TARGETS,
         "## Summary",
         "",
         format_table(figures),
@@ -147,8 +199,17 @@ def document(run: dict, figures: list[Figure]) -> str:
 
 
 def write_document(run: dict, figures: list[Figure], path: Path = DOC) -> Path:
+    """The whole document from this run; the national data set's section (its own command,
+    `make bench-national`) is kept as it is."""
+    from .national import SECTION_TITLE
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(document(run, figures))
+    text = document(run, figures)
+    old = path.read_text() if path.exists() else ""
+    national = re.search(rf"^## {re.escape(SECTION_TITLE)}[ \t]*$.*?(?=^## |\Z)", old, re.M | re.S)
+    if national:
+        text = text.rstrip("\n") + "\n\n" + national.group(0).rstrip("\n") + "\n"
+    path.write_text(text)
     return path
 
 

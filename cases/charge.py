@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from surveys.ikm import ELEMENT_NAMES
+from surveys.ikm import ANSWER_LABELS, ELEMENT_NAMES
 
 from .models import Case, CaseAction, Decree
 
@@ -22,6 +22,7 @@ class Score:
     name: str
     value: int | None
     flagged: bool
+    label: str = ""  # the answer as the questionnaire words it ("Kurang sopan dan ramah")
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,21 @@ def charge_for(case: Case) -> Charge | None:
     """The finding the officer answers for, once it is referred to a hearing (None before)."""
     if not case.events.filter(action=CaseAction.REFER).exists():
         return None
+    return finding_of(case)
+
+
+def finding_of(case: Case) -> Charge:
+    """What caused the case, from its source: the survey answer's element scores and comment,
+    the complaint's text, or the reason a case opened by hand was given. Never the customer."""
     response = case.survey_response
     if response is not None:
         record = response.service_record
         flagged = {c.strip() for c in (response.flagged_elements or "").split(",") if c.strip()}
-        scores = [
-            Score(code, str(ELEMENT_NAMES[code]), getattr(response, code.lower()), code in flagged)
-            for code in ELEMENT_NAMES
-        ]
+        scores = []
+        for code in ELEMENT_NAMES:
+            value = getattr(response, code.lower())
+            label = ANSWER_LABELS[code][value - 1] if value else ""
+            scores.append(Score(code, str(ELEMENT_NAMES[code]), value, code in flagged, label))
         return Charge(
             service=str(response.service_type) if response.service_type_id else "",
             served_at=record.served_at if record else response.submitted_at,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from complaints.access import HANDLE_ROLES, get_complaint_for_user
 from complaints.forms import TriageForm
+from complaints.models import TriageOutcome
 from complaints.pages import detail_context
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput
 from pulih.lib.forms import add_domain_errors, domain_error_messages
@@ -25,6 +26,7 @@ from units.access import role_required
 from units.models import Role
 
 from . import intake
+from .access import can_view_case
 from .workflow import OPENING
 
 
@@ -103,6 +105,9 @@ def refer_flagged(request: HttpRequest) -> HttpResponse:
         request,
         _("Referred into cases: %(cases)s.") % {"cases": ", ".join(f"#{c.pk}" for c in cases)},
     )
+    # One case: its page, where it goes on. Several: the day, whose rows link each case.
+    if len(cases) == 1 and can_view_case.test(request.user, cases[0]):
+        return redirect("cases:detail", cases[0].pk)
     return _back_to_day(request, day)
 
 
@@ -137,7 +142,7 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            intake.triage_complaint(
+            triaged = intake.triage_complaint(
                 complaint,
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
@@ -152,6 +157,11 @@ def triage_complaint(request: HttpRequest, pk: int) -> HttpResponse:
             status = exc.status
         else:
             messages.success(request, _("Triaged."))
+            case = None
+            if form.cleaned_data["outcome"] == TriageOutcome.CASE:
+                case = triaged.cases.order_by("-pk").first()
+            if case is not None and can_view_case.test(request.user, case):
+                return redirect("cases:detail", case.pk)
             return redirect("complaints:detail", pk)
     context = detail_context(request, complaint, triage_form=form)
     return render(request, "complaints/detail.html", context, status=status)

@@ -6,6 +6,8 @@ Views parse, authorise (cases.access) and call cases.workflow; they hold no rule
 from __future__ import annotations
 
 import datetime
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,13 +18,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from complaints.access import READ_ROLES as COMPLAINT_READERS
 from documents.pdf import pdf_response
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
-from pulih.lib.filetypes import download_name
 from pulih.lib.forms import add_domain_errors
-from pulih.lib.http import post_only
+from pulih.lib.http import attachment_download, post_only
+from surveys.access import RESULT_READERS
 from units.access import role_required
 from units.models import Role
 
@@ -37,7 +41,7 @@ from .access import (
     visible_cases,
 )
 from .budget import budget_status
-from .charge import charge_for, recent_sanctions
+from .charge import charge_for, finding_of, recent_sanctions
 from .deadlines import case_deadlines
 from .filters import UnitCaseFilter
 from .forms import (
@@ -142,12 +146,48 @@ def _detail_context(request: HttpRequest, case: Case, bound: dict | None = None)
         "evidence": case.attachments.filter(purpose=AttachmentPurpose.DELIVERY),
         "customer_name": name,
         "customer_contact": contact,
+        "finding": finding_of(case),
+        # Where an action that takes the case out of the reader's sight sends them back to.
+        "came_from": _came_from(
+            request, request.POST.get("next") or request.headers.get("Referer")
+        ),
+        "source_url": source_url(request, case),
         "whatsapp": notify.whatsapp_link(case, compensation) if compensation else None,
         "tracking_url": notify.tracking_url(compensation) if compensation else None,
     }
     if CaseAction.COMPENSATE in actions:
         context["budget"] = budget_status(case.unit, case.unit.today().year)
     return context
+
+
+def source_url(request: HttpRequest, case: Case) -> str:
+    """Where the reader opens what caused the case: the survey answer on its day's check, or the
+    complaint's page; "" when the reader's role does not read that page."""
+    roles = getattr(request, "roles", set())
+    response = case.survey_response
+    if response is not None and roles & RESULT_READERS:
+        day = timezone.localtime(response.submitted_at, case.unit.zone).date()
+        query = urlencode({"day": day.isoformat()})
+        return f"{reverse('daily-check')}?{query}#response-{response.pk}"
+    if case.complaint_id and roles & COMPLAINT_READERS:
+        return reverse("complaints:detail", args=[case.complaint_id])
+    return ""
+
+
+CASE_PAGE = re.compile(r"^/kasus/\d+/")
+
+
+def _came_from(request: HttpRequest, url: str | None) -> str:
+    """`url` when it is a page of this site other than a case page (which the reader may no
+    longer open after acting); "" otherwise."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    path = urlsplit(url)
+    if CASE_PAGE.match(path.path):
+        return ""
+    return urlunsplit(("", "", path.path, path.query, ""))
 
 
 def _unit(request: HttpRequest):
@@ -174,12 +214,18 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         workflow.check_action(case, action, request.user)  # 403 / 409 before the payload
         if form.is_valid():
             workflow.apply_action(case, action, actor=request.user, **form.payload())
-            messages.success(
-                request, _("Saved: %(action)s.") % {"action": CaseAction(action).label}
-            )
+            saved = _("Saved: %(action)s.") % {"action": CaseAction(action).label}
             if can_view_case.test(request.user, case):
+                messages.success(request, saved)
                 return redirect("cases:detail", case.pk)
-            return redirect("cases:list")
+            messages.success(
+                request,
+                saved
+                + " "
+                + _("Case #%(id)s has moved on to a step your role does not follow.")
+                % {"id": case.pk},
+            )
+            return redirect(_came_from(request, request.POST.get("next")) or "cases:list")
     except ActionForbidden as exc:
         raise PermissionDenied(exc.message) from exc
     except StateConflict as exc:
@@ -249,16 +295,7 @@ def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileRespons
     files = case.attachments.all()
     if not can_view_case.test(request.user, case):
         files = files.filter(uploaded_by=request.user)  # the officer: only their own uploads
-    item = get_object_or_404(files, pk=attachment_id)
-    response = FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=download_name(item.original_name, item.content_type),
-        content_type=item.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(get_object_or_404(files, pk=attachment_id))
 
 
 # --- The officer's own view: never the customer, never another officer's case. ---------------

@@ -296,6 +296,18 @@ class _Errors:
             self.add(field, _("This field is required."))
         return value
 
+    def yes_no(self, field: str, value: object, message: str) -> None:
+        """A choice of two that must have been made: `value` is a bool."""
+        if not isinstance(value, bool):
+            self.add(field, message)
+
+    def reason(self, field: str, value: str, *, needed: bool, message: str) -> str:
+        """Free text, stripped; `message` when it is `needed` (the answer was "no") and empty."""
+        value = (value or "").strip()
+        if needed and not value:
+            self.add(field, message)
+        return value
+
     def raise_any(self) -> None:
         if self.fields:
             raise InvalidInput(_("Please correct the fields shown."), fields=self.fields)
@@ -550,8 +562,7 @@ def record_hearing(
     if hearing is None:
         raise StateConflict(_("Summon the officer first: a hearing is recorded against a summons."))
     errors = _Errors()
-    if not isinstance(attended, bool):
-        errors.add("attended", _("Say whether the officer attended."))
+    errors.yes_no("attended", attended, _("Say whether the officer attended."))
     at = now()
     when = at if held_at is None else _aware(held_at, "held_at", errors)
     if attended is True:
@@ -679,11 +690,10 @@ def verify_proposal(case: Case, *, actor: User, approved: bool, note: str = "") 
     """Verification → decision (approved) or back to hearing (returned with notes)."""
     locked, move = _begin(case, A.VERIFY, actor)
     errors = _Errors()
-    if not isinstance(approved, bool):
-        errors.add("approved", _("Choose approve or return."))
-    note = (note or "").strip()
-    if approved is False and not note:
-        errors.add("note", _("Say what the coordinator should change."))
+    errors.yes_no("approved", approved, _("Choose approve or return."))
+    note = errors.reason(
+        "note", note, needed=approved is False, message=_("Say what the coordinator should change.")
+    )
     errors.raise_any()
     verification = Verification.objects.create(
         case=locked,
@@ -724,11 +734,13 @@ def decide_decree(
     """Decision → compensation with a numbered decree, or back to review without one."""
     locked, move = _begin(case, A.DECIDE, actor)
     errors = _Errors()
-    if not isinstance(issue_decree, bool):
-        errors.add("issue_decree", _("Choose whether to issue the decree."))
-    reason = (reason or "").strip()
-    if issue_decree is False and not reason:
-        errors.add("reason", _("Give the reason for not issuing a decree."))
+    errors.yes_no("issue_decree", issue_decree, _("Choose whether to issue the decree."))
+    reason = errors.reason(
+        "reason",
+        reason,
+        needed=issue_decree is False,
+        message=_("Give the reason for not issuing a decree."),
+    )
     errors.raise_any()
     if not issue_decree:
         data = {"issue_decree": False, "reason": reason}
@@ -868,17 +880,20 @@ def deliver_compensation(
     errors = _Errors()
     when = _aware(delivered_at, "delivered_at", errors)
     method = errors.required("method", method)
-    reason = (unacknowledged_reason or "").strip()
-    if not isinstance(customer_acknowledged, bool):
-        errors.add("customer_acknowledged", _("Say whether the customer acknowledged it."))
-    elif not customer_acknowledged and not reason:
-        errors.add(
-            "unacknowledged_reason",
-            _(
-                "Without the customer's acknowledgement, record why (e.g. unreachable after "
-                "three attempts)."
-            ),
-        )
+    errors.yes_no(
+        "customer_acknowledged",
+        customer_acknowledged,
+        _("Say whether the customer acknowledged it."),
+    )
+    reason = errors.reason(
+        "unacknowledged_reason",
+        unacknowledged_reason,
+        needed=customer_acknowledged is False,
+        message=_(
+            "Without the customer's acknowledgement, record why (e.g. unreachable after "
+            "three attempts)."
+        ),
+    )
     if when is not None and when > now() + datetime.timedelta(minutes=5):
         errors.add("delivered_at", _("The delivery cannot be in the future."))
     decided = Compensation.objects.filter(case=locked).values_list("decided_at", flat=True).first()
@@ -950,8 +965,7 @@ def rule_objection(case: Case, *, actor: User, upheld: bool, reason: str) -> Obj
     if objection is None:
         raise StateConflict(_("There is no objection awaiting a decision."))
     errors = _Errors()
-    if not isinstance(upheld, bool):
-        errors.add("upheld", _("Choose whether the objection is upheld."))
+    errors.yes_no("upheld", upheld, _("Choose whether the objection is upheld."))
     reason = errors.required("reason", reason)
     errors.raise_any()
     objection.upheld, objection.reason = upheld, reason
@@ -993,115 +1007,93 @@ class Field:
     show: str = Show.TEXT
 
 
+# Every key of an event's data and how it reads on the timeline: one label per key, whichever
+# action records it (a note is a note, a reason a reason, in every event).
+EVENT_FIELDS: dict[str, Field] = {
+    "source": Field(gettext_lazy("Source"), Show.SOURCE),
+    "reason": Field(gettext_lazy("Reason")),
+    "note": Field(gettext_lazy("Note")),
+    "summons": Field(gettext_lazy("Summons number"), Show.NUMBER),
+    "scheduled_at": Field(gettext_lazy("Date and time"), Show.MOMENT),
+    "place": Field(gettext_lazy("Place")),
+    "attended": Field(gettext_lazy("The officer attended"), Show.YES_NO),
+    "held_at": Field(gettext_lazy("Held at"), Show.MOMENT),
+    "explanation": Field(gettext_lazy("Explanation")),
+    "defence": Field(gettext_lazy("Defence")),
+    "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
+    "violations": Field(gettext_lazy("Violations"), Show.VIOLATIONS),
+    "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
+    "reasoning": Field(gettext_lazy("Reasoning")),
+    "justification": Field(gettext_lazy("Justification of the sanction's level")),
+    "on_evidence": Field(gettext_lazy("Proposed on the evidence, without a hearing"), Show.YES_NO),
+    "approved": Field(gettext_lazy("Approved"), Show.YES_NO),
+    "issue_decree": Field(gettext_lazy("Decree issued"), Show.YES_NO),
+    "number": Field(gettext_lazy("Number")),
+    "date": Field(gettext_lazy("Date"), Show.DAY),
+    "compensations": Field(gettext_lazy("Compensation"), Show.COMPENSATIONS),
+    "cost": Field(gettext_lazy("Cost (rupiah)"), Show.RUPIAH),
+    "over_budget": Field(gettext_lazy("Over budget"), Show.YES_NO),
+    "customer_told_by": Field(gettext_lazy("Customer told by"), Show.CHANNEL),
+    "delivered_at": Field(gettext_lazy("Delivered at"), Show.MOMENT),
+    "method": Field(gettext_lazy("How")),
+    "customer_acknowledged": Field(gettext_lazy("Customer acknowledged"), Show.YES_NO),
+    "unacknowledged_reason": Field(gettext_lazy("Why not acknowledged")),
+    "evidence": Field(gettext_lazy("Evidence"), Show.FILES),
+    "decree": Field(gettext_lazy("Decree")),
+    "text": Field(gettext_lazy("Objection")),
+    "upheld": Field(gettext_lazy("Objection upheld"), Show.YES_NO),
+}
+
+
 @dataclass(frozen=True)
 class Action:
     run: Callable | None  # None for the opening, which open_cases takes
-    fields: Mapping[str, Field]  # the event's data, in the order it reads
+    keys: tuple[str, ...]  # the keys of the event's data (EVENT_FIELDS), in the order they read
     officer_sees: bool = False  # the officer of the case sees this event's content
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        return {key: EVENT_FIELDS[key] for key in self.keys}
 
 
 ACTIONS: dict[str, Action] = {
-    A.OPEN: Action(
-        None,
-        {
-            "source": Field(gettext_lazy("Source"), Show.SOURCE),
-            "reason": Field(gettext_lazy("Reason")),
-        },
-    ),
-    A.REFER: Action(refer_case, {"note": Field(gettext_lazy("Note"))}),
-    A.DISMISS: Action(dismiss_case, {"reason": Field(gettext_lazy("Reason"))}),
-    A.SUMMON: Action(
-        summon_officer,
-        {
-            "summons": Field(gettext_lazy("Summons number"), Show.NUMBER),
-            "scheduled_at": Field(gettext_lazy("Date and time"), Show.MOMENT),
-            "place": Field(gettext_lazy("Place")),
-        },
-        officer_sees=True,
-    ),
+    A.OPEN: Action(None, ("source", "reason")),
+    A.REFER: Action(refer_case, ("note",)),
+    A.DISMISS: Action(dismiss_case, ("reason",)),
+    A.SUMMON: Action(summon_officer, ("summons", "scheduled_at", "place"), officer_sees=True),
     A.HEARING: Action(
         record_hearing,
-        {
-            "attended": Field(gettext_lazy("The officer attended"), Show.YES_NO),
-            "held_at": Field(gettext_lazy("Held at"), Show.MOMENT),
-            "explanation": Field(gettext_lazy("Explanation")),
-            "defence": Field(gettext_lazy("Defence")),
-            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
-        },
+        ("attended", "held_at", "explanation", "defence", "attachments"),
         officer_sees=True,
     ),
-    A.DEFENCE: Action(
-        submit_defence,
-        {
-            "defence": Field(gettext_lazy("Defence")),
-            "attachments": Field(gettext_lazy("Attachments"), Show.FILES),
-        },
-        officer_sees=True,
-    ),
+    A.DEFENCE: Action(submit_defence, ("defence", "attachments"), officer_sees=True),
     A.PROPOSE: Action(
         propose_sanction,
-        {
-            "violations": Field(gettext_lazy("Violations"), Show.VIOLATIONS),
-            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
-            "reasoning": Field(gettext_lazy("Reasoning")),
-            "justification": Field(gettext_lazy("Justification of the sanction's level")),
-            "on_evidence": Field(
-                gettext_lazy("Proposed on the evidence, without a hearing"), Show.YES_NO
-            ),
-        },
+        ("violations", "sanction", "reasoning", "justification", "on_evidence"),
     ),
-    A.VERIFY: Action(
-        verify_proposal,
-        {
-            "approved": Field(gettext_lazy("Approved"), Show.YES_NO),
-            "note": Field(gettext_lazy("Note")),
-        },
-    ),
+    A.VERIFY: Action(verify_proposal, ("approved", "note")),
     A.DECIDE: Action(
         decide_decree,
-        {
-            "issue_decree": Field(gettext_lazy("Decree issued"), Show.YES_NO),
-            "number": Field(gettext_lazy("Number")),
-            "date": Field(gettext_lazy("Date"), Show.DAY),
-            "sanction": Field(gettext_lazy("Sanction"), Show.SANCTION),
-            "reason": Field(gettext_lazy("Reason")),
-        },
+        ("issue_decree", "number", "date", "sanction", "reason"),
         officer_sees=True,
     ),
     A.COMPENSATE: Action(
         decide_compensation,
-        {
-            "compensations": Field(gettext_lazy("Compensation"), Show.COMPENSATIONS),
-            "cost": Field(gettext_lazy("Cost (rupiah)"), Show.RUPIAH),
-            "note": Field(gettext_lazy("Note")),
-            "over_budget": Field(gettext_lazy("Over budget"), Show.YES_NO),
-            "customer_told_by": Field(gettext_lazy("Customer told by"), Show.CHANNEL),
-        },
+        ("compensations", "cost", "note", "over_budget", "customer_told_by"),
     ),
     A.DELIVER: Action(
         deliver_compensation,
-        {
-            "delivered_at": Field(gettext_lazy("Delivered at"), Show.MOMENT),
-            "method": Field(gettext_lazy("How")),
-            "customer_acknowledged": Field(gettext_lazy("Customer acknowledged"), Show.YES_NO),
-            "unacknowledged_reason": Field(gettext_lazy("Why not acknowledged")),
-            "note": Field(gettext_lazy("Note")),
-            "evidence": Field(gettext_lazy("Evidence"), Show.FILES),
-        },
+        (
+            "delivered_at",
+            "method",
+            "customer_acknowledged",
+            "unacknowledged_reason",
+            "note",
+            "evidence",
+        ),
     ),
-    A.OBJECT: Action(
-        lodge_objection,
-        {"decree": Field(gettext_lazy("Decree")), "text": Field(gettext_lazy("Objection"))},
-        officer_sees=True,
-    ),
-    A.RULE_OBJECTION: Action(
-        rule_objection,
-        {
-            "upheld": Field(gettext_lazy("Objection upheld"), Show.YES_NO),
-            "reason": Field(gettext_lazy("Reason")),
-        },
-        officer_sees=True,
-    ),
+    A.OBJECT: Action(lodge_objection, ("decree", "text"), officer_sees=True),
+    A.RULE_OBJECTION: Action(rule_objection, ("upheld", "reason"), officer_sees=True),
 }
 
 # The actions the officer of the case takes on their own page (never on the staff screen).

@@ -37,10 +37,11 @@ def form_token(unit_code: str) -> str:
     return signing.dumps({"u": unit_code, "t": time.time()}, salt=SALT)
 
 
-def check_form_token(token: str, unit_code: str) -> str | None:
-    """None if the token is good; otherwise 'expired' or 'too_fast'."""
+def _token_problem(token: str, unit_code: str, *, salt: str, max_age: int) -> str | None:
+    """None if the signed token is this unit's, unexpired and old enough to have been filled in
+    by a person; otherwise 'expired' or 'too_fast'."""
     try:
-        payload = signing.loads(token or "", salt=SALT, max_age=MAX_FORM_AGE)
+        payload = signing.loads(token or "", salt=salt, max_age=max_age)
     except signing.BadSignature:  # includes SignatureExpired
         return "expired"
     if not isinstance(payload, dict) or payload.get("u") != unit_code:
@@ -51,6 +52,11 @@ def check_form_token(token: str, unit_code: str) -> str | None:
     if time.time() - started < min_fill_seconds():
         return "too_fast"
     return None
+
+
+def check_form_token(token: str, unit_code: str) -> str | None:
+    """None if the token is good; otherwise 'expired' or 'too_fast'."""
+    return _token_problem(token, unit_code, salt=SALT, max_age=MAX_FORM_AGE)
 
 
 API_SALT = "complaints.api-form-token"
@@ -69,17 +75,9 @@ def api_form_token(unit_code: str) -> str:
 
 def use_api_form_token(token: str, unit_code: str) -> str | None:
     """None if the token is good (it is then used up); else 'expired', 'too_fast' or 'used'."""
-    try:
-        payload = signing.loads(token or "", salt=API_SALT, max_age=api_token_max_age())
-    except signing.BadSignature:  # includes SignatureExpired
-        return "expired"
-    if not isinstance(payload, dict) or payload.get("u") != unit_code:
-        return "expired"
-    started = payload.get("t")
-    if not isinstance(started, int | float):
-        return "expired"
-    if time.time() - started < min_fill_seconds():
-        return "too_fast"
+    problem = _token_problem(token, unit_code, salt=API_SALT, max_age=api_token_max_age())
+    if problem is not None:
+        return problem
     key = "pulih:complaint-form-token:" + hashlib.sha256(token.encode()).hexdigest()
     if not cache.add(key, 1, timeout=api_token_max_age() + 60):
         return "used"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from pulih.lib.bounds import BoundedDateTimeField
@@ -14,6 +16,12 @@ from .services import officers_of
 from .uploads import MAX_FILES
 
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+def _files_help(message: str):
+    """`message` with the number of files, formatted when the form is shown, in the reader's
+    language (`_(…) % …` in a class body would format it once, in the language at import)."""
+    return lazy(lambda: gettext(message) % {"n": MAX_FILES}, str)()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,7 +83,9 @@ class PublicComplaintForm(forms.Form):
     )
     attachments = MultipleFileField(
         label=_("Attachments (optional)"),
-        help_text=_("Up to %(n)d files: PDF, JPEG or PNG, at most 5 MB each.") % {"n": MAX_FILES},
+        help_text=_files_help(
+            gettext_noop("Up to %(n)d files: PDF, JPEG or PNG, at most 5 MB each.")
+        ),
     )
     # Honeypot: hidden from people by the .hp CSS class; bots fill every field they find.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
@@ -163,11 +173,12 @@ class RecordComplaintForm(forms.Form):
     )
     attachments = MultipleFileField(
         label=_("Attachments"),
-        help_text=_(
-            "A scanned letter, a screenshot of a post…: up to %(n)d files, PDF, JPEG or PNG, "
-            "at most 5 MB each."
-        )
-        % {"n": MAX_FILES},
+        help_text=_files_help(
+            gettext_noop(
+                "A scanned letter, a screenshot of a post…: up to %(n)d files, PDF, JPEG or "
+                "PNG, at most 5 MB each."
+            )
+        ),
     )
 
     def __init__(self, *args, unit: Unit, **kwargs):

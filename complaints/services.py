@@ -129,6 +129,30 @@ def _check_person(
     return text, name, contact
 
 
+def _checked_content(
+    *,
+    text: str,
+    kind: str,
+    name: str,
+    contact: str,
+    attachments: Sequence[UploadedFile],
+    errors: dict,
+) -> tuple[str, str, str, list]:
+    """The complaint's text, person and files checked; every error found so far (`errors`)
+    raised together, whichever channel the complaint came through."""
+    text, name, contact = _check_person(
+        text=text, kind=kind, name=name, contact=contact, errors=errors
+    )
+    files: list = []
+    try:
+        files = check_attachments(list(attachments))
+    except InvalidInput as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise InvalidInput(_("Please correct the marked fields."), fields=errors)
+    return text, name, contact, files
+
+
 def _unique_tracking_code() -> str:
     for _attempt in range(5):
         code = new_tracking_code()
@@ -233,15 +257,9 @@ def record_complaint(
     channel_obj = _resolve_channel(unit, channel, errors)
     service = _resolve_service(unit, service_type, errors)
     officer = _check_officer(unit, officer, errors)
-    text, name, contact = _check_person(
-        text=text, kind=kind, name=name, contact=contact, errors=errors
+    text, name, contact, files = _checked_content(
+        text=text, kind=kind, name=name, contact=contact, attachments=attachments, errors=errors
     )
-    try:
-        files = check_attachments(list(attachments))
-    except InvalidInput as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise InvalidInput(_("Please correct the marked fields."), fields=errors)
     return _create(
         unit,
         actor=actor,
@@ -278,15 +296,9 @@ def submit_public_complaint(
             fields={"unit": [_("This unit does not take complaints through its web page.")]},
         )
     service = _resolve_service(unit, service_type, errors)
-    text, name, contact = _check_person(
-        text=text, kind=kind, name=name, contact=contact, errors=errors
+    text, name, contact, files = _checked_content(
+        text=text, kind=kind, name=name, contact=contact, attachments=attachments, errors=errors
     )
-    try:
-        files = check_attachments(list(attachments))
-    except InvalidInput as exc:
-        errors.update(exc.fields)
-    if errors:
-        raise InvalidInput(_("Please correct the marked fields."), fields=errors)
     return _create(
         unit,
         actor=None,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,9 +20,8 @@ from documents.xlsx import xlsx_response
 from pulih.lib.audit import exported
 from pulih.lib.bounds import bad_filters_response
 from pulih.lib.errors import DomainError, InvalidInput
-from pulih.lib.filetypes import download_name
 from pulih.lib.forms import add_domain_errors, domain_error_messages
-from pulih.lib.http import post_only
+from pulih.lib.http import attachment_download, post_only
 from units.access import role_required
 from units.models import Unit
 
@@ -314,16 +313,4 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
     """An attachment, for staff who may read the register; always as a download."""
     complaint = _complaint(request, pk)
     item = get_object_or_404(ComplaintAttachment, complaint=complaint, pk=attachment_pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(item.original_name, item.content_type),
-        content_type=item.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_download(item)

@@ -3,9 +3,26 @@ certificate for demos and tests (cryptography)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _outside_event_loop(fn: Callable[[], T]) -> T:
+    """pyHanko's sync API calls `asyncio.run`, which refuses to start inside a running loop (a
+    Playwright session in the tests, an async caller): there, run it in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 class SigningError(Exception):
@@ -32,7 +49,7 @@ def seal_pdf(pdf: bytes, pkcs12: bytes, passphrase: str, *, reason: str = "") ->
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    out = _outside_event_loop(lambda: signers.sign_pdf(writer, meta, signer=signer))
     return out.getvalue()
 
 
@@ -70,7 +87,7 @@ def check_seal(pdf: bytes, trust_roots: list[bytes] = ()) -> SealCheck:
         roots.append(x509.Certificate.load(data))
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signatures[0], context)
+        status = _outside_event_loop(lambda: validate_pdf_signature(signatures[0], context))
     except Exception:  # noqa: BLE001
         return SealCheck(True, False, False, False, "")
     return SealCheck(

@@ -70,10 +70,11 @@ class Rollup:
         return [(s.value, s.label, self.cases_by_state.get(s.value, 0)) for s in CaseState]
 
 
-def in_period(units: QuerySet[Unit], field: str, start: datetime.date, end: datetime.date) -> Q:
-    """`field` within start..end as each unit's own local days (one clause per time zone)."""
+def in_period(zones: list[str], field: str, start: datetime.date, end: datetime.date) -> Q:
+    """`field` within start..end as each unit's own local days, for units in `zones` (their
+    time zones): one clause per zone."""
     clause = Q(pk__in=[])
-    for zone in units.order_by().values_list("time_zone", flat=True).distinct():
+    for zone in zones:
         since, until = day_bounds(Unit(time_zone=zone), start, end)
         clause |= Q(unit__time_zone=zone, **{f"{field}__gte": since, f"{field}__lt": until})
     return clause
@@ -83,8 +84,9 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
     units = organisation.units_below()
     pooled, per_unit = ikm_of_units(units, start=start, end=end)
     period = Q(unit__in=units)
+    zones = list(units.order_by().values_list("time_zone", flat=True).distinct())
     populations = dict(
-        ServiceRecord.objects.filter(period & in_period(units, "served_at", start, end))
+        ServiceRecord.objects.filter(period & in_period(zones, "served_at", start, end))
         .values("unit")
         .annotate(n=Count("pk"))
         .values_list("unit", "n")
@@ -111,8 +113,8 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         for unit in units.order_by("name")
     ]
     rows.sort(key=lambda r: (r.ikm.score is None, -(r.ikm.score or 0), r.unit.name))
-    cases = Case.objects.filter(period & in_period(units, "opened_at", start, end))
-    decrees = Decree.objects.filter(period & in_period(units, "issued_at", start, end)).aggregate(
+    cases = Case.objects.filter(period & in_period(zones, "opened_at", start, end))
+    decrees = Decree.objects.filter(period & in_period(zones, "issued_at", start, end)).aggregate(
         whole=Count("pk"), part=Count("pk", filter=Q(issued_at__lte=F("due_at")))
     )
     return Rollup(

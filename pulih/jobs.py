@@ -1,6 +1,7 @@
 """The daily jobs as tasks (the Tasks API), so the systemd timers, `make run`'s worker and the
-workers on Redis run them one way: each timer's command enqueues its task (`run_job`), a task
-worker runs it. `--now` runs the same task function in the command's own process.
+workers on Redis run them one way: each timer's command enqueues its task
+(`pulih.lib.tasks.run_job`), a task worker runs it; `--now` runs the same task function in the
+command's own process. The recovery follow-ups are recovery's own task (`recovery.tasks`).
 
 Every job is idempotent (safe twice, safe after a missed day): reminders and follow-ups are
 recorded as sent in the same transaction as their outbox row, retention anonymises what is
@@ -13,14 +14,12 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks.base import Task
+from django_tasks import task
 
 from notifications.services import queue_mail
 from pulih.lib.backups import create_backup
 from pulih.lib.registry import reminder_sources
 from pulih.personal_data import apply_retention as apply_to_unit
-from recovery.notify import send_due_followups
 from units.models import SentReminder, Unit
 
 
@@ -43,12 +42,6 @@ def send_reminders() -> dict[str, int]:
                 continue
             sent += 1
     return {"sent": sent, "skipped": skipped}
-
-
-@task()
-def send_followups() -> dict[str, int]:
-    """E-mail each compensated customer their recovery follow-up once it opens."""
-    return {"queued": send_due_followups()}
 
 
 @task()
@@ -77,17 +70,3 @@ def backup(output: str = "") -> dict:
         "uploads": manifest.uploads,
         "bytes": path.stat().st_size,
     }
-
-
-def run_job(job: Task, *args, now: bool = False):
-    """Run `job` here (`now`), or enqueue it for a task worker. Returns (finished, value):
-    the job's return value when it ran (here, or in place on the immediate backend), else the
-    queued task's id."""
-    if now:
-        return True, job.call(*args)
-    result = job.enqueue(*args)
-    if result.status == TaskResultStatus.SUCCESSFUL:
-        return True, result.return_value
-    if result.status == TaskResultStatus.FAILED:
-        raise RuntimeError(f"{job.name} failed: {result.errors[-1].traceback}")
-    return False, result.id

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pulih.lib.bounds import BoundedDateField
+from pulih.lib.bounds import PERIOD_REVERSED, BoundedDateField
 
 from .periods import quarter_of
 
@@ -27,7 +27,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            raise forms.ValidationError(_("The start date must not be after the end date."))
+            raise forms.ValidationError(PERIOD_REVERSED)
         if start and end and (end - start).days > 3 * 366:
             raise forms.ValidationError(_("A report covers at most three years."))
         return data

@@ -181,7 +181,8 @@ def report_xlsx(
         *(
             (
                 f"{group['label']}: {row['value'] or _('not stated')}",
-                f"{row['count']} ({row['share']}%)",
+                f"{row['count']} ({row['share']}%)"
+                + (f", IKM {row['score']:.2f}" if row.get("score") is not None else ""),
             )
             for group in f.profile
             for row in group["rows"]

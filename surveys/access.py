@@ -7,6 +7,9 @@ screens, the API, the recap PDF, the reports and the home page alike.
 - The day's results (the daily check, the recap, the unit's IKM) are read by the back office,
   which checks them every day, and by the unit's readers (coordinator, person in charge, head,
   supervisor); the back office and the coordinator sign the day off.
+- The respondent profile's lists (what the survey asks about sex, age, education and
+  occupation) are a setting of the unit: its administrator edits them (DESIGN §2, the
+  catalogue a unit administrator edits); no working role does.
 - One officer's figures (IKM per officer, the officers' table of a report) are read by the
   unit's readers, who follow up on officers (DESIGN §4), and by that officer about
   themselves; not by the back office or the admin, and never by a colleague.
@@ -27,6 +30,7 @@ RECORD_READERS = RECORDERS | READ_ALL_ROLES
 DAY_SIGNERS = frozenset({Role.BACK_OFFICE, Role.COORDINATOR})
 RESULT_READERS = frozenset({Role.BACK_OFFICE}) | READ_ALL_ROLES
 OFFICER_FIGURE_READERS = READ_ALL_ROLES
+PROFILE_EDITORS = frozenset({Role.ADMIN})
 
 
 def records_for_others(user: User, unit: Unit | None) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
-from units.deadlines import due_date, rule_for
+from units.deadlines import due_date, holiday_window, rule_for, unit_holidays
 from units.models import Unit
 
 from .ikm import day_bounds
@@ -40,10 +40,15 @@ def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
     )
 
 
-def check_due(unit: Unit, day: datetime.date, rule: tuple[int, str] | None = None):
+def check_due(
+    unit: Unit,
+    day: datetime.date,
+    rule: tuple[int, str] | None = None,
+    holidays: frozenset[datetime.date] | None = None,
+):
     """When `day`'s sign-off is due (end of that day in the unit's zone)."""
     length, kind = rule or rule_for(unit, "daily_check")
-    return unit.end_of_day(due_date(day, length, kind, unit))
+    return unit.end_of_day(due_date(day, length, kind, unit, holidays=holidays))
 
 
 @dataclass(frozen=True)
@@ -84,8 +89,15 @@ def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> lis
         )
     }
     rule = rule_for(unit, "daily_check")
+    # The unit's holidays over the whole range read once, not once per day.
+    holidays = unit_holidays(unit, start, (end - start).days + holiday_window(rule[0]))
     return [
-        DayStatus(row["day"], row["n"], checks.get(row["day"]), check_due(unit, row["day"], rule))
+        DayStatus(
+            row["day"],
+            row["n"],
+            checks.get(row["day"]),
+            check_due(unit, row["day"], rule, holidays=holidays),
+        )
         for row in days
         if row["n"]
     ]

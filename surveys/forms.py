@@ -9,11 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from pulih.lib.bounds import BoundedDateField, BoundedDateTimeField
+from pulih.lib.bounds import PERIOD_REVERSED, BoundedDateField, BoundedDateTimeField
+from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, ServiceType, Unit, User
 
-from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, CustomerKind
-from .profile import PROFILE_LABELS
+from .models import COMMENT_MAX_LENGTH, DEFAULT_CHANNEL, PROFILE_FIELDS, CustomerKind
+from .profile import PROFILE_LABELS, clean_options
 from .services import unit_channels, unit_officers
 
 # The nine questions and their labelled answers 1..4, in English source text; the Indonesian
@@ -232,7 +233,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            raise forms.ValidationError(_("The start date is after the end date."))
+            raise forms.ValidationError(PERIOD_REVERSED)
         if (start and start < FIRST_DAY) or (end and end > LAST_DAY):
             raise forms.ValidationError(_("The period is too long."))
         if start and end and (end - start) > datetime.timedelta(days=3660):
@@ -244,3 +245,30 @@ class ResolveImprovementForm(forms.Form):
     resolution = forms.CharField(
         label=_("What was done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
     )
+
+
+class ProfileOptionsForm(forms.Form):
+    """The unit's respondent profile lists, one answer per line."""
+
+    def __init__(self, *args, options: dict[str, list[str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in PROFILE_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=PROFILE_LABELS[name],
+                widget=forms.Textarea(attrs={"rows": 7}),
+                initial="\n".join(options[name]),
+                help_text=_("One answer per line, in the order the survey shows them."),
+                max_length=5000,
+                required=False,  # an empty list is refused by clean_options, with its reason
+            )
+
+    def clean(self):
+        data = super().clean()
+        lists = {name: (data.get(name) or "").splitlines() for name in PROFILE_FIELDS}
+        try:
+            data["options"] = clean_options(lists)
+        except InvalidInput as exc:
+            for name, errors in exc.fields.items():
+                if name not in self.errors:
+                    self.add_error(name, errors)
+        return data

@@ -319,23 +319,25 @@ def raw_totals(
 def ikm_of_units(
     units, *, start: datetime.date, end: datetime.date
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
-    """The IKM over all the units' respondents pooled, and each unit's own, from the tallies in
-    two aggregate queries (whatever the number of responses)."""
+    """The IKM over all the units' respondents pooled, and each unit's own, from the tallies:
+    one aggregate query grouped by unit (whatever the number of responses); the pooled sums
+    are the units' sums added up, exactly."""
     from .models import DailyTally
 
     tallies = DailyTally.objects.filter(unit__in=units, day__gte=start, day__lte=end)
-    respondents, totals = _totals_from_row(tallies.aggregate(**_sums()))
-    pooled = compute_ikm(totals, respondents=respondents)
     legacy = dict(
         units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
     )
+    respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
     for row in tallies.values("unit").annotate(**_sums()).order_by("unit"):
         n, unit_totals = _totals_from_row(row)
         per_unit[row["unit"]] = compute_ikm(
             unit_totals, respondents=n, legacy_weight=legacy[row["unit"]] == IkmWeight.LEGACY
         )
-    return pooled, per_unit
+        respondents += n
+        sums = {c: (sums[c][0] + unit_totals[c][0], sums[c][1] + unit_totals[c][1]) for c in sums}
+    return compute_ikm(sums, respondents=respondents), per_unit
 
 
 def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):

@@ -3,11 +3,9 @@ runs in the background (surveys.tasks.run_import) with a progress bar → the re
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,15 +20,9 @@ from .filereader import MAX_FILE_BYTES
 from .headers import FIELDS, field_label
 from .importer import DATE_ORDERS, ImportFailed, describe_fields, inspect, remember_mapping
 from .models import ImportJob
-from .tasks import read_progress, run_import
+from .tasks import discard_upload, local_copy, read_progress, run_import, store_upload
 
 IMPORT_ROLES = (Role.BACK_OFFICE, Role.COORDINATOR)
-
-
-def import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 class UploadForm(forms.Form):
@@ -64,15 +56,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        path = import_dir() / f"{uuid.uuid4().hex}.upload"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
         job = ImportJob.objects.create(
             unit=request.unit,
             created_by=request.user,
             file_name=Path(upload.name).name[:200],
-            path=str(path),
+            path=store_upload(upload),
         )
         return redirect("survey-import-preview", pk=job.pk)
     jobs = ImportJob.objects.filter(unit=request.unit).exclude(state=ImportJob.State.PREVIEW)[:10]
@@ -113,7 +101,8 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         fields = [job.mapping.get(str(i), "") for i in range(len(job.mapping))] or None
         order = job.date_order or None
     try:
-        scan = inspect(job.path, request.unit, fields=fields, date_order=order)
+        with local_copy(job.path) as path:
+            scan = inspect(path, request.unit, fields=fields, date_order=order)
     except ImportFailed as exc:
         return render(
             request, "surveys/import_preview.html", {"job": job, "failed": exc.errors}, status=200
@@ -225,6 +214,6 @@ def import_report(request: HttpRequest, pk: int) -> HttpResponse:
 def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job(request, pk)
     if job.state == ImportJob.State.PREVIEW:
-        Path(job.path).unlink(missing_ok=True)
+        discard_upload(job)
         job.delete()
     return redirect("survey-import")

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from complaints.models import Complaint
 from units.models import ELEMENT_CODES, ComplaintChannel, ServiceType, Unit
@@ -300,6 +301,8 @@ class SurveyFormMapping(models.Model):
     columns = models.JSONField(_("other column headers"), default=dict, blank=True)
     headers = models.JSONField(_("confirmed header mapping"), default=dict, blank=True)
     profile_options = models.JSONField(_("respondent profile lists"), default=dict, blank=True)
+    # The profile lists are a setting of the unit: who changed them and when is kept.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("survey form mapping")

@@ -9,14 +9,23 @@ it is flagged wherever its IKM is shown.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
+from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, ServiceType, Unit, User
 
 from .ikm import IkmResult, compute_ikm, day_bounds, ikm_report, sample_size
-from .models import PROFILE_FIELDS, ServiceRecord, SurveyPopulation, SurveyResponse
+from .models import (
+    PROFILE_FIELDS,
+    PROFILE_MAX_LENGTH,
+    ServiceRecord,
+    SurveyPopulation,
+    SurveyResponse,
+)
 from .profile import PROFILE_LABELS, options_for
 
 
@@ -44,6 +53,7 @@ class Adequacy:
             "population_stated": self.stated,
             "sample_required": self.sample_required,
             "sample_adequate": self.sample_adequate,
+            "sample_shortfall": self.shortfall,
         }
 
 
@@ -83,52 +93,94 @@ def _responses(unit: Unit, start: datetime.date, end: datetime.date):
     return SurveyResponse.objects.filter(unit=unit, submitted_at__gte=since, submitted_at__lt=until)
 
 
-def profile_table(unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per profile field: each answer's count and share of the period's respondents (the
-    unit's list first, in its order, then anything imported otherwise, then "not stated")."""
-    qs = _responses(unit, start, end)
-    total = qs.count()
-    options = options_for(unit)
-    table = []
-    for name in PROFILE_FIELDS:
-        counts = dict(qs.values_list(name).annotate(n=Count("pk")).order_by())
-        labels = list(options[name]) + sorted(k for k in counts if k and k not in options[name])
-        rows = [(label, counts.get(label, 0)) for label in labels]
-        rows.append(("", counts.get("", 0)))
-        table.append(
-            {
-                "field": name,
-                "label": str(PROFILE_LABELS[name]),
-                "rows": [
-                    {
-                        "value": value,
-                        "count": n,
-                        "share": round(100 * n / total, 2) if total else 0.0,
-                    }
-                    for value, n in rows
-                ],
-            }
-        )
-    return table
-
-
-def ikm_for_profile(
-    unit: Unit, start: datetime.date, end: datetime.date, profile: dict[str, str]
-) -> IkmResult:
-    """The IKM of the period's respondents with the given profile answers (e.g. sex), summed
-    in SQL over the responses themselves (the tallies carry no profile)."""
-    qs = _responses(unit, start, end).filter(
-        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS}
-    )
+def _element_sums() -> dict:
     aggregates: dict = {"respondents": Count("pk")}
     for code in ELEMENT_CODES:
         aggregates[f"{code}_sum"] = Sum(code.lower())
         aggregates[f"{code}_n"] = Count(code.lower())
-    row = qs.aggregate(**aggregates)
+    return aggregates
+
+
+def _result(unit: Unit, row: dict) -> IkmResult:
     totals = {c: (row[f"{c}_sum"] or 0, row[f"{c}_n"]) for c in ELEMENT_CODES}
     return compute_ikm(
         totals, respondents=row["respondents"], legacy_weight=unit.ikm_weight == "legacy"
     )
+
+
+def profile_table(unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per profile field: each answer's count, share of the period's respondents and the IKM
+    score of those who gave it (one grouped query per field: the unit's list first, in its
+    order, then anything imported otherwise, then "not stated")."""
+    qs = _responses(unit, start, end)
+    options = options_for(unit)
+    table = []
+    for name in PROFILE_FIELDS:
+        groups = {row[name]: row for row in qs.values(name).annotate(**_element_sums()).order_by()}
+        total = sum(row["respondents"] for row in groups.values())
+        labels = list(options[name]) + sorted(k for k in groups if k and k not in options[name])
+        rows = []
+        for value in [*labels, ""]:
+            group = groups.get(value)
+            n = group["respondents"] if group else 0
+            score = _result(unit, group).score if group else None
+            rows.append(
+                {
+                    "value": value,
+                    "count": n,
+                    "share": round(100 * n / total, 2) if total else 0.0,
+                    "score": float(score) if score is not None else None,
+                }
+            )
+        table.append({"field": name, "label": str(PROFILE_LABELS[name]), "rows": rows})
+    return table
+
+
+def profile_filter(unit: Unit, values: Mapping[str, object]) -> dict[str, str]:
+    """The profile answers to filter the IKM by, from a query (`sex=Perempuan`, …): each must
+    be an answer of the unit's list or one its responses hold (imports keep their own
+    wording). Raises InvalidInput naming each bad field."""
+    options = options_for(unit)
+    chosen: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    for name in PROFILE_FIELDS:
+        value = str(values.get(name) or "").strip()
+        if not value:
+            continue
+        if value in options[name] or (
+            len(value) <= PROFILE_MAX_LENGTH
+            and SurveyResponse.objects.filter(unit=unit, **{name: value}).exists()
+        ):
+            chosen[name] = value
+        else:
+            errors[name] = [
+                _("Unknown answer for %(field)s: use one of the unit's list (%(values)s).")
+                % {"field": PROFILE_LABELS[name], "values": ", ".join(options[name])}
+            ]
+    if errors:
+        raise InvalidInput(_("The profile filter is not valid."), fields=errors)
+    return chosen
+
+
+def ikm_for_profile(
+    unit: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    profile: dict[str, str],
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> IkmResult:
+    """The IKM of the period's respondents with the given profile answers (e.g. sex), of one
+    service or officer if given, summed in SQL over the responses themselves (the tallies
+    carry no profile)."""
+    qs = _responses(unit, start, end).filter(
+        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS}
+    )
+    if service_type is not None:
+        qs = qs.filter(service_type=service_type)
+    if officer is not None:
+        qs = qs.filter(officer=officer)
+    return _result(unit, qs.aggregate(**_element_sums()))
 
 
 def ikm_report_full(
@@ -140,13 +192,15 @@ def ikm_report_full(
     profile: dict[str, str] | None = None,
 ) -> dict:
     """The object of `manage.py ikm --json` and GET /api/v1/ikm/: the IKM (of the respondents
-    with `profile`, if given), the sample's adequacy and the respondent profile table."""
+    with `profile`, if given: check it with `profile_filter` first), the sample's adequacy
+    (of all the period's respondents: the sample is drawn from them all) and the respondent
+    profile table."""
     profile = {k: v for k, v in (profile or {}).items() if k in PROFILE_FIELDS and v}
     data = ikm_report(unit, start, end, service_type, officer)
-    if profile and service_type is None and officer is None:
-        data.update(ikm_for_profile(unit, start, end, profile).as_json())
-        data["profile_filter"] = profile
     whole = adequacy(unit, start, end, data["respondents"], service_type, officer)
+    if profile:
+        data.update(ikm_for_profile(unit, start, end, profile, service_type, officer).as_json())
     data.update(whole.as_json())
+    data["profile_filter"] = profile
     data["profile"] = profile_table(unit, start, end)
     return data

@@ -11,6 +11,7 @@ back office's daily check refers it to a case (the cases side).
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -30,6 +31,7 @@ from .models import (
     COMMENT_MAX_LENGTH,
     DEFAULT_CHANNEL,
     PROFILE_FIELDS,
+    PROFILE_MAX_LENGTH,
     CustomerKind,
     DailyCheck,
     ImprovementItem,
@@ -227,19 +229,33 @@ def new_response(
     officer_poor, institution_poor = poor_elements(unit, scores)
     poor = set(officer_poor) | set(institution_poor)
     profile = profile or {}
-    return SurveyResponse(
-        unit=unit,
-        service_record=service_record,
-        service_type_id=service_type_id,
-        officer_id=officer_id,
-        submitted_at=submitted_at,
-        comment=(comment or "").strip()[:COMMENT_MAX_LENGTH],
-        source=source,
-        flagged=bool(poor),
-        flagged_elements=",".join(c for c in ELEMENT_CODES if c in poor),
+    values = {
+        "unit_id": unit.pk,
+        "service_record_id": service_record.pk if service_record is not None else None,
+        "service_type_id": service_type_id,
+        "officer_id": officer_id,
+        "submitted_at": submitted_at,
+        "comment": (comment or "").strip()[:COMMENT_MAX_LENGTH],
+        "source": source,
+        "flagged": bool(poor),
+        "flagged_elements": ",".join(c for c in ELEMENT_CODES if c in poor),
         **{c.lower(): v for c, v in scores.items()},
-        **{name: str(profile.get(name) or "")[:60] for name in PROFILE_FIELDS},
-    )
+        **{name: str(profile.get(name) or "")[:PROFILE_MAX_LENGTH] for name in PROFILE_FIELDS},
+    }
+    # Positional arguments in the model's column order: Model.__init__ takes them several
+    # times faster than keywords, which an import of 100,000 rows notices.
+    response = SurveyResponse(*(values.get(name) for name in _response_columns()))
+    response.unit = unit
+    if service_record is not None:
+        response.service_record = service_record
+    return response
+
+
+@functools.cache
+def _response_columns() -> tuple[str, ...]:
+    """The attribute names of SurveyResponse's columns, in the order Model.__init__ takes them
+    (every one has a value or NULL in `new_response`: id, the answers not given)."""
+    return tuple(f.attname for f in SurveyResponse._meta.concrete_fields)
 
 
 def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -15,8 +21,34 @@ from .importer import ImportFailed, error_report, import_file
 from .models import ImportJob
 
 
+def store_upload(upload) -> str:
+    """Keep an uploaded survey file in Django's storage (local or S3, shared by every app
+    server and worker) until its import ends; returns its name there (`ImportJob.path`)."""
+    return default_storage.save(f"imports/{uuid.uuid4().hex}.upload", upload)
+
+
+@contextlib.contextmanager
+def local_copy(name: str) -> Iterator[Path]:
+    """The stored upload as a file on this machine, for the readers that need a path."""
+    with (
+        default_storage.open(name, "rb") as source,
+        tempfile.NamedTemporaryFile(prefix="pulih-import-", suffix=".upload") as target,
+    ):
+        shutil.copyfileobj(source, target)
+        target.flush()
+        yield Path(target.name)
+
+
+def discard_upload(job: ImportJob) -> None:
+    default_storage.delete(job.path)
+
+
 def progress_path(job: ImportJob) -> Path:
-    return Path(f"{job.path}.progress")
+    """Progress is written where the worker runs and read by the page on the same machine; a
+    page on another machine shows the job's own counts until it ends."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{job.pk}.progress"
 
 
 def read_progress(job: ImportJob) -> dict:
@@ -51,13 +83,14 @@ def run_import(job_id: int) -> None:
 
     with translation.override(settings.LANGUAGE_CODE):
         try:
-            count = import_file(
-                job.path,
-                job.unit,
-                fields=fields,
-                date_order=job.date_order or None,
-                progress=progress,
-            )
+            with local_copy(job.path) as path:
+                count = import_file(
+                    path,
+                    job.unit,
+                    fields=fields,
+                    date_order=job.date_order or None,
+                    progress=progress,
+                )
         except ImportFailed as exc:
             job.state = ImportJob.State.FAILED
             job.report = _("Nothing was imported (%(count)s errors):") % {
@@ -86,5 +119,5 @@ def _finish(job: ImportJob) -> None:
     if job.state == ImportJob.State.DONE:
         job.done = job.total = job.imported
     job.save()
-    Path(job.path).unlink(missing_ok=True)
+    discard_upload(job)
     progress_path(job).unlink(missing_ok=True)

@@ -23,6 +23,7 @@ urlpatterns = [
         "impor-survei/<int:pk>/laporan.txt", import_views.import_report, name="survey-import-report"
     ),
     path("impor-survei/<int:pk>/batal/", import_views.import_cancel, name="survey-import-cancel"),
+    path("pengaturan/profil-responden/", views.profile_settings, name="profile-settings"),
     # public
     path("s/<str:token>/", views.survey, name="survey"),
     path("u/<slug:code>/survey/<slug:service>/", views.survey_walk_in, name="survey-walk-in"),

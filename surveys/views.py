@@ -21,12 +21,13 @@ from pulih.lib.errors import DomainError, InvalidInput, StateConflict
 from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from units.access import role_required
-from units.letters import letterhead
+from units.letters import letterhead, take_letter_number
 from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, Unit
 
 from . import daily as daily_q
 from .access import (
     DAY_SIGNERS,
+    PROFILE_EDITORS,
     RECORD_READERS,
     RECORDERS,
     RESULT_READERS,
@@ -39,6 +40,7 @@ from .charting import ikm_charts
 from .forms import (
     DayForm,
     PeriodForm,
+    ProfileOptionsForm,
     ResolveImprovementForm,
     ServiceRecordForm,
     SignForm,
@@ -60,8 +62,8 @@ from .models import (
     ResponseSource,
     ServiceRecord,
 )
-from .profile import PROFILE_LABELS, options_for
-from .sample import adequacy, ikm_for_profile, profile_table
+from .profile import PROFILE_LABELS, options_for, options_history, set_profile_options
+from .sample import adequacy, ikm_for_profile, profile_filter, profile_table
 from .services import (
     SURVEY_VALID_DAYS,
     SurveyClosed,
@@ -88,11 +90,6 @@ def qr_svg(url: str) -> SafeString:
     qr = segno.make(url, error="m")
     markup = qr.svg_inline(scale=1, svgclass="qr", lineclass=None, omitsize=True, light="#fff")
     return mark_safe(markup)  # noqa: S308 (segno's own markup of our URL)
-
-
-def rate_limited(request: HttpRequest, scope: str = "survey") -> bool:
-    """True when this address has used up its `scope` rate in the current window."""
-    return ratelimit.hit(scope, request) is not None
 
 
 def _parse_date(value: str | None, default: datetime.date) -> datetime.date:
@@ -344,7 +341,7 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
         request.POST or None, officers=walk_in_officers(unit), profile_options=options_for(unit)
     )
     if request.method == "POST":
-        if rate_limited(request, "survey"):
+        if ratelimit.hit("survey", request) is not None:
             return render(request, "surveys/rate_limited.html", {"unit": unit}, status=429)
         if form.is_valid() and not form.needs_confirmation():
             try:
@@ -497,14 +494,15 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
     filters = {"start": start, "end": end, "service_type": service_type, "officer": officer}
     result = ikm_for(unit, **filters)
     options = options_for(unit)
-    chosen = {
-        name: request.GET[name]
-        for name in PROFILE_FIELDS
-        if request.GET.get(name) in options[name] and not (service_type or officer)
-    }
-    if chosen:
-        result = ikm_for_profile(unit, start, end, chosen)
+    # The sample is drawn from all the period's respondents, whatever the profile shown.
     sample = adequacy(unit, start, end, result.respondents, service_type, officer)
+    profile_errors: dict[str, list[str]] = {}
+    try:
+        chosen = profile_filter(unit, request.GET)
+    except InvalidInput as exc:
+        chosen, profile_errors = {}, exc.fields
+    if chosen:
+        result = ikm_for_profile(unit, start, end, chosen, service_type, officer)
     return render(
         request,
         "surveys/ikm.html",
@@ -517,10 +515,12 @@ def ikm_page(request: HttpRequest) -> HttpResponse:
             "profile": profile_table(unit, start, end),
             "profile_options": [(n, PROFILE_LABELS[n], options[n]) for n in PROFILE_FIELDS],
             "profile_chosen": chosen,
+            "profile_errors": profile_errors,
             "charts": ikm_charts(unit, with_officers=with_officers, **filters),
             "recap_url": reverse("daily-recap") + "?" + urlencode({"start": start, "end": end}),
             "posters": ServiceType.objects.filter(unit=unit, active=True),
         },
+        status=400 if profile_errors else 200,
     )
 
 
@@ -557,6 +557,8 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         "printed_at": timezone.now(),
         "printed_by": request.user,
         "letterhead": letterhead(unit),  # with the unit's logo
+        # Each recap printed is a letter of the unit: its own number from the unit's pattern.
+        "number": take_letter_number(unit, "recap", today.year),
     }
     pdf = render_pdf("surveys/recap_pdf.html", context)
     return pdf_response(pdf, f"rekap-skm-{unit.code}-{start}-{end}.pdf")
@@ -607,3 +609,28 @@ def improvement_done(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Marked done."))
     return redirect("improvements")
+
+
+# --- settings: the respondent profile's lists ------------------------------------------------
+
+
+@role_required(*PROFILE_EDITORS)
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    """The unit's respondent profile lists (sex, age group, education, occupation): what the
+    survey asks, what imports are read as, what the IKM page filters by; with their history."""
+    unit = request.unit
+    form = ProfileOptionsForm(request.POST or None, options=options_for(unit))
+    if form.is_valid():
+        try:
+            set_profile_options(unit, actor=request.user, options=form.cleaned_data["options"])
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The respondent profile lists are saved."))
+            return redirect("profile-settings")
+    return render(
+        request,
+        "surveys/profile_settings.html",
+        {"form": form, "history": options_history(unit)},
+        status=400 if form.is_bound else 200,
+    )

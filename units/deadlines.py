@@ -37,14 +37,25 @@ def unit_holidays(unit: Unit | None, start: datetime.date, days: int) -> frozens
     )
 
 
+def holiday_window(length: int) -> int:
+    """How many days after a start the unit's holidays are read for a step of `length`
+    working days: generous, so that even a month of closures cannot push the end past it."""
+    return length * 3 + 90
+
+
 def due_date(
-    start: datetime.date, length: int, day_kind: str, unit: Unit | None = None
+    start: datetime.date,
+    length: int,
+    day_kind: str,
+    unit: Unit | None = None,
+    holidays: frozenset[datetime.date] | None = None,
 ) -> datetime.date:
-    """The day a step counted from `start` is due; `unit` adds the unit's own holidays."""
+    """The day a step counted from `start` is due; `unit` adds the unit's own holidays (read
+    here, unless the caller passes `holidays` covering start … start + holiday_window)."""
     if day_kind == DayKind.WORKING:
-        # Generous window: even a month of closures within it cannot push the end past it.
-        extra = unit_holidays(unit, start, length * 3 + 90)
-        return add_working_days(start, length, extra)
+        if holidays is None:
+            holidays = unit_holidays(unit, start, holiday_window(length))
+        return add_working_days(start, length, holidays)
     return start + datetime.timedelta(days=length)
 
 

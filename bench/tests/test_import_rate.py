@@ -71,8 +71,11 @@ def fake_run(db="sqlite"):
 def test_figures_and_section():
     figures = import_rate.figures(fake_run())
     main = figures[0]
-    assert (main.p50_ms, main.target, main.met) == (3200.0, "≤ 5 s", True)
+    # The target is a ratio to the floor of the same run: 3.2 s against 0.21 s is 15.2×.
+    assert (main.p50_ms, main.target, main.met) == (3200.0, "≤ 15× floor", False)
     assert round(main.ratio, 2) == round(3.2 / 0.21, 2)
+    within = import_rate.figures({**fake_run(), "floor_p50_s": 0.25})[0]
+    assert (round(within.ratio, 1), within.met) == (12.8, True)
     assert figures[1].met is None and "8%" in figures[1].note
     text = import_rate.section([fake_run(), fake_run("postgres")])
     assert "| sqlite | SQLite 3.40.1 | 31,250 | 476,190 |" in text

@@ -8,8 +8,8 @@ import datetime
 import pytest
 from django.db.models import Count, F
 
-from bench import pulih_inproc
-from bench.seed import MEASURED_UNIT, PATHS, seed
+from bench import pulih_inproc, rollup_part
+from bench.seed import MEASURED_UNIT, ORGANISATION, PATHS, seed
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
@@ -85,3 +85,45 @@ def test_the_ikm_part_stops_when_any_units_tally_is_off(seeded):
     DailyTally.objects.filter(pk=tally.pk).update(respondents=F("respondents") + 1)
     with pytest.raises(SystemExit, match="satuan-02"):
         pulih_inproc.ikm(reps=1, warmup=0)
+
+
+def test_the_organisation_rollups_equal_the_raw_scan(seeded):
+    first = datetime.date.fromisoformat(seeded.first_day)
+    last = datetime.date.fromisoformat(seeded.last_day)
+    result = rollup_part.measure(ORGANISATION, first, last, reps=1, warmup=0)
+    assert result["units"] == 20
+    assert result["respondents"] == SurveyResponse.objects.count()
+    assert result["figures_checked"] > 20
+
+
+def test_the_rollup_part_stops_when_a_tally_is_off(seeded):
+    tally = DailyTally.objects.filter(unit__code="satuan-12").order_by("pk").first()
+    DailyTally.objects.filter(pk=tally.pk).update(u3_sum=F("u3_sum") + 1)
+    first = datetime.date.fromisoformat(seeded.first_day)
+    with pytest.raises(SystemExit, match="differ from the raw scan"):
+        rollup_part.measure(ORGANISATION, first, tally.day, reps=1, warmup=0)
+
+
+def test_the_pages_query_counts_are_taken_at_two_data_sizes(seeded):
+    result = pulih_inproc.queries()
+    assert (
+        set(result["queries"])
+        == set(result["small_queries"])
+        >= {
+            "dashboard",
+            "daily check",
+            "organisation dashboard",
+        }
+    )
+    sizes = result["data_sizes"]
+    assert sizes["large"]["responses"] > sizes["small"]["responses"] > 0
+    assert sizes["large"]["organisation_responses"] > sizes["small"]["organisation_responses"]
+
+
+def test_the_pdfs_are_rendered_and_their_pages_counted(seeded):
+    result = pulih_inproc.pdfs(reps=1, warmup=0)
+    assert result["reference letter"]["pages"] == [1]
+    for name in ("decree pdf", "report pdf"):
+        assert result[name]["n"] == 1
+        assert result[name]["pages_mean"] >= 1
+        assert result[name]["per_page_p50_ms"] <= result[name]["p50_ms"]

@@ -7,6 +7,7 @@ import datetime
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,7 +19,7 @@ from conftest import make_member
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from units.models import Role
 
-from .conftest import payload
+from .conftest import STATE_OF, payload
 
 A, S = CaseAction, CaseState
 DAY = datetime.timedelta(days=1)
@@ -97,6 +98,35 @@ def test_the_absent_officer_path_through_two_summonses(client, make_case, people
             " ".join(p.extract_text() for p in PdfReader(io.BytesIO(stored.read())).pages).split()
         )
     assert "tidak hadir" in text
+
+
+def test_the_absent_officer_path_through_two_summonses_api(make_case, people):
+    case = make_case(S.HEARING)
+    coordinator = people["coordinator"]
+    start = timezone.now() + DAY
+    for ordinal in (1, 2):
+        # Summoned for the next day; the day comes and the officer does not.
+        with time_machine.travel(start, tick=False):
+            summons = {"scheduled_at": (start + DAY).isoformat(), "place": "Ruang ULT"}
+            assert api_post(coordinator, case, "summon", summons).status_code == 200
+            early = api_post(coordinator, case, "hearing", {"attended": False})
+            assert early.status_code == 400 and "held_at" in early.json()
+        with time_machine.travel(start + DAY + datetime.timedelta(hours=1), tick=False):
+            assert api_post(coordinator, case, "hearing", {"attended": False}).status_code == 200
+            proposed = api_post(coordinator, case, "propose", payload(A.PROPOSE))
+        assert proposed.status_code == (409 if ordinal == 1 else 200)
+        start += 2 * DAY
+    case.refresh_from_db()
+    assert case.state == S.VERIFICATION
+    assert case.proposals.get().on_evidence
+    events = APIClient()
+    events.force_authenticate(people["person_in_charge"])
+    timeline = events.get(f"/api/v1/cases/{case.pk}/").json()["events"]
+    assert [e["data"].get("attended") for e in timeline if e["action"] == "hearing"] == [
+        False,
+        False,
+    ]
+    assert timeline[-1]["data"]["on_evidence"] is True
 
 
 def test_the_unit_sets_how_many_missed_summonses_suffice(make_case, people, unit):
@@ -335,6 +365,35 @@ def test_a_delivery_without_acknowledgement_records_why(make_case, people):
         unacknowledged_reason="Tidak dapat dihubungi setelah tiga kali percobaan.",
     )
     assert delivery.unacknowledged_reason.startswith("Tidak dapat dihubungi")
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "data", "field"),
+    [
+        (S.HEARING, "summon",
+         {"scheduled_at": "2020-01-01T09:00", "place": "Ruang ULT"}, "scheduled_at"),
+        ("summoned", "hearing", {"explanation": "x", "held_at": "2020-01-01T09:00"}, "held_at"),
+        (S.DELIVERY, "deliver",
+         {"delivered_at": "2020-01-01T10:00", "method": "x", "customer_acknowledged": "on"},
+         "delivered_at"),
+        (S.DELIVERY, "deliver", {"delivered_at": "now", "method": "Diantar"},
+         "unacknowledged_reason"),
+        (S.COMPENSATION, "compensate",
+         {"compensations": ["permintaan-maaf"], "cost": str(10**20)}, "cost"),
+    ],
+)  # fmt: skip
+def test_an_implausible_record_on_screen_is_an_error_on_its_field(
+    client, make_case, people, state, action, data, field
+):
+    case = make_case(state)
+    if data.get("delivered_at") == "now":
+        data["delivered_at"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    posted = {f"{action}-{key}": value for key, value in data.items()}
+    response = web(client, people["coordinator"]).post(f"/kasus/{case.pk}/aksi/{action}/", posted)
+    assert response.status_code == 400
+    assert f'id="id_{action}-{field}_error"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.state == STATE_OF.get(state, state)
 
 
 def test_no_decree_shows_as_not_issued_never_met(client, make_case, people):

@@ -151,17 +151,23 @@ def test_the_sk_downloaded_after_every_quoted_entry_is_edited_and_retired_is_the
 
 def test_the_apology_letter_and_the_hearing_record_are_frozen_too(make_case, named, unit, client):
     case = make_case(S.DELIVERY)
+    apology = IssuedDocument.objects.get(case=case, kind=DocumentKind.APOLOGY)
+    # Due process: the officer is summoned, and the hearing is recorded once its day has come.
+    hearing_case = make_case(S.HEARING)
+    summoned = datetime.datetime.now(WIB)
     workflow.summon_officer(
-        make_case(S.HEARING),
+        hearing_case,
         actor=named["coordinator"],
-        scheduled_at=datetime.datetime.now(WIB) + datetime.timedelta(days=1),
+        scheduled_at=summoned + datetime.timedelta(days=1),
         place="Ruang ULT",
     )
-    apology = IssuedDocument.objects.get(case=case, kind=DocumentKind.APOLOGY)
-    hearing_case = make_case(S.HEARING)
-    hearing = workflow.record_hearing(
-        hearing_case, actor=named["coordinator"], explanation="Antrean panjang.", defence="Lelah."
-    )
+    with workflow.acting_at(summoned + datetime.timedelta(days=1, hours=1)):
+        hearing = workflow.record_hearing(
+            hearing_case,
+            actor=named["coordinator"],
+            explanation="Antrean panjang.",
+            defence="Lelah.",
+        )
     record = hearing.documents.get(kind=DocumentKind.HEARING_RECORD)
     for kind in CompensationKind.objects.filter(unit=unit):
         kind.name, kind.active = "DIUBAH", False
@@ -294,6 +300,9 @@ def test_a_unit_with_a_certificate_seals_the_sk_with_pades(make_case, people, se
     case = make_case(S.COMPENSATION)
     document = decree_of(case)
     pdf = web_get(client, people["head"], f"/kasus/{case.pk}/sk.pdf")
+    api = APIClient()
+    api.force_authenticate(people["coordinator"])
+    assert api.get(f"/api/v1/cases/{case.pk}/decree.pdf").content == pdf  # the same sealed bytes
     assert document.signed
     check = check_seal(pdf, [sealing_unit])
     assert check.ok, check
@@ -445,9 +454,20 @@ def test_the_head_previews_the_sk_as_a_draft_that_is_not_stored(make_case, named
     text = text_of(response.content)
     assert "DRAF" in text and "Oscar Officer" in text and "Hadi Kepala" in text
     assert "/verifikasi/" not in text
-    assert not IssuedDocument.objects.filter(case=case).exists()
+    # Rendered, not issued: no SK stored (the summons and hearing record of due process are).
+    assert not IssuedDocument.objects.filter(case=case, kind=DocumentKind.DECREE).exists()
     client.force_login(named["coordinator"])
     assert client.get(f"/kasus/{case.pk}/sk-draf.pdf").status_code in (403, 404)
+    # The draft takes no number: the SK the head then confirms is the unit's first.
+    client.force_login(named["head"])
+    detail = client.get(f"/kasus/{case.pk}/").content.decode()
+    preview, confirm = detail.index("decree-preview"), detail.index('name="decide-confirm"')
+    assert preview < confirm  # the draft is offered where the head confirms it
+    issued = client.post(
+        f"/kasus/{case.pk}/aksi/decide/", {"decide-decision": "issue", "decide-confirm": "on"}
+    )
+    assert issued.status_code == 302
+    assert decree_of(case).number.startswith("0001/")
 
 
 def test_the_head_issues_the_sk_only_after_confirming_the_draft(make_case, named, client):

@@ -156,6 +156,10 @@ class Layout:
             f"127.0.0.1:{self.port}",
             "--workers",
             "3",
+            # A request renders its document (WeasyPrint) inside the action; on a loaded CI
+            # machine that can pass gunicorn's default 30 s, which would kill the worker.
+            "--timeout",
+            str(DEADLINE),
         )
         for n in (1, 2):
             self.spawn(f"worker{n}", sys.executable, "manage.py", "task_worker", "--name", f"w{n}")

@@ -527,7 +527,7 @@ def test_the_outsider_gets_nothing_and_the_supervisor_only_reads(
 def test_a_hearing_refuses_a_pdf_that_is_also_a_web_page_and_names_downloads_by_type(
     client, make_case, people
 ):
-    case = make_case(S.HEARING)
+    case = make_case("summoned")  # due process: a hearing is recorded against its summons
     login(client, people, "coordinator")
     polyglot = b"%PDF-1.4\n<html><script>alert(1)</script></html>\n" + PDF
     evil = SimpleUploadedFile("evil.html", polyglot, content_type="application/pdf")

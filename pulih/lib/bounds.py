@@ -30,6 +30,9 @@ DATETIME_SCHEMA = {
     "description": "ISO 8601 date and time; " + DATE_HELP,
 }
 
+# A period whose end comes before its start: the one message of every face (forms, filters, API).
+PERIOD_REVERSED = _("The end of the period is before its start.")
+
 # Rupiah: at most one trillion (10^12), far above any compensation and inside a BigInteger.
 MAX_RUPIAH = 10**12
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from .bounds import DATE_SCHEMA, BoundedDateField
-
-PERIOD_REVERSED = _("The end of the period is before its start.")
+from .bounds import DATE_SCHEMA, PERIOD_REVERSED, BoundedDateField
 
 
 class PeriodForm(forms.Form):

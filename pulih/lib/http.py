@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
+
+from .filetypes import download_name
 
 
 def post_only(form_page: Callable[..., str]):
@@ -25,3 +27,21 @@ def post_only(form_page: Callable[..., str]):
         return wrapped
 
     return decorator
+
+
+def attachment_download(item) -> FileResponse:
+    """An uploaded file (`file`, `original_name`, `content_type`) as a private download: never
+    shown inline, never cached, its type not sniffed; 404 when the file is gone from storage."""
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(item.original_name, item.content_type),
+        content_type=item.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

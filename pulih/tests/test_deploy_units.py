@@ -159,7 +159,7 @@ WORKER = exec_starts(DEPLOY / "systemd" / "pulih-worker@.service")[0]
 # What each job's task leaves behind for a test to see: its return value, by task.
 JOBS = {
     "pulih.jobs.send_reminders": "sent",
-    "pulih.jobs.send_followups": "queued",
+    "recovery.tasks.send_followups": "queued",
     "pulih.jobs.apply_retention": "bpmp-kalteng",
     "pulih.jobs.backup": "path",
 }

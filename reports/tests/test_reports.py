@@ -56,12 +56,8 @@ def test_dashboard_reports_and_public_page_agree(client, demo, tmp_path):
     assert shown in text
 
     xlsx = client.get("/laporan/unduh.xlsx" + period_query(start, end), follow=True)
-    summary = {
-        row[0]: row[1]
-        for row in load_workbook(io.BytesIO(xlsx.getvalue()))
-        .worksheets[0]
-        .iter_rows(values_only=True)
-    }
+    sheet = load_workbook(io.BytesIO(xlsx.getvalue())).worksheets[0]
+    summary = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
     assert f"{summary['Nilai IKM']:.2f}" == score
     assert summary["Responden"] == figures.ikm.respondents
 
@@ -184,7 +180,7 @@ def test_bad_period_is_a_form_error_not_a_crash(client, people):
     client.force_login(people["head"])
     response = client.get("/laporan/?start=2026-05-01&end=2026-01-01")
     assert response.status_code == 200
-    assert "tidak boleh setelah" in response.content.decode()
+    assert "Akhir periode lebih awal daripada awal periode." in response.content.decode()
     assert client.get("/laporan/?start=garbage").status_code == 200
 
 

@@ -184,6 +184,11 @@ def test_recap_pdf_of_a_day_lists_the_flagged_and_the_charts(client, people, mon
     assert "IKM per bulan" in text and "IKM per jenis layanan" in text
     assert "IKM per petugas" not in text  # not for the back office
     assert "Siti" not in text
+    # a letter of the unit: its number from the unit's pattern, place and date, the signer
+    assert "Nomor: 0001/" in text and "/PR.03.01/2026" in text
+    assert "3 November 2026" in text and "Bella Back" in text
+    second = pdf_text(client.get("/harian/rekap.pdf?start=2026-11-02&end=2026-11-02"))
+    assert "Nomor: 0002/" in second  # each recap printed takes the next number
     client.force_login(people["head"])
     assert "IKM per petugas" in pdf_text(client.get("/harian/rekap.pdf?start=2026-11-01"))
 
@@ -262,3 +267,21 @@ def test_the_daily_check_costs_the_same_queries_however_busy_the_day(
     with django_assert_max_num_queries(len(quiet.captured_queries)):
         busy = client.get(url)
     assert "33 responden" in busy.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_the_daily_check_costs_the_same_queries_however_many_days_had_answers(
+    client, unit, people, respond, monday, django_assert_max_num_queries
+):
+    """The missed-days list reads the unit's holidays once, not once per day with answers."""
+    client.force_login(people["back_office"])
+    url = f"/harian/?day={MONDAY.isoformat()}"
+    client.get(url)
+    with django_assert_max_num_queries(40) as few_days:
+        client.get(url)
+    for back in range(1, 31):
+        day = MONDAY - datetime.timedelta(days=back)
+        respond(GOOD, officer=people["officer"], at=at(day, 10, unit.zone))
+    with django_assert_max_num_queries(len(few_days.captured_queries)):
+        many = client.get(url)
+    assert many.status_code == 200

@@ -70,6 +70,8 @@ def test_import_then_ikm_command_reproduces_the_worked_example(
         "population_stated",
         "sample_required",
         "sample_adequate",
+        "sample_shortfall",
+        "profile_filter",
         "profile",
     ]
     assert data["unit"] == unit.code

@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from surveys import importer
@@ -86,10 +87,12 @@ def test_each_variant_imports_by_web_upload_with_its_ikm(
     assert 'id="confirm-button"' in preview
     assert skmfiles.EXPECTED_SCORE.replace(".", ",") in preview  # the IKM of the file alone
     assert not SurveyResponse.objects.exists()  # nothing written by the preview
+    assert default_storage.exists(job.path)  # kept in the storage every server shares
     response = client.post(f"/impor-survei/{job.pk}/", {"confirm": "1"})
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE, job.report
+    assert not default_storage.exists(job.path)  # kept only until the import ends
     assert job.imported == 12
     assert str(_score(unit)) == skmfiles.EXPECTED_SCORE
     report = client.get(f"/impor-survei/{job.pk}/laporan.txt")

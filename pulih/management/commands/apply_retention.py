@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pulih.jobs import apply_retention, run_job
+from pulih.jobs import apply_retention
+from pulih.lib.tasks import run_job
 from units.models import Unit
 
 

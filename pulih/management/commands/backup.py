@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pulih.jobs import backup, run_job
+from pulih.jobs import backup
 from pulih.lib.errors import DomainError
+from pulih.lib.tasks import run_job
 
 
 class Command(BaseCommand):

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from pulih.jobs import run_job, send_reminders
+from pulih.jobs import send_reminders
+from pulih.lib.tasks import run_job
 
 
 class Command(BaseCommand):

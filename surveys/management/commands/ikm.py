@@ -7,8 +7,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pulih.lib.errors import InvalidInput
 from surveys.models import PROFILE_FIELDS
-from surveys.sample import ikm_report_full
+from surveys.sample import ikm_report_full, profile_filter
 from surveys.services import unit_officers
 from units.models import ServiceType, Unit
 
@@ -50,7 +51,12 @@ class Command(BaseCommand):
             person = unit_officers(target).filter(username=officer).first()
             if person is None:
                 raise CommandError(f"Not an officer of {unit}: {officer}")
-        profile = {name: options.get(name) for name in PROFILE_FIELDS if options.get(name)}
+        try:
+            profile = profile_filter(target, {name: options.get(name) for name in PROFILE_FIELDS})
+        except InvalidInput as exc:
+            raise CommandError(
+                "; ".join(f"--{k.replace('_', '-')}: {' '.join(v)}" for k, v in exc.fields.items())
+            ) from None
         data = ikm_report_full(target, start, end, service_type, person, profile)
         if json:
             self.stdout.write(_dumps(data))
@@ -73,6 +79,8 @@ class Command(BaseCommand):
             f"population: {data['population']}  sample required: {data['sample_required']}  "
             f"sample: {sample}"
         )
+        if data["sample_adequate"] is False:
+            self.stdout.write(f"shortfall: {data['sample_shortfall']} more respondents needed")
         self.stdout.write(f"IKM (1-4): {data['ikm']:.4f}")
         self.stdout.write(f"score: {data['score']:.2f}  grade: {data['grade']}  ({data['label']})")
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from pulih.jobs import run_job, send_followups
+from pulih.lib.tasks import run_job
+from recovery.tasks import send_followups
 
 
 class Command(BaseCommand):
