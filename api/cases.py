@@ -7,6 +7,8 @@ the case's state does not allow the action.
 
 from __future__ import annotations
 
+import dataclasses
+
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
@@ -28,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.parsers import BoundedJSONParser
-from cases import intake, issuing, letters, workflow
+from cases import charge, intake, issuing, letters, workflow
 from cases.access import (
     can_view_case,
     cases_for_user,
@@ -94,11 +96,34 @@ class EventOut(serializers.Serializer):
     data = serializers.JSONField()
 
 
+class ScoreOut(serializers.Serializer):
+    code = serializers.CharField(help_text="element, U1…U9")
+    name = serializers.CharField()
+    value = serializers.IntegerField(allow_null=True, help_text="1–4; null when not answered")
+    flagged = serializers.BooleanField()
+    label = serializers.CharField(allow_blank=True)
+
+
+class ChargeOut(serializers.Serializer):
+    """What caused the case (the survey answer's scores and comment, or the complaint's text);
+    never the customer's name or contact."""
+
+    service = serializers.CharField(allow_blank=True)
+    served_at = serializers.DateTimeField(allow_null=True)
+    scores = ScoreOut(many=True)
+    comment = serializers.CharField(allow_blank=True)
+    complaint_text = serializers.CharField(allow_blank=True)
+
+
 class CaseOut(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=CaseState.values)
     officer = serializers.CharField(help_text="username")
     source = SourceOut()
+    charge = ChargeOut(
+        allow_null=True,
+        help_text="what caused the case; the officer named sees it from referral on (null before)",
+    )
     deadlines = DeadlineOut(many=True)
     decree = DecreeOut(allow_null=True)
     events = EventOut(many=True)
@@ -153,6 +178,13 @@ def _decree(case: Case, *, document: bool = False) -> dict | None:
     return out
 
 
+def _charge(case: Case, *, full: bool) -> dict | None:
+    """The finding, as the case page shows it to who reads the case, and as the officer's own
+    page shows it to the officer (from referral on)."""
+    found = charge.finding_of(case) if full else charge.charge_for(case)
+    return dataclasses.asdict(found) if found is not None else None
+
+
 def _officer_sees(action: str) -> bool:
     """What the officer named in a case sees of an event's content, as the workflow declares
     (their summons, hearing, defence, the decision and their objection; never the review,
@@ -169,6 +201,7 @@ def case_payload(case: Case, *, viewer: User) -> dict:
         "state": case.state,
         "officer": case.officer.username,
         "source": _source(case),
+        "charge": _charge(case, full=full),
         "deadlines": [
             {"name": d.code, "due": d.due, "overdue": d.overdue, "outcome": _outcome(d)}
             for d in case_deadlines(case, events)

@@ -183,6 +183,23 @@ def test_the_officer_sees_the_charge_from_referral_on_but_never_the_customer(
         assert secret not in html
 
 
+def test_the_api_gives_the_officer_the_charge_from_referral_on_and_staff_the_cause(
+    make_case, people
+):
+    case = make_case(S.REVIEW, name="Budi Santoso", contact="budi@contoh.id")
+    officer, coordinator = APIClient(), APIClient()
+    officer.force_authenticate(people["officer"])
+    coordinator.force_authenticate(people["coordinator"])
+    assert officer.get(f"/api/v1/cases/{case.pk}/").json()["charge"] is None
+    cause = coordinator.get(f"/api/v1/cases/{case.pk}/").json()["charge"]
+    assert {s["code"]: s["value"] for s in cause["scores"] if s["flagged"]} == {"U7": 1}
+    workflow.refer_case(case, actor=people["back_office"], note="Nilai U7 rendah.")
+    body = officer.get(f"/api/v1/cases/{case.pk}/").json()
+    assert body["charge"] == cause
+    assert body["charge"]["service"] == case.survey_response.service_type.name
+    assert "Budi" not in str(body) and "budi@contoh.id" not in str(body)
+
+
 def test_the_officer_sees_the_complaint_text(client, make_case, people, unit):
     from complaints.models import Complaint
     from units.models import ComplaintChannel
