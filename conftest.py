@@ -7,6 +7,8 @@ import shutil
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 # pytest-playwright runs an event loop; Django's ORM in the same test needs this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -23,6 +25,12 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+
+# Property tests judge behaviour, never speed: a shared, loaded machine must not fail them.
+hypothesis_settings.register_profile(
+    "pulih", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("pulih")
 PASSWORD = "rahasia-uji-123"
 
 

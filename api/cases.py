@@ -425,12 +425,9 @@ ACTION_PAYLOADS: dict[str, type[serializers.Serializer]] = {
 
 
 class CaseListFilter(StrictFilters, CaseFilter):
-    """The case list's filters (cases.filters), strict as every API list's. A username is data,
-    not a choice the schema can list: one that names no officer matches no case."""
+    """The case list's filters (cases.filters), strict as every API list's; overdue as the API
+    writes a flag (true/false)."""
 
-    officer = django_filters.CharFilter(
-        field_name="officer__username", max_length=150, help_text="by the officer's username"
-    )
     overdue = django_filters.ChoiceFilter(
         choices=[("true", "true"), ("false", "false")],
         method="filter_overdue_flag",

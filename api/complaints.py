@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 
-import django_filters
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -197,19 +196,7 @@ class ComplaintDetailOut(ComplaintOut):
 
 
 class ComplaintListFilter(StrictFilters, ComplaintFilter):
-    """The register's filters (complaints.filters), strict as every API list's. Codes and
-    usernames are data, not choices the schema can list: one that names nothing matches
-    nothing."""
-
-    channel = django_filters.CharFilter(
-        field_name="channel__code", max_length=50, help_text="channel code"
-    )
-    service = django_filters.CharFilter(
-        field_name="service_type__code", max_length=50, help_text="service code"
-    )
-    officer = django_filters.CharFilter(
-        field_name="officer__username", max_length=150, help_text="username"
-    )
+    """The register's filters (complaints.filters), strict as every API list's."""
 
 
 class RecordIn(serializers.Serializer):

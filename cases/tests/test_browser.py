@@ -109,8 +109,7 @@ def test_one_case_from_the_daily_check_through_due_process_objection_and_compens
         page.click("#refer-button")
         page.wait_for_load_state()
         case = Case.objects.get(survey_response__service_record=record)
-        page.locator("#flagged tr.flagged .follow-up a").click()
-        page.wait_for_url(f"{base}/kasus/{case.pk}/")
+        page.wait_for_url(f"{base}/kasus/{case.pk}/")  # one case referred: the actor lands on it
         url = page.url
         assert state_of(page) == "Penelaahan"
 

@@ -58,6 +58,8 @@ def test_complaint_from_public_form_to_answer_on_the_tracking_page(
     desk.select_option("#id_officer", people["officer"].username)
     desk.fill("#id_note", "Perilaku petugas loket perlu diperiksa.")
     desk.click("#triage-form button[type=submit]")
+    desk.wait_for_url("**/kasus/*/")  # triaged into a case: the coordinator lands on it
+    desk.goto(f"{live_server.url}/pengaduan/{complaint.pk}/")
     desk.wait_for_selector("#answer-form")
     assert "Kasus #" in desk.locator("#follow-up").inner_text()
     desk.fill(
