@@ -74,7 +74,16 @@ def test_token_authentication_opens_the_api(people, make_case):
 def test_a_case_as_the_contract_describes_it(people, make_case):
     case = make_case(S.REVIEW)
     body = api(people["coordinator"]).get(f"/api/v1/cases/{case.pk}/").json()
-    assert set(body) == {"id", "state", "officer", "source", "deadlines", "decree", "events"}
+    assert set(body) == {
+        "id",
+        "state",
+        "officer",
+        "source",
+        "charge",
+        "deadlines",
+        "decree",
+        "events",
+    }
     assert body["id"] == case.pk
     assert body["state"] == "review"
     assert body["officer"] == "oscar"
