@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from .pulih_db import PG_ADMIN_URL, VAR, django_env, run_json
+from .pulih_part import against_scan
 from .report import (
     ROOT,
     Figure,
@@ -52,7 +53,6 @@ SMALL_CODE = "nasional-dg-01-1"  # one regional group: the small data size of th
 LEADER = "nasional-pimpinan"
 PASSWORD = "bench-national-2026"  # noqa: S105 (a throw-away local account)
 ZONE = "Asia/Jakarta"
-ROLLUP_TARGET = 0.10
 PAGE_TARGET = 5.0
 TIME_LIMIT_S = 900
 MIN_FREE_GB = 10
@@ -511,20 +511,6 @@ def measure_http(reps: int, warmup: int) -> dict:
         server.stop()
 
 
-def _scan(name: str, timing: dict, floor: dict, note: str) -> Figure:
-    share = ratio(timing["p50_ms"], floor["p50_ms"])
-    return Figure(
-        name,
-        timing["p50_ms"],
-        timing["p95_ms"],
-        target=f"p50 ≤ {ROLLUP_TARGET:g}× the raw scan",
-        reference=f"raw scan p50 {fmt_ms(floor['p50_ms'])} ms",
-        ratio=share,
-        met=share is not None and share <= ROLLUP_TARGET,
-        note=note,
-    )
-
-
 def figures(run: dict) -> list[Figure]:
     m, http = run["measure"], run["http"]
     out: list[Figure] = []
@@ -545,25 +531,25 @@ def figures(run: dict) -> list[Figure]:
         )
     y, q, p = m["year"], m["quarter"], m["public"]
     out += [
-        _scan(
+        against_scan(
             "organisation IKM, both ways (ikm_of_units), the year",
             y["ikm_of_units"],
             y["floor"],
             f"score {y['score']}, mean of units {y['mean_of_units']}; equal to the raw scan",
         ),
-        _scan(
+        against_scan(
             "organisation roll-up (organisations.rollup), the current quarter",
             q["rollup"],
             q.get("rollup_floor", q["floor"]),
             "in process; floor: the quarter's scan plus one per quarter of the trend",
         ),
-        _scan(
+        against_scan(
             f"organisation dashboard /organisasi/{ROOT_CODE}/ over HTTP",
             http["organisation dashboard"],
             q.get("rollup_floor", q["floor"]),
             "against the raw scans of the rows it shows (the quarter and the trend's quarters)",
         ),
-        _scan(
+        against_scan(
             f"public national page /o/{ROOT_CODE}/ over HTTP",
             http["public page"],
             p["floor"],

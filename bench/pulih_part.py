@@ -74,7 +74,7 @@ def measure_all(engine: str, reps: int, warmup: int, log=print) -> dict:
     }
 
 
-def _against_scan(name: str, timing: dict, floor: dict, note: str) -> Figure:
+def against_scan(name: str, timing: dict, floor: dict, note: str) -> Figure:
     share = ratio(timing["p50_ms"], floor["p50_ms"])
     return Figure(
         name,
@@ -101,7 +101,7 @@ def figures(engine: str, run: dict, peer_p50: float | None = None) -> list[Figur
     ]
     for name, timing in (("command path", ikm["command"]), ("API path", http["ikm api"])):
         out.append(
-            _against_scan(
+            against_scan(
                 f"IKM, one unit, one year, {name}, {engine}",
                 timing,
                 floor,
@@ -119,7 +119,7 @@ def figures(engine: str, run: dict, peer_p50: float | None = None) -> list[Figur
             )
         )
         out.append(
-            _against_scan(
+            against_scan(
                 f"{what}: ikm_of_units, {engine}",
                 r["ikm_of_units"],
                 r["floor"],
@@ -128,7 +128,7 @@ def figures(engine: str, run: dict, peer_p50: float | None = None) -> list[Figur
         )
         floor = r.get("rollup_floor", r["floor"])
         out.append(
-            _against_scan(
+            against_scan(
                 f"{what}: rollup, {engine}",
                 r["rollup"],
                 floor,
