@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 # A claimed row is someone's for this long (longer than EMAIL_TIMEOUT); a worker that died
 # while sending leaves it to the next sweep after that.
 LEASE = datetime.timedelta(minutes=5)
+# A deferred task may start up to a second before its time (RQ schedules in whole seconds).
+EARLY = datetime.timedelta(seconds=1)
 HEADER = "X-Pulih-Notification"  # the row's id on every mail: a duplicate is visible
 
 
@@ -83,6 +85,20 @@ def backoff(attempts: int) -> datetime.timedelta:
     return datetime.timedelta(seconds=min(seconds, settings.OUTBOX_MAX_BACKOFF_SECONDS))
 
 
+def _wait_again(pk: int, now: datetime.datetime) -> None:
+    """A deferred delivery that ran before its row's time (RQ keeps whole seconds) is deferred
+    again, so a retry chain never ends on an early run; a sent, failed or claimed row is left."""
+    if not deliver_message.get_backend().supports_defer:
+        return
+    waiting = (
+        OutboxMessage.objects.filter(pk=pk, state__in=UNSENT, next_attempt_at__gt=now)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if waiting is not None:
+        enqueue(pk, run_after=waiting + EARLY)
+
+
 def deliver(pk: int) -> str:
     """Send row `pk` if it is due and nobody else is sending it. Returns its state after."""
     now = timezone.now()
@@ -90,6 +106,7 @@ def deliver(pk: int) -> str:
         state=OutboxState.SENDING, claimed_until=now + LEASE, attempts=F("attempts") + 1
     )
     if not claimed:
+        _wait_again(pk, now)
         return "not-due"
     message = OutboxMessage.objects.get(pk=pk)
     try:
@@ -109,7 +126,7 @@ def deliver(pk: int) -> str:
         message.save(update_fields=["state", "next_attempt_at", "last_error", "claimed_until"])
         logger.warning("Notification %s not sent (attempt %s): %s", pk, message.attempts, exc)
         if not failed:
-            enqueue(pk, run_after=message.next_attempt_at)
+            enqueue(pk, run_after=message.next_attempt_at + EARLY)
         return message.state
     OutboxMessage.objects.filter(pk=pk).update(
         state=OutboxState.SENT, sent_at=timezone.now(), claimed_until=None, last_error=""

@@ -109,3 +109,27 @@ def test_back_off_doubles_and_the_outbox_gives_up_after_the_last_attempt(
     row.refresh_from_db()
     assert (row.state, row.attempts) == (OutboxState.FAILED, 3)
     assert row.pk not in outbox.sweep(dry_run=True)  # a failed row stays failed, for staff
+
+
+def test_a_retry_that_runs_before_its_time_waits_again_on_a_deferring_queue(
+    make_case, people, settings, django_capture_on_commit_callbacks
+):
+    # RQ keeps a deferred task's time in whole seconds, so a retry may start a moment early;
+    # the retry chain must not end there, or the mail waits for the next sweep.
+    from django_tasks_db.models import DBTaskResult
+
+    case = make_case(CaseState.HEARING)
+    summon(people["coordinator"], case)  # on_commit not run: the row waits, unsent
+    row = OutboxMessage.objects.get(case=case, kind="case.summons")
+    later = timezone.now() + datetime.timedelta(seconds=30)
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        state=OutboxState.RETRYING, next_attempt_at=later
+    )
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert outbox.deliver(row.pk) == "not-due"
+    waiting = DBTaskResult.objects.get(task_path="notifications.services.deliver_message")
+    assert waiting.args_kwargs["args"] == [row.pk]
+    assert waiting.run_after >= later
+    OutboxMessage.objects.filter(pk=row.pk).update(state=OutboxState.SENT)
+    assert outbox.deliver(row.pk) == "not-due"  # a sent row is left alone
+    assert DBTaskResult.objects.count() == 1
