@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pulih.lib.bulk import insert_rows
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
@@ -264,13 +265,18 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
     """Insert new responses of `unit` (one `save()`, or a bulk insert for a batch of the
-    import), add them to their tallies and open an improvement item for each that rates an
-    institution's element poor. Call inside a transaction. A poor rating of an officer's
-    element only flags the response: the back office's daily check refers it."""
+    import: only the flagged ones get their primary key back), add them to their tallies and
+    open an improvement item for each that rates an institution's element poor. Call inside a
+    transaction. A poor rating of an officer's element only flags the response: the back
+    office's daily check refers it."""
     if len(responses) == 1:
         responses[0].save(force_insert=True)
     else:
-        SurveyResponse.objects.bulk_create(responses)
+        # A flagged response may get an improvement item now or a case later, which refer to
+        # it: those come back with their primary key. The rest, most of an import, go in one
+        # executemany of the same ORM-compiled INSERT, ten times cheaper than bulk_create.
+        SurveyResponse.objects.bulk_create([r for r in responses if r.flagged])
+        insert_rows(SurveyResponse, (r for r in responses if not r.flagged))
     counters: dict[tally.TallyKey, list[int]] = {}
     for response in responses:
         tally.add_to(counters, tally_key(unit, response), response.answers())
