@@ -110,8 +110,8 @@ def write_csv(
     institution_share: float = INSTITUTION_SHARE,
     end: datetime.datetime | None = None,
 ) -> dict:
-    """Write `rows` seeded responses over the year before `end` (naive, the unit's local time);
-    return how many rows rate an officer's element poor (each flagged) and how many an
+    """Write `rows` seeded responses over the year before `end` (naive, the unit's local time),
+    oldest first; return how many rows rate an officer's element poor (each flagged) and how many an
     institution's element (each opens an improvement item)."""
     rng = random.Random(seed)
     threshold = unit["flag_threshold"]
@@ -128,8 +128,11 @@ def write_csv(
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
-        for _ in range(rows):
-            moment = end - datetime.timedelta(seconds=rng.randrange(span))
+        step = span / rows
+        for i in range(rows):
+            # Oldest first, as Google Forms and Sheets export their responses.
+            offset = span - int(i * step + rng.random() * step)
+            moment = end - datetime.timedelta(seconds=offset)
             scores: dict[str, object] = {
                 c: ("" if rng.random() < BLANK_SHARE else rng.choice(good)) for c in ELEMENTS
             }

@@ -40,6 +40,7 @@ from .models import COMMENT_MAX_LENGTH, PROFILE_FIELDS, ResponseSource, SurveyFo
 from .profile import options_for, profile_values
 from .services import new_response, store_responses, unit_officers
 
+SEEN_NAMES = 10_000  # service and officer cells remembered as read
 BATCH_SIZE = 2_000  # rows per insert; one batch at most is held in memory
 MAX_ERRORS = 1000  # reported in full up to this many; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title or merged rows may stand above the header
@@ -121,6 +122,10 @@ def _moment(groups: tuple, year: int, month: int, day: int) -> datetime.datetime
     return moment
 
 
+def _is_plain_iso(text: str) -> bool:
+    return len(text) == 19 and text[4] == "-" and text[7] == "-" and text[10] == " "
+
+
 def parse_moment(value: object, zone: datetime.tzinfo, order: str | None) -> datetime.datetime:
     """A cell's date and time, aware: an offset written in the cell is kept, a naive time is
     the unit's. `order` ("dmy"/"mdy") reads numeric dates such as 11/3/2026. Raises
@@ -133,9 +138,16 @@ def parse_moment(value: object, zone: datetime.tzinfo, order: str | None) -> dat
         text = str(value if value is not None else "").strip()
         if not text:
             raise ValueError(_("empty"))
-        moment = None
-        match = _NUMERIC_DATE.match(text)
-        if match:
+        plain = _is_plain_iso(text)
+        match = None if plain else _NUMERIC_DATE.match(text)
+        if plain:
+            # "2026-11-03 09:14:22", what Pulih's own layout and most exports write: the same
+            # reading as the year-first pattern below, in C.
+            try:
+                moment = datetime.datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueError(_("not a date: %(value)r") % {"value": text[:40]}) from None
+        elif match:
             a, b, year = int(match.group(1)), int(match.group(2)), int(match.group(3))
             if order not in DATE_ORDERS:
                 raise ValueError(_("day or month first? (choose the date order)"))
@@ -211,8 +223,33 @@ class Plan:
     profile_options: dict[str, list[str]] = field(default_factory=dict)
     column_of: dict[str, int] = field(default_factory=dict)
 
+    answer_columns: list[tuple[str, int]] = field(default_factory=list)
+    _seen: dict[tuple[str, str], int | None] = field(default_factory=dict, repr=False)
+
     def __post_init__(self) -> None:
         self.column_of = {name: i for i, name in enumerate(self.fields) if name}
+        self.answer_columns = [(c, self.column_of[c]) for c in ELEMENT_CODES if c in self.column_of]
+
+    def service_of(self, text: str) -> int | None:
+        """The service type a cell names (a file repeats a handful of names: each is read
+        once)."""
+        key = ("service", text)
+        if key in self._seen:
+            return self._seen[key]
+        return self._remember(key, self.services.get(normalise(text)))
+
+    def officer_of(self, text: str) -> int | None:
+        """The officer a cell names: username or name, with or without titles."""
+        key = ("officer", text)
+        if key in self._seen:
+            return self._seen[key]
+        found = self.officers.get(normalise(text)) or self.officers.get(_officer_key(text))
+        return self._remember(key, found)
+
+    def _remember(self, key: tuple[str, str], value: int | None) -> int | None:
+        if len(self._seen) < SEEN_NAMES:  # a file of endless distinct names stays flat
+            self._seen[key] = value
+        return value
 
     def column_name(self, name: str) -> str:
         i = self.column_of.get(name)
@@ -367,9 +404,10 @@ def parse_row(
 ) -> tuple[Parsed | None, list[tuple[str, str]]]:
     """The one parser of an imported row: (parsed row, []) or (None, [(field, reason), …])."""
     width = len(cells)
+    column_of = plan.column_of
 
     def cell(name: str) -> object:
-        i = plan.column_of.get(name, width)
+        i = column_of.get(name, width)
         return cells[i] if i < width else None
 
     def text(name: str) -> str:
@@ -389,7 +427,7 @@ def parse_row(
     service_type_id = None
     service_text = text("service")
     if service_text:
-        service_type_id = plan.services.get(normalise(service_text))
+        service_type_id = plan.service_of(service_text)
         if service_type_id is None:
             errors.append(
                 ("service", _("unknown service type %(value)r") % {"value": service_text[:60]})
@@ -397,9 +435,7 @@ def parse_row(
     officer_id = None
     officer_text = text("officer")
     if officer_text:
-        officer_id = plan.officers.get(normalise(officer_text)) or plan.officers.get(
-            _officer_key(officer_text)
-        )
+        officer_id = plan.officer_of(officer_text)
         if officer_id is None:
             errors.append(
                 (
@@ -409,26 +445,30 @@ def parse_row(
             )
     scores: dict[str, int] = {}
     bad_score = False
-    for code in ELEMENT_CODES:
-        if code not in plan.column_of:
-            continue
-        try:
-            score = read_answer(cell(code), code)
-        except ValueError as exc:
-            errors.append((code, str(exc)))
-            bad_score = True
-            continue
-        if score is not None:
-            scores[code] = score
+    for code, i in plan.answer_columns:
+        value = cells[i] if i < width else None
+        score = _PLAIN_ANSWERS.get(value) if type(value) is str else None
+        if score is None:
+            try:
+                score = read_answer(value, code)
+            except ValueError as exc:
+                errors.append((code, str(exc)))
+                bad_score = True
+                continue
+            if score is None:
+                continue
+        scores[code] = score
     if not scores and not bad_score:
-        first = next(c for c in ELEMENT_CODES if c in plan.column_of)
-        errors.append((first, _("no question answered")))
+        errors.append((plan.answer_columns[0][0], _("no question answered")))
     if errors:
         return None, errors
-    raw_profile = {name: text(name) for name in PROFILE_FIELDS if name in plan.column_of}
+    raw_profile = {name: text(name) for name in PROFILE_FIELDS if name in column_of}
     profile = profile_values(unit, raw_profile, strict=False, options=plan.profile_options)
     comment = text("comment")[:COMMENT_MAX_LENGTH]
     return Parsed(submitted_at, service_type_id, officer_id, scores, comment, profile), []
+
+
+_PLAIN_ANSWERS = {"1": 1, "2": 2, "3": 3, "4": 4}  # the common case, before read_answer's rules
 
 
 # --- reading the whole file ------------------------------------------------------------------

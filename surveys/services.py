@@ -208,7 +208,10 @@ def parse_answers(raw: Mapping[str, object] | None) -> dict[str, int]:
 def poor_elements(unit: Unit, answers: Mapping[str, int]) -> tuple[list[str], list[str]]:
     """(officer's elements, institution's elements) scored at or below the unit's threshold:
     the flag rule, the one copy of it."""
-    poor = [c for c in ELEMENT_CODES if c in answers and answers[c] <= unit.flag_threshold]
+    threshold = unit.flag_threshold
+    if not answers or min(answers.values()) > threshold:  # most answers: nothing poor
+        return [], []
+    poor = [c for c in ELEMENT_CODES if c in answers and answers[c] <= threshold]
     mine = set(unit.officer_elements)
     return [c for c in poor if c in mine], [c for c in poor if c not in mine]
 

@@ -27,6 +27,8 @@ def test_the_file_is_seeded_and_in_import_skms_layout(tmp_path):
         rows = list(csv.reader(handle))
     assert rows[0] == import_rate.HEADER
     assert len(rows) == 2001
+    moments = [r[0] for r in rows[1:]]
+    assert moments == sorted(moments)  # oldest first, as form exports are
     poor = [r for r in rows[1:] if any(r[3 + i] in ("1", "2") for i in (2, 5, 6))]
     assert len(poor) == counts["officer_poor"]
     assert 100 < counts["officer_poor"] < 300
