@@ -268,6 +268,38 @@ def floor_once(rows: list[tuple], path: Path) -> float:
     return elapsed
 
 
+def table_floor_once(rows: list[tuple], database_url: str) -> float:
+    """Seconds for the same bulk load into Pulih's own survey response table (its indexes,
+    checks and foreign keys, at the data set's size), rolled back: how much of the import's
+    time the table itself asks for, before any parsing."""
+    columns = PG_COPY_COLUMNS + ", sex, age_group, education, occupation"
+    if database_url.startswith("sqlite"):
+        db = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            marks = ", ".join(["?"] * (len(rows[0]) + 4))
+            sql = f"INSERT INTO surveys_surveyresponse ({columns}) VALUES ({marks})"  # noqa: S608
+            db.execute("BEGIN IMMEDIATE")
+            started = time.perf_counter()
+            db.executemany(sql, [(*row, "", "", "", "") for row in rows])
+            elapsed = time.perf_counter() - started
+            db.execute("ROLLBACK")
+        finally:
+            db.close()
+        return elapsed
+    import psycopg  # Pulih's own driver
+
+    with psycopg.connect(database_url) as conn, conn.cursor() as cursor:
+        started = time.perf_counter()
+        with cursor.copy(f"COPY surveys_surveyresponse ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row((*row, "", "", "", ""))
+        elapsed = time.perf_counter() - started
+        conn.rollback()
+    return elapsed
+
+
 # --- the import -------------------------------------------------------------------------------
 
 
@@ -336,16 +368,18 @@ def run_import(
     counts = write_csv(main, unit, rows)
     floor_rows = parsed_rows(main, unit)
     floor_db = VAR / "import-floor.sqlite3"
-    imports, floors = [], []
+    imports, floors, tables = [], [], []
     for rep in range(reps):
         if db == "postgres":
             floors.append(round(floor_once_pg(floor_rows, database_url), 4))
         else:
             floors.append(round(floor_once(floor_rows, floor_db), 4))
         imports.append(import_once(database_url, unit_code, main))
+        tables.append(round(table_floor_once(floor_rows, database_url), 4))
         log(
             f"import[{db}] {rep + 1}/{reps}: {imports[-1]['s']} s, "
-            f"peak {imports[-1]['peak_mib']} MiB; floor {floors[-1]} s"
+            f"peak {imports[-1]['peak_mib']} MiB; floor {floors[-1]} s, "
+            f"into Pulih's table {tables[-1]} s"
         )
     del floor_rows
     big_path = VAR / f"import-{2 * rows}.csv"
@@ -376,6 +410,9 @@ def run_import(
         "p95_s": round(percentile(seconds, 95), 3),
         "floor_p50_s": round(percentile(floors, 50), 4),
         "floor_p95_s": round(percentile(floors, 95), 4),
+        "table_s": tables,
+        "table_p50_s": round(percentile(tables, 50), 4),
+        "table_p95_s": round(percentile(tables, 95), 4),
         "warmup": warmup,
         "double": {**big, "file": big_counts},
         "heavy": {**heavy, "file": heavy_counts, "poor_share": MORE_POOR_SHARE},
@@ -449,6 +486,24 @@ def figures(run: dict) -> list[Figure]:
             p50_ms=floor,
             p95_ms=run["floor_p95_s"] * 1000,
         ),
+        *_table_figure(run, floor),
+    ]
+
+
+def _table_figure(run: dict, floor: float) -> list[Figure]:
+    """The same bulk load into Pulih's own table (reported beside the floor, no target)."""
+    if not run.get("table_p50_s"):
+        return []
+    return [
+        Figure(
+            name=f"{_floor_name(run)} {run['rows']:,} rows into Pulih's own table, rolled back "
+            f"({run['db']} run)",
+            p50_ms=run["table_p50_s"] * 1000,
+            p95_ms=run["table_p95_s"] * 1000,
+            reference=_floor_name(run),
+            ratio=run["table_p50_s"] * 1000 / floor if floor else None,
+            note=f"the import is {run['p50_s'] / run['table_p50_s']:.1f}× this",
+        )
     ]
 
 
