@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Count, F, FloatField, Func, Q
 from django.db.models.functions import Coalesce
 
 from cases.models import Delivery
@@ -72,25 +72,52 @@ def _rows(qs, label: str) -> list[RecoveryRow]:
     ]
 
 
+class DaysBetween(Func):
+    """Days from `start` to `end` (two datetimes) as a float, in each database's own date
+    arithmetic (Django's duration subtraction calls a Python function per row on SQLite)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
+            arg_joiner=" - ",
+            **extra,
+        )
+
+
 def median_days_to_delivery(deliveries) -> float | None:
     """Median days from the poor rating (or complaint, or the case's opening) to delivery."""
     waited = deliveries.annotate(
-        waited=ExpressionWrapper(
-            F("delivered_at")
-            - Coalesce(
+        waited=DaysBetween(
+            "delivered_at",
+            Coalesce(
                 "case__survey_response__submitted_at",
                 "case__complaint__received_at",
                 "case__opened_at",
             ),
-            output_field=DurationField(),
         )
     ).order_by("waited")
     count = waited.count()
     if not count:
         return None
     middle = list(waited.values_list("waited", flat=True)[(count - 1) // 2 : count // 2 + 1])
-    seconds = sum(d.total_seconds() for d in middle) / len(middle)
-    return round(seconds / 86400, 1)
+    return round(sum(middle) / len(middle), 1)
 
 
 def delivered_between(unit: Unit, start: datetime.date, end: datetime.date):
