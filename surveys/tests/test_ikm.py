@@ -171,9 +171,16 @@ def test_ikm_for_filters_by_service_officer_and_local_dates(unit, people, respon
     assert raw_totals(unit, start=day, end=day)[1]["U1"] == (6, 2)
 
 
-def test_ikm_query_does_not_scan_responses(unit, worked_example, django_assert_num_queries):
+def test_ikm_query_does_not_scan_responses(
+    unit, people, worked_example, django_assert_num_queries
+):
+    """The unit's IKM sums its day tallies; one officer's (or service's), the daily tallies."""
     day = datetime.date(2026, 11, 2)
-    with django_assert_num_queries(1) as ctx:
-        ikm_for(unit, start=day, end=day)
-    assert "surveys_dailytally" in ctx.captured_queries[0]["sql"]
-    assert "surveys_surveyresponse" not in ctx.captured_queries[0]["sql"]
+    with django_assert_num_queries(2) as ctx:
+        whole = ikm_for(unit, start=day, end=day)
+        mine = ikm_for(unit, start=day, end=day, officer=people["officer"])
+    assert whole.score == mine.score == Decimal("91.48")
+    unit_sql, officer_sql = (q["sql"] for q in ctx.captured_queries)
+    assert "surveys_unitdaytally" in unit_sql and "surveys_dailytally" not in unit_sql
+    assert "surveys_dailytally" in officer_sql
+    assert "surveys_surveyresponse" not in unit_sql + officer_sql
