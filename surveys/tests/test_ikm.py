@@ -171,9 +171,7 @@ def test_ikm_for_filters_by_service_officer_and_local_dates(unit, people, respon
     assert raw_totals(unit, start=day, end=day)[1]["U1"] == (6, 2)
 
 
-def test_ikm_query_does_not_scan_responses(
-    unit, people, worked_example, django_assert_num_queries
-):
+def test_ikm_query_does_not_scan_responses(unit, people, worked_example, django_assert_num_queries):
     """The unit's IKM sums its day tallies; one officer's (or service's), the daily tallies."""
     day = datetime.date(2026, 11, 2)
     with django_assert_num_queries(2) as ctx:
