@@ -266,9 +266,9 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
     """Insert new responses of `unit` (one `save()`, or a bulk insert for a batch of the
-    import: only the flagged ones get their primary key back), add them to their tallies (per
-    service type and officer, per unit and day, per profile answer: surveys/tally.py) and
-    open an improvement item for each that rates an institution's element poor. Call inside a
+    import: only the flagged ones get their primary key back), open an improvement item for
+    each that rates an institution's element poor and add them to their tallies (per service
+    type and officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
     transaction. A poor rating of an officer's element only flags the response: the back
     office's daily check refers it."""
     if len(responses) == 1:
@@ -279,6 +279,9 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
         # executemany of the same ORM-compiled INSERT, ten times cheaper than bulk_create.
         SurveyResponse.objects.bulk_create([r for r in responses if r.flagged])
         insert_rows(SurveyResponse, (r for r in responses if not r.flagged))
+    open_improvement_items(unit, [r for r in responses if r.flagged])
+    # The tallies last: their rows are shared by every answer of the unit's day (the
+    # whole-day row by all of them), and a row lock is held until the commit.
     counters = tally.Counters()
     for response in responses:
         counters.add(
@@ -287,7 +290,6 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
             [getattr(response, name) for name in PROFILE_FIELDS],
         )
     tally.add_tallies(unit, counters)
-    open_improvement_items(unit, [r for r in responses if r.flagged])
 
 
 def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:

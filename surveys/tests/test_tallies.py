@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import importlib
 import io
+import re
 import types
 from collections import defaultdict
 
@@ -249,6 +250,23 @@ def test_the_units_ikm_and_the_roll_up_read_the_day_tallies(unit, every_way_in):
     UnitDayTally.objects.filter(unit=unit, profile_field="", day=DAY).update(respondents=99)
     assert ikm_for(unit, start=start, end=end).respondents != 9
     assert ikm_of_units(Unit.objects.filter(pk=unit.pk), start=start, end=end)[0].respondents != 9
+
+
+def test_an_answer_costs_one_statement_per_tally(unit, django_assert_num_queries):
+    """The response's INSERT, the daily tally's upsert and one upsert of the unit's day
+    tallies for its whole day and every profile answer it states (one executemany)."""
+    from surveys.services import new_response, store_responses
+
+    at = local(unit, DAY, 9)
+    response = new_response(
+        unit, GOOD, submitted_at=at, profile={"sex": "Perempuan", "education": "S1"}
+    )
+    with django_assert_num_queries(3) as ctx:
+        store_responses(unit, [response])
+    tables = [re.search(r'INSERT INTO "?(\w+)', q["sql"])[1] for q in ctx.captured_queries]
+    assert tables == ["surveys_surveyresponse", "surveys_dailytally", "surveys_unitdaytally"]
+    assert tallied_day_rows(unit) == raw_day_rows(unit)
+    assert len(tallied_day_rows(unit)) == 3
 
 
 moments = st.datetimes(
