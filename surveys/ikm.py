@@ -10,6 +10,7 @@ per unit, local day, service type and officer). Neither reads the responses.
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -126,6 +127,12 @@ def grade_for(score: Decimal) -> tuple[str, str]:
     return GRADES[-1][1], GRADES[-1][2]
 
 
+@functools.cache
+def _weight(k: int, legacy: bool) -> Fraction:
+    weight = Fraction(1, k)
+    return Fraction(round_half_up(weight, LEGACY_WEIGHT_PLACES)) if legacy else weight
+
+
 def compute_ikm(
     totals: Mapping[str, tuple[int, int]], *, respondents: int, legacy_weight: bool = False
 ) -> IkmResult:
@@ -137,16 +144,26 @@ def compute_ikm(
     answered = [c for c in ELEMENT_CODES if totals.get(c, (0, 0))[1] > 0]
     if not answered:
         return IkmResult(respondents, [], None, None, "", "", legacy_weight)
-    k = len(answered)
-    weight = Fraction(1, k)
-    if legacy_weight:
-        weight = Fraction(round_half_up(weight, LEGACY_WEIGHT_PLACES))
-    elements = []
-    for code in answered:
-        total, count = totals[code]
-        nrr = Fraction(total, count)
-        elements.append(ElementResult(code, ELEMENT_NAMES[code], total, count, nrr, nrr * weight))
-    ikm = sum((e.weighted for e in elements), Fraction(0))
+    weight = _weight(len(answered), legacy_weight)
+    # Integer arithmetic where Fraction's would normalise at every step (a roll-up computes
+    # this for hundreds of units): the same exact values.
+    w_num, w_den = weight.numerator, weight.denominator
+    pairs = [(code, int(totals[code][0]), int(totals[code][1])) for code in answered]
+    elements = [
+        ElementResult(
+            code,
+            ELEMENT_NAMES[code],
+            total,
+            count,
+            Fraction(total, count),
+            Fraction(total * w_num, count * w_den),
+        )
+        for code, total, count in pairs
+    ]
+    common = math.lcm(*(count for _code, _total, count in pairs))
+    ikm = Fraction(
+        w_num * sum(total * (common // count) for _code, total, count in pairs), w_den * common
+    )
     score = round_half_up(ikm * 25, 2)
     grade, label = grade_for(score)
     return IkmResult(respondents, elements, ikm, score, grade, label, legacy_weight)

@@ -142,6 +142,30 @@ def test_elements_nobody_answered_do_not_count(rows):
     assert result.ikm == expected
 
 
+tallies = st.dictionaries(
+    st.sampled_from(ELEMENT_CODES),
+    st.integers(1, 10**7).flatmap(lambda n: st.tuples(st.integers(n, 4 * n), st.just(n))),
+)
+
+
+@given(tallies, st.booleans())
+def test_the_ikm_is_the_weighted_sum_of_the_element_means_exactly(totals, legacy):
+    """The regulation's arithmetic, step by step with Fractions, for any sums and counts."""
+    result = compute_ikm(totals, respondents=1, legacy_weight=legacy)
+    if not totals:
+        assert result.empty
+        return
+    weight = Fraction(1, len(totals))
+    if legacy:
+        weight = Fraction(round_half_up(weight, 3))
+    for element in result.elements:
+        total, count = totals[element.code]
+        assert element.nrr == Fraction(total, count)
+        assert element.weighted == Fraction(total, count) * weight
+    assert result.ikm == sum((Fraction(*totals[e.code]) * weight for e in result.elements), 0)
+    assert result.score == round_half_up(result.ikm * 25, 2)
+
+
 def test_ikm_for_sums_the_tallies_to_the_worked_example(unit, worked_example):
     day = datetime.date(2026, 11, 2)
     result = ikm_for(unit, start=day, end=day)
