@@ -4,9 +4,9 @@
 regional groups each → 10 units each), 10,000,000 survey responses over the two years ending
 today and 1,000,000 cases, seeded in SQL with `generate_series` into a dedicated database
 (`pulih_national`, dropped at the end). The daily tallies are built in SQL from the responses
-(the definition the live path keeps incrementally), so they are consistent with them by
-construction — and the run checks it: every figure below is compared with the raw scan of
-the same responses to the hundredth.
+and the units' day tallies from them (the definition the live path keeps incrementally), so
+they are consistent with them by construction — and the run checks it: every figure below is
+compared with the raw scan of the same responses to the hundredth.
 
 Measured, each against the raw SQL scan of the responses it summarises (bench/rollup_part.py):
 the organisation's IKM both ways (`ikm_of_units`, over the year), the whole roll-up
@@ -246,9 +246,9 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
     from django.db import connection, transaction
 
     from cases.models import Case, Compensation, Decree, Proposal
-    from surveys.models import DailyTally, SurveyResponse
+    from surveys.models import DailyTally, SurveyResponse, UnitDayTally
 
-    from .seed import _tally_sql
+    from .seed import _day_tally_sql, _profile_tally_sql, _tally_sql
 
     if responses // cases < 1:
         raise ValueError("every case is opened from a flagged response: responses ≥ cases")
@@ -327,6 +327,21 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
                 cursor.execute(definition)
         seconds["tallies"] = time.monotonic() - t
         log(f"national: {tallies:,} daily tallies in {seconds['tallies']:.0f} s")
+        t = time.monotonic()
+        with transaction.atomic():
+            # The units' day tallies: whole days from the daily tallies just built, profile
+            # answers from the responses (the national responses state none: no rows).
+            dropped = _plain_indexes(cursor, UnitDayTally._meta.db_table)
+            for name, _definition in dropped:
+                cursor.execute(f'DROP INDEX "{name}"')
+            cursor.execute(_day_tally_sql())
+            day_tallies = cursor.rowcount
+            cursor.execute(_profile_tally_sql())
+            day_tallies += cursor.rowcount
+            for _name, definition in dropped:
+                cursor.execute(definition)
+        seconds["unit-day tallies"] = time.monotonic() - t
+        log(f"national: {day_tallies:,} unit-day tallies in {seconds['unit-day tallies']:.0f} s")
         t = time.monotonic()
         with transaction.atomic():
             dropped = _plain_indexes(cursor, Case._meta.db_table)
@@ -429,6 +444,7 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
         "organisations": structure["organisations"],
         "responses": written,
         "tallies": tallies,
+        "day_tallies": day_tallies,
         "cases": n_cases,
         "proposals": n_proposals,
         "decrees": n_decrees,
@@ -618,15 +634,18 @@ unit with {SERVICE_TYPES} service types and {OFFICERS} officers; {d["responses"]
 responses over the {DAYS} days {d["first_day"]} … {d["last_day"]} (08:00–16:00 local, units of
 unequal size — the largest about 12× the smallest), inserted by one `INSERT … SELECT … FROM
 generate_series` with the answers drawn by `random()` after `setseed`; {d["tallies"]:,} daily
-tallies built from them by one `INSERT … SELECT … GROUP BY` (the same statement as
-`make bench`'s, the definition the live path keeps incrementally); {d["cases"]:,} cases opened
+tallies built from them by one `INSERT … SELECT … GROUP BY` and {d.get("day_tallies", 0):,}
+units' day tallies (what the roll-ups read: one row per unit and local day) from those (the
+same statements as `make bench`'s, the definition the live path keeps incrementally);
+{d["cases"]:,} cases opened
 from the flagged responses in every state (as `make bench` spreads them), with
 {d["proposals"]:,} proposals, {d["decrees"]:,} decrees (about two in three within the one-week
 rule) and {d["compensations"]:,} compensations, all in SQL. Not seeded, because no measured
 page reads them: case timelines, hearings, verifications, deliveries, service records (the
 roll-up's count of services recorded is then an index probe over no rows). Seconds: units and
 tree {s["units and tree"]}, responses {s["responses"]}, their indexes {s["response indexes"]},
-tallies {s["tallies"]}, cases {s["cases"]}, VACUUM ANALYZE {s["vacuum analyze"]} (migrate
+tallies {s["tallies"]}, units' day tallies {s.get("unit-day tallies", "—")}, cases \
+{s["cases"]}, VACUUM ANALYZE {s["vacuum analyze"]} (migrate
 {run["data"]["migrate_s"]}).
 
 **Measured**: the organisation `{ROOT_CODE}` (all 500 units). {FLOOR_TEXT}

@@ -221,20 +221,71 @@ def pdfs(reps: int, warmup: int) -> dict:
 
 def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     """Every unit's tallies over the year against its responses, sums and counts exactly equal
-    (the import writes into another unit than the measured one). Returns the units checked."""
-    from surveys.ikm import ikm_for, raw_totals
+    (the import writes into another unit than the measured one): the daily tallies (what an
+    IKM per service or officer reads), the unit's whole-day tallies (its IKM and the
+    roll-ups) and the tally of every profile answer (the profile table). Returns the units
+    checked."""
+    from surveys.ikm import raw_totals, tallies, tally_sums, totals_of
+    from surveys.models import DailyTally, UnitDayTally
     from units.models import Unit
 
     units = list(Unit.objects.all())
     for unit in units:
-        result = ikm_for(unit, start=start, end=end)
-        respondents, totals = raw_totals(unit, start=start, end=end)
-        tallied = {e.code: (e.total, e.count) for e in result.elements}
-        if result.respondents != respondents or tallied != {
-            c: t for c, t in totals.items() if t[1]
-        }:
-            raise SystemExit(f"{unit.code}: the tallies differ from the responses")
+        raw = raw_totals(unit, start=start, end=end)
+        kept = {
+            "unit-day tallies": tallies(unit, start, end),
+            "daily tallies": DailyTally.objects.filter(unit=unit, day__gte=start, day__lte=end),
+        }
+        for name, rows in kept.items():
+            if totals_of(rows.aggregate(**tally_sums())) != raw:
+                raise SystemExit(f"{unit.code}: the {name} differ from the responses")
+        stated = (
+            UnitDayTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
+            .exclude(profile_field="")
+            .values("profile_field", "profile_value")
+            .annotate(**tally_sums())
+            .order_by()
+        )
+        tallied = {(r["profile_field"], r["profile_value"]): totals_of(r) for r in stated}
+        if tallied != raw_profile_totals(unit, start, end):
+            raise SystemExit(f"{unit.code}: the profile tallies differ from the responses")
     return len(units)
+
+
+def raw_profile_totals(unit, start: datetime.date, end: datetime.date) -> dict:
+    """{(field, answer): (respondents, {code: (sum, count)})} of every profile answer stated
+    in `unit`'s responses of the local days start..end: one GROUP BY over the four fields,
+    each combination's sums then added to each answer it states."""
+    from django.db.models import Count, Sum
+
+    from surveys.ikm import day_bounds
+    from surveys.models import PROFILE_FIELDS, SurveyResponse
+    from units.models import ELEMENT_CODES
+
+    since, until = day_bounds(unit, start, end)
+    sums: dict = {"respondents": Count("pk")}
+    for code in ELEMENT_CODES:
+        sums[f"{code}_sum"], sums[f"{code}_n"] = Sum(code.lower()), Count(code.lower())
+    combinations = (
+        SurveyResponse.objects.filter(unit=unit, submitted_at__gte=since, submitted_at__lt=until)
+        .values(*PROFILE_FIELDS)
+        .annotate(**sums)
+        .order_by()
+    )
+    out: dict[tuple[str, str], tuple[int, dict]] = {}
+    for row in combinations:
+        for name in PROFILE_FIELDS:
+            if not row[name]:
+                continue
+            n, totals = out.get((name, row[name]), (0, dict.fromkeys(ELEMENT_CODES, (0, 0))))
+            out[(name, row[name])] = (
+                n + row["respondents"],
+                {
+                    c: (totals[c][0] + (row[f"{c}_sum"] or 0), totals[c][1] + row[f"{c}_n"])
+                    for c in ELEMENT_CODES
+                },
+            )
+    return out
 
 
 def count_queries(username: str, url: str) -> int:

@@ -4,7 +4,8 @@ bench/national.py).
 
 The floor is one hand-written SQL aggregate over the responses of every unit below the
 organisation in the period, grouped by unit (`RAW_SQL`): from it come each unit's totals and,
-added up, the organisation's. The measured code reads the daily tallies:
+added up, the organisation's. The measured code reads the units' day tallies
+(`surveys.UnitDayTally`, one row per unit and local day):
 
 - `ikm_of_units` (surveys.ikm): the organisation's IKM over all its respondents and each
   unit's own;

@@ -1,12 +1,13 @@
 """The data set `make bench` measures Pulih at: 20 units, 60 officers, 1,000,000 survey
-responses over one year (with their exact daily tallies) and 100,000 cases in every state
+responses over one year (with their exact tallies) and 100,000 cases in every state
 with the records each state implies (hearings, proposals, verifications, decrees,
 compensations, deliveries and the timeline of events).
 
-Reproducible: one seeded random generator. Fast: rows go in with sqlite3's `executemany` or
-PostgreSQL's COPY; the daily tallies are built by one INSERT … SELECT … GROUP BY over the
-responses, which is the definition the live path (surveys.services.add_tallies) keeps
-incrementally. Run inside Django: `python -m bench.seed --db sqlite|postgres` (see
+Reproducible: seeded random generators. Fast: rows go in with sqlite3's `executemany` or
+PostgreSQL's COPY; the tallies are built by INSERT … SELECT … GROUP BY (the daily tallies over
+the responses, the unit's whole days over the daily tallies, its profile answers over the
+responses), which is the definition the live path (surveys/tally.py) keeps incrementally.
+Run inside Django: `python -m bench.seed --db sqlite|postgres` (see
 bench/pulih_db.py), or `seed()` from a configured process."""
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ class Seeded:
     officers: int
     responses: int
     tallies: int
+    day_tallies: int
     cases: int
     cases_by_state: dict[str, int]
     events: int
@@ -227,6 +229,21 @@ def _answer_table(rng: random.Random) -> list[tuple]:
     return table
 
 
+def _profile_table(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    """4,096 respondent profiles to draw from: each field stated by PROFILE_STATED of the
+    respondents, its answer one of the regulation's list (surveys.profile.DEFAULT_OPTIONS)."""
+    from surveys.models import PROFILE_FIELDS
+    from surveys.profile import DEFAULT_OPTIONS
+
+    return [
+        tuple(
+            rng.choice(DEFAULT_OPTIONS[name]) if rng.random() < PROFILE_STATED else ""
+            for name in PROFILE_FIELDS
+        )
+        for _ in range(4096)
+    ]
+
+
 def _responses(
     rng: random.Random,
     units: list[UnitData],
@@ -235,11 +252,15 @@ def _responses(
     poor_every: int,
     flagged: list[tuple[int, int, int, datetime.datetime]],
     cases: int,
+    profile_rng: random.Random,
 ) -> Iterator[tuple]:
-    """`count` rows: id, unit, service type, officer, submitted_at, u1..u9, flags. Every
-    `poor_every`-th response rates the officer's element U7 at 1 and is flagged; the first
-    `cases` of those are appended to `flagged` (id, unit, officer, time) to open cases from."""
+    """`count` rows: id, unit, service type, officer, submitted_at, u1..u9, flags, profile.
+    Every `poor_every`-th response rates the officer's element U7 at 1 and is flagged; the
+    first `cases` of those are appended to `flagged` (id, unit, officer, time) to open cases
+    from. The profiles come from their own generator, so the rest of the data set is the same
+    with or without them."""
     table = _answer_table(rng)
+    profiles = _profile_table(profile_rng)
     moment = _moment_format()
     start = datetime.datetime.combine(first_day, datetime.time(8), tzinfo=datetime.UTC)
     start -= ZONE_OFFSET  # 08:00 local on the first day
@@ -272,11 +293,11 @@ def _responses(
                 "import",
                 poor,
                 "U7" if poor else "",
-                *NO_PROFILE,
+                *profiles[profile_rng.getrandbits(12)],
             )
 
 
-NO_PROFILE = ("", "", "", "")  # the respondent's profile, not asked
+PROFILE_STATED = 0.8  # the share of respondents who state each profile field
 RESPONSE_COLUMNS = [
     "id",
     "unit_id",
@@ -295,13 +316,17 @@ RESPONSE_COLUMNS = [
 ]
 
 
+def _local_day_sql() -> str:
+    """A response's local day in SQL (every bench unit is in Asia/Jakarta)."""
+    if _vendor() == "postgresql":
+        return "(submitted_at AT TIME ZONE 'Asia/Jakarta')::date"
+    return "date(submitted_at, '+7 hours')"
+
+
 def _tally_sql() -> str:
     """The daily tallies of every response, in SQL: one row per unit, local day, service type
-    and officer, the same sums and counts add_tallies keeps."""
-    if _vendor() == "postgresql":
-        day = "(submitted_at AT TIME ZONE 'Asia/Jakarta')::date"
-    else:
-        day = "date(submitted_at, '+7 hours')"
+    and officer, the same sums and counts surveys/tally.py keeps."""
+    day = _local_day_sql()
     sums = ", ".join(f"COALESCE(SUM(u{n}), 0), COUNT(u{n})" for n in range(1, 10))
     cols = ", ".join(f"u{n}_sum, u{n}_n" for n in range(1, 10))
     return (
@@ -309,6 +334,42 @@ def _tally_sql() -> str:
         f"respondents, {cols}) "
         f"SELECT unit_id, {day}, service_type_id, officer_id, COUNT(*), {sums} "
         f"FROM surveys_surveyresponse GROUP BY unit_id, {day}, service_type_id, officer_id"
+    )
+
+
+_DAY_TALLY_COLUMNS = "unit_id, day, profile_field, profile_value, respondents, " + ", ".join(
+    f"u{n}_sum, u{n}_n" for n in range(1, 10)
+)
+
+
+def _day_tally_sql() -> str:
+    """The unit's whole-day tallies, in SQL: the daily tallies of each unit and day added up
+    (run after `_tally_sql`)."""
+    sums = ", ".join(f"SUM(u{n}_sum), SUM(u{n}_n)" for n in range(1, 10))
+    return (
+        f"INSERT INTO surveys_unitdaytally ({_DAY_TALLY_COLUMNS}) "  # noqa: S608
+        f"SELECT unit_id, day, '', '', SUM(respondents), {sums} "
+        "FROM surveys_dailytally GROUP BY unit_id, day"
+    )
+
+
+def _profile_tally_sql() -> str:
+    """The unit's day tallies of each stated profile answer, in SQL: per unit, local day,
+    field and answer over the responses that state it."""
+    from surveys.models import PROFILE_FIELDS
+
+    day = _local_day_sql()
+    answers = ", ".join(f"u{n}" for n in range(1, 10))
+    stated = " UNION ALL ".join(
+        f"SELECT unit_id, {day} AS day, '{name}' AS field, {name} AS answer, {answers} "  # noqa: S608
+        f"FROM surveys_surveyresponse WHERE {name} <> ''"
+        for name in PROFILE_FIELDS
+    )
+    sums = ", ".join(f"COALESCE(SUM(u{n}), 0), COUNT(u{n})" for n in range(1, 10))
+    return (
+        f"INSERT INTO surveys_unitdaytally ({_DAY_TALLY_COLUMNS}) "  # noqa: S608
+        f"SELECT unit_id, day, field, answer, COUNT(*), {sums} FROM ({stated}) stated "
+        "GROUP BY unit_id, day, field, answer"
     )
 
 
@@ -713,7 +774,7 @@ def seed(
     from django.db import connection, transaction
 
     from cases.models import DecreeSequence
-    from surveys.models import DailyTally
+    from surveys.models import DailyTally, UnitDayTally
     from units.models import Unit
 
     if responses < cases:
@@ -739,7 +800,16 @@ def seed(
         written = write_rows(
             "surveys_surveyresponse",
             RESPONSE_COLUMNS,
-            _responses(rng, units, first_day, responses, poor_every, flagged, cases),
+            _responses(
+                rng,
+                units,
+                first_day,
+                responses,
+                poor_every,
+                flagged,
+                cases,
+                random.Random(seed_value + 1),
+            ),
         )
     seconds["responses"] = time.monotonic() - started
     log(f"seed: {written:,} responses in {seconds['responses']:.1f} s")
@@ -747,9 +817,15 @@ def seed(
     started = time.monotonic()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_tally_sql())
+        cursor.execute(_day_tally_sql())
+        cursor.execute(_profile_tally_sql())
     tallies = DailyTally.objects.count()
+    day_tallies = UnitDayTally.objects.count()
     seconds["tallies"] = time.monotonic() - started
-    log(f"seed: {tallies:,} daily tallies in {seconds['tallies']:.1f} s")
+    log(
+        f"seed: {tallies:,} daily tallies, {day_tallies:,} unit-day tallies in "
+        f"{seconds['tallies']:.1f} s"
+    )
 
     started = time.monotonic()
     pattern = Unit.objects.get(pk=units[0].id).decree_number_pattern
@@ -783,6 +859,7 @@ def seed(
         officers=sum(len(u.officers) for u in units),
         responses=written,
         tallies=tallies,
+        day_tallies=day_tallies,
         cases=len(rows.cases),
         cases_by_state=by_state,
         events=len(rows.events),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import peer_helpdesk, pulih_part
 from .report import DOC, DOC_TITLE, Figure, fmt_ms, format_machine, format_table
-from .seed import CASES, MEASURED_SHARE, RESPONSES, STATE_SHARES, UNITS
+from .seed import CASES, MEASURED_SHARE, PROFILE_STATED, RESPONSES, STATE_SHARES, UNITS
 
 FIXES = Path(__file__).resolve().parent / "FIXES.md"
 
@@ -82,7 +82,11 @@ def _data(run: dict) -> list[str]:
         f"{MEASURED_SHARE:.0%} of everything — the size of a large unit — the others share "
         "the rest. Cases by state (per thousand): "
         + ", ".join(f"{s} {n}" for s, n in STATE_SHARES.items())
-        + ". The daily tallies are built by one INSERT … SELECT … GROUP BY over the responses; "
+        + f". Each respondent states each profile field with a probability of "
+        f"{PROFILE_STATED:.0%} (an answer of the regulation's list). The daily tallies are "
+        "built by one INSERT … "
+        "SELECT … GROUP BY over the responses, the units' day tallies by summing those and "
+        "grouping the profile answers; "
         "every answer the run adds afterwards (survey API, import) goes through Pulih's own "
         "code, which keeps the tallies in the same transaction.",
         "",
@@ -108,12 +112,15 @@ def _pulih(run: dict) -> list[str]:
         "- **IKM**: the measured unit over the year. *Command path*: "
         "`manage.py ikm --unit … --start … --end … --json` run in-process with "
         "`call_command` (its arguments parsed as on the command line, its JSON parsed); "
-        "*API path*: `GET /api/v1/ikm/` with a token, over HTTP. Both read the daily tallies "
-        "(`surveys.DailyTally`, kept in the same transaction as every answer). *Floor*: one "
+        "*API path*: `GET /api/v1/ikm/` with a token, over HTTP. Both read the unit's day "
+        "tallies (`surveys.UnitDayTally`: one row per local day, and one per profile answer "
+        "for the respondent profile table; kept in the same transaction as every answer, "
+        "with the daily tallies per service type and officer). *Floor*: one "
         "hand-written `SELECT COUNT(*), SUM(u1), COUNT(u1), …` over the unit's responses of "
         "the year. The run stops unless the respondents, every element's NRR, the IKM and the "
         "score from the tallies equal the raw scan's to the hundredth, and unless every unit's "
-        "tallied sums and counts over the year equal its responses' exactly — checked after "
+        "tallied sums and counts over the year (daily, whole-day and per profile answer) "
+        "equal its responses' exactly — checked after "
         "the survey API (into `satuan-01`) and the import (into `satuan-02`, so the measured "
         "unit keeps the data set's size) have added their answers, so the check covers the "
         "tallies kept by all three ways in.",

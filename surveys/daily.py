@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from units.deadlines import due_date, holiday_window, rule_for, unit_holidays
 from units.models import Unit
 
 from .ikm import day_bounds
-from .models import DailyCheck, DailyTally, SurveyResponse
+from .models import WHOLE_DAY, DailyCheck, SurveyResponse, UnitDayTally
 
 LOOKBACK_DAYS = 92  # how far back the missed-days list and the reminders look
 
@@ -77,9 +77,10 @@ class DayStatus:
 def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
     """Every day in start..end with responses, newest first, with its sign-off and deadline."""
     days = (
-        DailyTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
-        .values("day")
-        .annotate(n=Sum("respondents"))
+        UnitDayTally.objects.filter(
+            unit=unit, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
+        )
+        .values("day", n=F("respondents"))
         .order_by("-day")
     )
     checks = {

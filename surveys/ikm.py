@@ -2,19 +2,22 @@
 
 `compute_ikm` is pure arithmetic on (sum, count) per element with Fractions; the only rounding
 is the score's, half-up to two decimals, and the grade is read from that rounded score.
-`ikm_for` feeds it from the daily tallies, summed in SQL.
+`ikm_for` feeds it from the tallies, summed in SQL: the unit's day tallies (one row per unit
+and local day) unless a service type or officer is asked for, then the daily tallies (one row
+per unit, local day, service type and officer). Neither reads the responses.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import DateField, F, Func, Q, Sum
+from django.db.models import DateField, F, Func, Q, QuerySet, Sum
 
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
@@ -124,6 +127,12 @@ def grade_for(score: Decimal) -> tuple[str, str]:
     return GRADES[-1][1], GRADES[-1][2]
 
 
+@functools.cache
+def _weight(k: int, legacy: bool) -> Fraction:
+    weight = Fraction(1, k)
+    return Fraction(round_half_up(weight, LEGACY_WEIGHT_PLACES)) if legacy else weight
+
+
 def compute_ikm(
     totals: Mapping[str, tuple[int, int]], *, respondents: int, legacy_weight: bool = False
 ) -> IkmResult:
@@ -135,16 +144,26 @@ def compute_ikm(
     answered = [c for c in ELEMENT_CODES if totals.get(c, (0, 0))[1] > 0]
     if not answered:
         return IkmResult(respondents, [], None, None, "", "", legacy_weight)
-    k = len(answered)
-    weight = Fraction(1, k)
-    if legacy_weight:
-        weight = Fraction(round_half_up(weight, LEGACY_WEIGHT_PLACES))
-    elements = []
-    for code in answered:
-        total, count = totals[code]
-        nrr = Fraction(total, count)
-        elements.append(ElementResult(code, ELEMENT_NAMES[code], total, count, nrr, nrr * weight))
-    ikm = sum((e.weighted for e in elements), Fraction(0))
+    weight = _weight(len(answered), legacy_weight)
+    # Integer arithmetic where Fraction's would normalise at every step (a roll-up computes
+    # this for hundreds of units): the same exact values.
+    w_num, w_den = weight.numerator, weight.denominator
+    pairs = [(code, int(totals[code][0]), int(totals[code][1])) for code in answered]
+    elements = [
+        ElementResult(
+            code,
+            ELEMENT_NAMES[code],
+            total,
+            count,
+            Fraction(total, count),
+            Fraction(total * w_num, count * w_den),
+        )
+        for code, total, count in pairs
+    ]
+    common = math.lcm(*(count for _code, _total, count in pairs))
+    ikm = Fraction(
+        w_num * sum(total * (common // count) for _code, total, count in pairs), w_den * common
+    )
     score = round_half_up(ikm * 25, 2)
     grade, label = grade_for(score)
     return IkmResult(respondents, elements, ikm, score, grade, label, legacy_weight)
@@ -168,22 +187,52 @@ def day_bounds(unit: Unit, start: datetime.date, end: datetime.date):
 # --- queries ---------------------------------------------------------------------------------
 
 
-def _tally_filter(
+def tallies(
+    unit: Unit,
+    start: datetime.date,
+    end: datetime.date,
+    service_type: ServiceType | None = None,
+    officer: User | None = None,
+) -> QuerySet:
+    """The tally rows that sum to `unit`'s responses of the local days start..end: its
+    whole-day UnitDayTally rows, or the DailyTally rows of the service type and/or officer."""
+    from .models import WHOLE_DAY, UnitDayTally
+
+    if service_type is None and officer is None:
+        return UnitDayTally.objects.filter(
+            unit=unit, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
+        )
+    return _daily_tallies(unit, start, end, service_type, officer)
+
+
+def _daily_tallies(
     unit: Unit,
     start: datetime.date,
     end: datetime.date,
     service_type: ServiceType | None,
     officer: User | None,
-) -> Q:
+) -> QuerySet:
+    from .models import DailyTally
+
     q = Q(unit=unit, day__gte=start, day__lte=end)
     if service_type is not None:
         q &= Q(service_type=service_type)
     if officer is not None:
         q &= Q(officer=officer)
-    return q
+    return DailyTally.objects.filter(q)
 
 
-def _sums() -> dict:
+def whole_days(units, start: datetime.date, end: datetime.date) -> QuerySet:
+    """The whole-day UnitDayTally rows of `units` (a queryset) over the local days start..end."""
+    from .models import WHOLE_DAY, UnitDayTally
+
+    return UnitDayTally.objects.filter(
+        unit__in=units, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
+    )
+
+
+def tally_sums() -> dict:
+    """The aggregates of a tally queryset: respondents and every element's sum and count."""
     sums = {"respondents": Sum("respondents")}
     for code in ELEMENT_CODES:
         c = code.lower()
@@ -192,7 +241,8 @@ def _sums() -> dict:
     return sums
 
 
-def _totals_from_row(row: Mapping) -> tuple[int, dict[str, tuple[int, int]]]:
+def totals_of(row: Mapping) -> tuple[int, dict[str, tuple[int, int]]]:
+    """(respondents, {code: (sum, count)}) of a row of `tally_sums`."""
     totals = {
         code: (int(row[f"{code.lower()}_sum"] or 0), int(row[f"{code.lower()}_n"] or 0))
         for code in ELEMENT_CODES
@@ -209,12 +259,8 @@ def ikm_for(
     officer: User | None = None,
 ) -> IkmResult:
     """IKM of `unit` over the local days start..end (inclusive), optionally one service/officer."""
-    from .models import DailyTally
-
-    row = DailyTally.objects.filter(
-        _tally_filter(unit, start, end, service_type, officer)
-    ).aggregate(**_sums())
-    respondents, totals = _totals_from_row(row)
+    row = tallies(unit, start, end, service_type, officer).aggregate(**tally_sums())
+    respondents, totals = totals_of(row)
     return compute_ikm(
         totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
     )
@@ -249,20 +295,18 @@ def ikm_by(
     Returns (group value, result) in group order: a date (first of month), a ServiceType id
     or a User id; groups without any answer are left out.
     """
-    from .models import DailyTally
-
-    qs = DailyTally.objects.filter(_tally_filter(unit, start, end, service_type, officer))
     if key == "month":
-        qs = qs.annotate(group=MonthStart("day"))
+        qs = tallies(unit, start, end, service_type, officer).annotate(group=MonthStart("day"))
     elif key in ("service_type", "officer"):
+        qs = _daily_tallies(unit, start, end, service_type, officer)
         qs = qs.filter(**{f"{key}__isnull": False}).annotate(group=F(f"{key}_id"))
     else:
         raise ValueError(key)
-    rows = qs.values("group").annotate(**_sums()).order_by("group")
+    rows = qs.values("group").annotate(**tally_sums()).order_by("group")
     legacy = unit.ikm_weight == IkmWeight.LEGACY
     results = []
     for row in rows:
-        respondents, totals = _totals_from_row(row)
+        respondents, totals = totals_of(row)
         result = compute_ikm(totals, respondents=respondents, legacy_weight=legacy)
         if not result.empty:
             results.append((row["group"], result))
@@ -310,7 +354,7 @@ def raw_totals(
         c = code.lower()
         aggregates[f"{c}_sum"] = Sum(c)
         aggregates[f"{c}_n"] = Count(c)
-    return _totals_from_row(qs.aggregate(**aggregates))
+    return totals_of(qs.aggregate(**aggregates))
 
 
 # --- many units (an organisation's roll-up) ---------------------------------------------------
@@ -319,19 +363,17 @@ def raw_totals(
 def ikm_of_units(
     units, *, start: datetime.date, end: datetime.date
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
-    """The IKM over all the units' respondents pooled, and each unit's own, from the tallies:
-    one aggregate query grouped by unit (whatever the number of responses); the pooled sums
-    are the units' sums added up, exactly."""
-    from .models import DailyTally
-
-    tallies = DailyTally.objects.filter(unit__in=units, day__gte=start, day__lte=end)
+    """The IKM over all the units' respondents pooled, and each unit's own, from the units'
+    day tallies: one aggregate query grouped by unit (whatever the number of responses); the
+    pooled sums are the units' sums added up, exactly."""
     legacy = dict(
         units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
     )
     respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
-    for row in tallies.values("unit").annotate(**_sums()).order_by("unit"):
-        n, unit_totals = _totals_from_row(row)
+    rows = whole_days(units, start, end).values("unit").annotate(**tally_sums()).order_by("unit")
+    for row in rows:
+        n, unit_totals = totals_of(row)
         per_unit[row["unit"]] = compute_ikm(
             unit_totals, respondents=n, legacy_weight=legacy[row["unit"]] == IkmWeight.LEGACY
         )
@@ -341,18 +383,16 @@ def ikm_of_units(
 
 
 def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):
-    """(first of month, pooled totals) for the units, one grouped query; callers fold months
-    into quarters by adding the totals."""
-    from .models import DailyTally
-
+    """(first of month, pooled totals) for the units, one grouped query over their day
+    tallies; callers fold months into quarters by adding the totals."""
     rows = (
-        DailyTally.objects.filter(unit__in=units, day__gte=start, day__lte=end)
+        whole_days(units, start, end)
         .annotate(group=MonthStart("day"))
         .values("group")
-        .annotate(**_sums())
+        .annotate(**tally_sums())
         .order_by("group")
     )
-    return [(row["group"], *_totals_from_row(row)) for row in rows]
+    return [(row["group"], *totals_of(row)) for row in rows]
 
 
 def mean_score(results) -> Decimal | None:

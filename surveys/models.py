@@ -193,26 +193,11 @@ class SurveyResponse(models.Model):
 TALLY_FIELDS = [f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n")]
 
 
-class DailyTally(models.Model):
-    """Exact running totals of one unit's responses for one local day, service type and officer.
+class TallyCounts(models.Model):
+    """The running totals a tally row keeps of the responses under its key: how many
+    responded, and per element N the sum of the scores given to it (`uN_sum`) and how many
+    answered it (`uN_n`). Kept by surveys/tally.py, in the transaction of every response."""
 
-    Updated in the same transaction as every response stored (form, API, import), so an IKM
-    over any period sums a few hundred of these rows instead of scanning the responses.
-    `uN_sum` is the sum of the scores given to element N, `uN_n` how many answered it.
-    """
-
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()  # local date in the unit's time zone
-    service_type = models.ForeignKey(
-        ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     respondents = models.PositiveIntegerField(default=0)
     u1_sum = models.PositiveIntegerField(default=0)
     u1_n = models.PositiveIntegerField(default=0)
@@ -234,6 +219,31 @@ class DailyTally(models.Model):
     u9_n = models.PositiveIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class DailyTally(TallyCounts):
+    """Exact running totals of one unit's responses for one local day, service type and officer.
+
+    Updated in the same transaction as every response stored (form, API, import). What is
+    read per service type or officer sums these; everything else sums the coarser
+    UnitDayTally.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # local date in the unit's time zone
+    service_type = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
         verbose_name = _("daily tally")
         verbose_name_plural = _("daily tallies")
         constraints = [
@@ -247,12 +257,51 @@ class DailyTally(models.Model):
             )
         ]
         indexes = [
-            # IKM over a unit and a period (ikm.totals_for) and the months of a chart.
+            # IKM of a unit's period per service type or officer (ikm.ikm_for, ikm.ikm_by).
             models.Index(fields=["unit", "day"], name="dailytally_unit_day"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.day} {self.service_type_id} {self.officer_id}"
+
+
+# UnitDayTally.profile_field of the row of a whole day.
+WHOLE_DAY = ""
+
+
+class UnitDayTally(TallyCounts):
+    """Exact running totals of one unit's responses for one local day: of all of them (the
+    *whole-day* row: `profile_field` and `profile_value` empty), and of those who gave one
+    profile answer (one row per field and answer stated; "not stated" is the whole day minus
+    the stated answers of that field).
+
+    Kept with DailyTally, in the same transaction, by the same upsert module (surveys/tally.py).
+    Every IKM that does not filter by service type or officer reads these: one row per unit
+    and day instead of one per service type and officer.
+    """
+
+    # No index of its own: the unique constraint's first column serves the foreign key.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()  # local date in the unit's time zone
+    profile_field = models.CharField(max_length=20, blank=True, default=WHOLE_DAY)
+    profile_value = models.CharField(max_length=PROFILE_MAX_LENGTH, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("unit's daily tally")
+        verbose_name_plural = _("units' daily tallies")
+        constraints = [
+            # One row per key, and the index of every read: the field before the day, so a
+            # period's whole-day rows of some units (`unit IN (…) AND profile_field = '' AND
+            # day BETWEEN …`: ikm_for, ikm_of_units) and one field's rows of a unit's period
+            # (the profile table) are each one range of it.
+            models.UniqueConstraint(
+                fields=["unit", "profile_field", "day", "profile_value"],
+                name="unitdaytally_one_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.profile_field}={self.profile_value}"
 
 
 class DailyCheck(models.Model):

@@ -16,15 +16,25 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from pulih.lib.errors import InvalidInput
-from units.models import ELEMENT_CODES, ServiceType, Unit, User
+from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
-from .ikm import IkmResult, compute_ikm, day_bounds, ikm_report, sample_size
+from .ikm import (
+    IkmResult,
+    compute_ikm,
+    day_bounds,
+    ikm_report,
+    sample_size,
+    tally_sums,
+    totals_of,
+)
 from .models import (
     PROFILE_FIELDS,
     PROFILE_MAX_LENGTH,
+    WHOLE_DAY,
     ServiceRecord,
     SurveyPopulation,
     SurveyResponse,
+    UnitDayTally,
 )
 from .profile import PROFILE_LABELS, options_for
 
@@ -104,26 +114,51 @@ def _element_sums() -> dict:
 def _result(unit: Unit, row: dict) -> IkmResult:
     totals = {c: (row[f"{c}_sum"] or 0, row[f"{c}_n"]) for c in ELEMENT_CODES}
     return compute_ikm(
-        totals, respondents=row["respondents"], legacy_weight=unit.ikm_weight == "legacy"
+        totals, respondents=row["respondents"], legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
     )
 
 
 def profile_table(unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
     """Per profile field: each answer's count, share of the period's respondents and the IKM
-    score of those who gave it (one grouped query per field: the unit's list first, in its
-    order, then anything imported otherwise, then "not stated")."""
-    qs = _responses(unit, start, end)
+    score of those who gave it (the unit's list first, in its order, then anything imported
+    otherwise, then "not stated"), from the unit's day tallies in one grouped query. "Not
+    stated" is the period's whole-day totals minus the stated answers' (every count and sum
+    subtracted exactly); the shares are of all the period's respondents."""
+    rows = (
+        UnitDayTally.objects.filter(
+            unit=unit,
+            profile_field__in=[WHOLE_DAY, *PROFILE_FIELDS],
+            day__gte=start,
+            day__lte=end,
+        )
+        .values("profile_field", "profile_value")
+        .annotate(**tally_sums())
+        .order_by()
+    )
+    groups = {(row["profile_field"], row["profile_value"]): totals_of(row) for row in rows}
+    total, whole = groups.get((WHOLE_DAY, ""), (0, dict.fromkeys(ELEMENT_CODES, (0, 0))))
+    legacy = unit.ikm_weight == IkmWeight.LEGACY
     options = options_for(unit)
     table = []
     for name in PROFILE_FIELDS:
-        groups = {row[name]: row for row in qs.values(name).annotate(**_element_sums()).order_by()}
-        total = sum(row["respondents"] for row in groups.values())
-        labels = list(options[name]) + sorted(k for k in groups if k and k not in options[name])
+        stated = {value: sums for (field, value), sums in groups.items() if field == name}
+        labels = list(options[name]) + sorted(k for k in stated if k not in options[name])
+        not_stated = (
+            total - sum(n for n, _totals in stated.values()),
+            {
+                c: (
+                    whole[c][0] - sum(t[c][0] for _n, t in stated.values()),
+                    whole[c][1] - sum(t[c][1] for _n, t in stated.values()),
+                )
+                for c in ELEMENT_CODES
+            },
+        )
         rows = []
-        for value in [*labels, ""]:
-            group = groups.get(value)
-            n = group["respondents"] if group else 0
-            score = _result(unit, group).score if group else None
+        for value, (n, totals) in [
+            *((v, stated.get(v, (0, {}))) for v in labels),
+            ("", not_stated),
+        ]:
+            score = compute_ikm(totals, respondents=n, legacy_weight=legacy).score if n else None
             rows.append(
                 {
                     "value": value,
@@ -139,7 +174,7 @@ def profile_table(unit: Unit, start: datetime.date, end: datetime.date) -> list[
 def profile_filter(unit: Unit, values: Mapping[str, object]) -> dict[str, str]:
     """The profile answers to filter the IKM by, from a query (`sex=Perempuan`, …): each must
     be an answer of the unit's list or one its responses hold (imports keep their own
-    wording). Raises InvalidInput naming each bad field."""
+    wording: the unit's day tallies have a row of it). Raises InvalidInput naming each bad field."""
     options = options_for(unit)
     chosen: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
@@ -149,7 +184,9 @@ def profile_filter(unit: Unit, values: Mapping[str, object]) -> dict[str, str]:
             continue
         if value in options[name] or (
             len(value) <= PROFILE_MAX_LENGTH
-            and SurveyResponse.objects.filter(unit=unit, **{name: value}).exists()
+            and UnitDayTally.objects.filter(
+                unit=unit, profile_field=name, profile_value=value
+            ).exists()
         ):
             chosen[name] = value
         else:
@@ -171,11 +208,21 @@ def ikm_for_profile(
     officer: User | None = None,
 ) -> IkmResult:
     """The IKM of the period's respondents with the given profile answers (e.g. sex), of one
-    service or officer if given, summed in SQL over the responses themselves (the tallies
-    carry no profile)."""
-    qs = _responses(unit, start, end).filter(
-        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS}
-    )
+    service or officer if given. One answer of one field, for the whole unit, sums that
+    answer's day tallies; a combination of several fields, or one with a service or officer,
+    is summed in SQL over the responses themselves (no tally is kept per combination)."""
+    profile = {k: v for k, v in profile.items() if k in PROFILE_FIELDS}
+    if len(profile) == 1 and service_type is None and officer is None:
+        ((name, value),) = profile.items()
+        if value:
+            row = UnitDayTally.objects.filter(
+                unit=unit, profile_field=name, profile_value=value, day__gte=start, day__lte=end
+            ).aggregate(**tally_sums())
+            respondents, totals = totals_of(row)
+            return compute_ikm(
+                totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
+            )
+    qs = _responses(unit, start, end).filter(**profile)
     if service_type is not None:
         qs = qs.filter(service_type=service_type)
     if officer is not None:

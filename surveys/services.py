@@ -3,9 +3,10 @@ improvement items and tallies), and the back office's daily sign-off.
 
 One write path per answer: the web form and the API store through `submit_response`, the
 import a batch at a time; all build their responses with `new_response` (the flag rule) and
-store them with `store_responses` (ORM insert, `tally.add_tallies`, improvement items), in the
-caller's transaction. A poor rating of an officer's element only flags the response; the
-back office's daily check refers it to a case (the cases side).
+store them with `store_responses` (ORM insert, `tally.add_tallies`: the daily tallies and the
+unit's day tallies, improvement items), in the caller's transaction. A poor rating of an
+officer's element only flags the response; the back office's daily check refers it to a case
+(the cases side).
 """
 
 from __future__ import annotations
@@ -268,8 +269,9 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
     """Insert new responses of `unit` (one `save()`, or a bulk insert for a batch of the
-    import: only the flagged ones get their primary key back), add them to their tallies and
-    open an improvement item for each that rates an institution's element poor. Call inside a
+    import: only the flagged ones get their primary key back), open an improvement item for
+    each that rates an institution's element poor and add them to their tallies (per service
+    type and officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
     transaction. A poor rating of an officer's element only flags the response: the back
     office's daily check refers it."""
     if len(responses) == 1:
@@ -280,11 +282,17 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
         # executemany of the same ORM-compiled INSERT, ten times cheaper than bulk_create.
         SurveyResponse.objects.bulk_create([r for r in responses if r.flagged])
         insert_rows(SurveyResponse, (r for r in responses if not r.flagged))
-    counters: dict[tally.TallyKey, list[int]] = {}
-    for response in responses:
-        tally.add_to(counters, tally_key(unit, response), response.answers())
-    tally.add_tallies(unit, counters)
     open_improvement_items(unit, [r for r in responses if r.flagged])
+    # The tallies last: their rows are shared by every answer of the unit's day (the
+    # whole-day row by all of them), and a row lock is held until the commit.
+    counters = tally.Counters()
+    for response in responses:
+        counters.add(
+            tally_key(unit, response),
+            response.answers(),
+            [getattr(response, name) for name in PROFILE_FIELDS],
+        )
+    tally.add_tallies(unit, counters)
 
 
 def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:

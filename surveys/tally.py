@@ -1,26 +1,36 @@
-"""The daily tallies: the tally rule (what one response adds) and the one statement the ORM
-cannot express, the increment-on-conflict upsert.
+"""The tallies: the tally rule (what one response adds, and to which rows) and the one
+statement the ORM cannot express, the increment-on-conflict upsert.
 
-Every response stored (form, API, import) adds `increments(scores)` to the row of its key —
-(unit, local day, service type, officer) — through `add_tallies`, in the transaction that
-stores the response. One `INSERT … ON CONFLICT DO UPDATE SET x = x + EXCLUDED.x` per key on
-the unique index `dailytally_one_per_key` (SQLite and PostgreSQL): no read, no savepoint, no
-retry when two responses of a new key arrive together.
+Every response stored (form, API, import) adds `increments(scores)`, in the transaction that
+stores it, to
+
+- its DailyTally row: (unit, local day, service type, officer);
+- its unit's whole-day UnitDayTally row: (unit, local day, "", "");
+- one UnitDayTally row per profile answer it states: (unit, local day, field, answer).
+
+`Counters` sums a batch's increments per key (one response, or an import's batch) and
+`add_tallies` writes them: per table one `INSERT … ON CONFLICT DO UPDATE SET x = x +
+EXCLUDED.x` on its unique index, run over the keys with `executemany` (SQLite and
+PostgreSQL): no read, no savepoint, no retry when two responses of a new key arrive
+together. The keys go in one fixed order (DailyTally first, then UnitDayTally, each sorted),
+so two writers touching the same rows lock them in the same order and never deadlock.
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, models
 
 from units.models import ELEMENT_CODES, Unit
 
-from .models import TALLY_FIELDS, DailyTally
+from .models import PROFILE_FIELDS, TALLY_FIELDS, WHOLE_DAY, DailyTally, UnitDayTally
 
 TallyKey = tuple[datetime.date, int | None, int | None]  # local day, service type id, officer id
+DayKey = tuple[datetime.date, str, str]  # local day, profile field ("": whole day), answer
 COUNT_FIELDS = ["respondents", *TALLY_FIELDS]
 
 
@@ -33,31 +43,61 @@ def increments(scores: Mapping[str, int]) -> list[int]:
     return row
 
 
-def add_to(counters: dict[TallyKey, list[int]], key: TallyKey, scores: Mapping[str, int]) -> None:
-    """Sum one response's increments into `counters` (the import adds a batch at once)."""
+def _add(counters: dict, key: tuple, values: list[int]) -> None:
     counts = counters.get(key)
     if counts is None:
-        counters[key] = increments(scores)
+        counters[key] = list(values)
         return
-    for i, value in enumerate(increments(scores)):
+    for i, value in enumerate(values):
         counts[i] += value
 
 
+@dataclass
+class Counters:
+    """The increments of some responses of one unit, summed per key of each tally."""
+
+    daily: dict[TallyKey, list[int]] = field(default_factory=dict)
+    days: dict[DayKey, list[int]] = field(default_factory=dict)
+
+    def add(self, key: TallyKey, scores: Mapping[str, int], profile: Sequence[str]) -> None:
+        """One response: its DailyTally `key`, its `scores`, and its profile answers in the
+        order of PROFILE_FIELDS ("" where not stated)."""
+        values = increments(scores)
+        _add(self.daily, key, values)
+        day = key[0]
+        _add(self.days, (day, WHOLE_DAY, ""), values)
+        for day_key in profile_keys(day, profile):
+            _add(self.days, day_key, values)
+
+
+def profile_keys(day: datetime.date, profile: Sequence[str]) -> Iterator[DayKey]:
+    """The UnitDayTally keys of a response's stated profile answers (in PROFILE_FIELDS order)."""
+    for name, answer in zip(PROFILE_FIELDS, profile, strict=True):
+        if answer:
+            yield day, name, answer
+
+
 @functools.cache
-def _upsert_sql(vendor: str) -> str:
-    meta = DailyTally._meta
+def _upsert_sql(model: type[models.Model], vendor: str) -> str:
+    meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
 
     def col(name: str) -> str:
         return quote(meta.get_field(name).column)
 
-    fields = ["unit", "day", "service_type", "officer", *COUNT_FIELDS]
+    if model is DailyTally:
+        keys = ["unit", "day", "service_type", "officer"]
+        # The conflict target spells the unique constraint dailytally_one_per_key.
+        target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
+        target += f"COALESCE({col('officer')}, 0)"
+    else:
+        keys = ["unit", "day", "profile_field", "profile_value"]
+        # unitdaytally_one_per_key
+        target = ", ".join(col(f) for f in ("unit", "profile_field", "day", "profile_value"))
+    fields = [*keys, *COUNT_FIELDS]
     columns = ", ".join(col(f) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    # The conflict target spells the unique constraint dailytally_one_per_key.
-    target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
-    target += f"COALESCE({col('officer')}, 0)"
     sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in COUNT_FIELDS)
     return (
         f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (identifiers from meta)
@@ -65,18 +105,39 @@ def _upsert_sql(vendor: str) -> str:
     )
 
 
-def add_tallies(unit: Unit, counters: Mapping[TallyKey, list[int]]) -> None:
-    """Add each key's counts to its tally row (creating it if new). The keys go in one order,
-    so two writers touching the same rows lock them in the same order."""
+def _upsert(cursor, model: type[models.Model], rows: list[list]) -> None:
+    if len(rows) == 1:
+        cursor.execute(_upsert_sql(model, connection.vendor), rows[0])
+    elif rows:
+        cursor.executemany(_upsert_sql(model, connection.vendor), rows)
+
+
+def add_tallies(unit: Unit, counters: Counters) -> None:
+    """Add each key's counts to its tally row (creating it if new): one statement per table."""
     adapt = connection.ops.adapt_datefield_value
-    rows = [
-        [unit.pk, adapt(key[0]), key[1], key[2], *counters[key]]
-        for key in sorted(counters, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
+    daily = [
+        [unit.pk, adapt(key[0]), key[1], key[2], *counters.daily[key]]
+        for key in sorted(counters.daily, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
     ]
-    if not rows:
+    days = [
+        [unit.pk, adapt(key[0]), key[1], key[2], *counters.days[key]]
+        for key in sorted(counters.days)
+    ]
+    if not daily:
         return
     with connection.cursor() as cursor:
-        if len(rows) == 1:
-            cursor.execute(_upsert_sql(connection.vendor), rows[0])
-        else:
-            cursor.executemany(_upsert_sql(connection.vendor), rows)
+        _upsert(cursor, DailyTally, daily)
+        _upsert(cursor, UnitDayTally, days)
+
+
+def profile_rows(
+    responses: Iterable[tuple[int, datetime.date, Mapping[str, int], Sequence[str]]],
+) -> dict[tuple[int, datetime.date, str, str], list[int]]:
+    """The UnitDayTally profile rows of `responses` (unit id, local day, scores, profile
+    answers), summed per key by the rule the live path keeps: what the backfill writes."""
+    rows: dict[tuple[int, datetime.date, str, str], list[int]] = {}
+    for unit_id, day, scores, profile in responses:
+        values = increments(scores)
+        for key in profile_keys(day, profile):
+            _add(rows, (unit_id, *key), values)
+    return rows

@@ -14,7 +14,7 @@ from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
 from surveys.ikm import ikm_for, raw_totals
-from surveys.models import DailyTally, SurveyResponse
+from surveys.models import DailyTally, SurveyResponse, UnitDayTally
 from units.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -80,10 +80,28 @@ def test_the_ikm_part_checks_the_tallies_against_the_floor(seeded):
     assert "score" in result["checked"] and "nrr U7" in result["checked"]
 
 
-def test_the_ikm_part_stops_when_any_units_tally_is_off(seeded):
-    tally = DailyTally.objects.filter(unit__code="satuan-02").order_by("pk").first()
-    DailyTally.objects.filter(pk=tally.pk).update(respondents=F("respondents") + 1)
-    with pytest.raises(SystemExit, match="satuan-02"):
+def test_the_seed_states_profiles_and_tallies_them(seeded):
+    assert SurveyResponse.objects.exclude(sex="").exists()
+    assert SurveyResponse.objects.filter(sex="").exists()
+    assert seeded.day_tallies == UnitDayTally.objects.count()
+    assert UnitDayTally.objects.exclude(profile_field="").exists()
+    first = datetime.date.fromisoformat(seeded.first_day)
+    last = datetime.date.fromisoformat(seeded.last_day)
+    assert pulih_inproc.check_every_unit(first, last) == Unit.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("tallies", "named"),
+    [
+        (DailyTally.objects.all(), "daily tallies"),
+        (UnitDayTally.objects.filter(profile_field=""), "unit-day tallies"),
+        (UnitDayTally.objects.filter(profile_field="education"), "profile tallies"),
+    ],
+)
+def test_the_ikm_part_stops_when_any_units_tally_is_off(seeded, tallies, named):
+    tally = tallies.filter(unit__code="satuan-02").order_by("pk").first()
+    tallies.model.objects.filter(pk=tally.pk).update(u3_n=F("u3_n") + 1)
+    with pytest.raises(SystemExit, match=f"satuan-02: the {named} differ"):
         pulih_inproc.ikm(reps=1, warmup=0)
 
 
@@ -97,8 +115,9 @@ def test_the_organisation_rollups_equal_the_raw_scan(seeded):
 
 
 def test_the_rollup_part_stops_when_a_tally_is_off(seeded):
-    tally = DailyTally.objects.filter(unit__code="satuan-12").order_by("pk").first()
-    DailyTally.objects.filter(pk=tally.pk).update(u3_sum=F("u3_sum") + 1)
+    whole_days = UnitDayTally.objects.filter(unit__code="satuan-12", profile_field="")
+    tally = whole_days.order_by("pk").first()
+    UnitDayTally.objects.filter(pk=tally.pk).update(u3_sum=F("u3_sum") + 1)
     first = datetime.date.fromisoformat(seeded.first_day)
     with pytest.raises(SystemExit, match="differ from the raw scan"):
         rollup_part.measure(ORGANISATION, first, tally.day, reps=1, warmup=0)

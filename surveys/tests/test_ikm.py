@@ -142,6 +142,30 @@ def test_elements_nobody_answered_do_not_count(rows):
     assert result.ikm == expected
 
 
+tallies = st.dictionaries(
+    st.sampled_from(ELEMENT_CODES),
+    st.integers(1, 10**7).flatmap(lambda n: st.tuples(st.integers(n, 4 * n), st.just(n))),
+)
+
+
+@given(tallies, st.booleans())
+def test_the_ikm_is_the_weighted_sum_of_the_element_means_exactly(totals, legacy):
+    """The regulation's arithmetic, step by step with Fractions, for any sums and counts."""
+    result = compute_ikm(totals, respondents=1, legacy_weight=legacy)
+    if not totals:
+        assert result.empty
+        return
+    weight = Fraction(1, len(totals))
+    if legacy:
+        weight = Fraction(round_half_up(weight, 3))
+    for element in result.elements:
+        total, count = totals[element.code]
+        assert element.nrr == Fraction(total, count)
+        assert element.weighted == Fraction(total, count) * weight
+    assert result.ikm == sum((Fraction(*totals[e.code]) * weight for e in result.elements), 0)
+    assert result.score == round_half_up(result.ikm * 25, 2)
+
+
 def test_ikm_for_sums_the_tallies_to_the_worked_example(unit, worked_example):
     day = datetime.date(2026, 11, 2)
     result = ikm_for(unit, start=day, end=day)
@@ -171,9 +195,14 @@ def test_ikm_for_filters_by_service_officer_and_local_dates(unit, people, respon
     assert raw_totals(unit, start=day, end=day)[1]["U1"] == (6, 2)
 
 
-def test_ikm_query_does_not_scan_responses(unit, worked_example, django_assert_num_queries):
+def test_ikm_query_does_not_scan_responses(unit, people, worked_example, django_assert_num_queries):
+    """The unit's IKM sums its day tallies; one officer's (or service's), the daily tallies."""
     day = datetime.date(2026, 11, 2)
-    with django_assert_num_queries(1) as ctx:
-        ikm_for(unit, start=day, end=day)
-    assert "surveys_dailytally" in ctx.captured_queries[0]["sql"]
-    assert "surveys_surveyresponse" not in ctx.captured_queries[0]["sql"]
+    with django_assert_num_queries(2) as ctx:
+        whole = ikm_for(unit, start=day, end=day)
+        mine = ikm_for(unit, start=day, end=day, officer=people["officer"])
+    assert whole.score == mine.score == Decimal("91.48")
+    unit_sql, officer_sql = (q["sql"] for q in ctx.captured_queries)
+    assert "surveys_unitdaytally" in unit_sql and "surveys_dailytally" not in unit_sql
+    assert "surveys_dailytally" in officer_sql
+    assert "surveys_surveyresponse" not in unit_sql + officer_sql

@@ -1,0 +1,313 @@
+"""surveys/tally.py: the unit's day tallies (whole days and profile answers) kept by every way
+in, equal to a raw GROUP BY over the responses; the profile table and the IKM of one profile
+answer read from them; the migration's backfill writes what the live path wrote."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import io
+import re
+import types
+from collections import defaultdict
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from surveys.ikm import compute_ikm, ikm_for, ikm_of_units
+from surveys.models import (
+    PROFILE_FIELDS,
+    PROFILE_MAX_LENGTH,
+    DailyTally,
+    SurveyResponse,
+    UnitDayTally,
+)
+from surveys.profile import PROFILE_LABELS, options_for
+from surveys.sample import _element_sums, _responses, _result, ikm_for_profile, profile_table
+from surveys.services import record_service, submit_response
+from surveys.tally import COUNT_FIELDS
+from units.models import ELEMENT_CODES, IkmWeight, Unit
+
+GOOD = dict.fromkeys(ELEMENT_CODES, 4)
+DAY = datetime.date(2026, 11, 2)
+LONG_OCCUPATION = "Petani peternak dan pengrajin anyaman rotan di desa Tumbang Samba"
+
+
+def local(unit, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=unit.zone)
+
+
+def raw_day_rows(unit) -> dict:
+    """{(local day, field, answer): counts} by GROUP BY over the responses in SQL: the whole
+    day (field and answer "") and each stated answer of each profile field."""
+    sums: dict = {"respondents": Count("pk")}
+    for code in ELEMENT_CODES:
+        sums[f"{code.lower()}_sum"] = Coalesce(Sum(code.lower()), 0)
+        sums[f"{code.lower()}_n"] = Count(code.lower())
+    responses = SurveyResponse.objects.filter(unit=unit).annotate(
+        local_day=TruncDate("submitted_at", tzinfo=unit.zone)
+    )
+    rows = {
+        (row["local_day"], "", ""): [row[c] for c in COUNT_FIELDS]
+        for row in responses.values("local_day").annotate(**sums).order_by()
+    }
+    for name in PROFILE_FIELDS:
+        grouped = responses.exclude(**{name: ""}).values("local_day", name).annotate(**sums)
+        for row in grouped.order_by():
+            rows[(row["local_day"], name, row[name])] = [row[c] for c in COUNT_FIELDS]
+    return rows
+
+
+def tallied_day_rows(unit) -> dict:
+    return {
+        (t.day, t.profile_field, t.profile_value): [getattr(t, c) for c in COUNT_FIELDS]
+        for t in UnitDayTally.objects.filter(unit=unit)
+    }
+
+
+def daily_tallies_by_day(unit) -> dict:
+    rows = (
+        DailyTally.objects.filter(unit=unit)
+        .values("day")
+        .annotate(**{c: Sum(c) for c in COUNT_FIELDS})
+    )
+    return {(row["day"], "", ""): [row[c] for c in COUNT_FIELDS] for row in rows.order_by()}
+
+
+def import_csv(tmp_path, unit, lines: list[str]) -> None:
+    header = "submitted_at,service,officer,U1,U2,U3,U4,U5,U6,U7,U8,U9,comment,"
+    header += "Jenis kelamin,Usia,Pendidikan,Pekerjaan"
+    path = tmp_path / "skm.csv"
+    path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
+    call_command(
+        "import_skm", str(path), "--unit", unit.code, stdout=io.StringIO(), stderr=io.StringIO()
+    )
+
+
+@pytest.fixture
+def every_way_in(client, api, tmp_path, unit, people, service_type):
+    """Answers on 2 and 3 November 2026 (local) through the walk-in form, the receipt's form,
+    the API and an import, with profiles stated, partly stated and not, in the unit's list,
+    in other wordings and cut to the column's length; some around local midnight."""
+    walk_in = f"/u/{unit.code}/survey/{service_type.code}/"
+    form = {f"u{i}": "4" for i in range(1, 10)}
+    with time_machine.travel(local(unit, DAY, 23, 50), tick=False):
+        client.post(walk_in, {**form, "u7": "2", "profile_sex": "Perempuan",
+                              "profile_education": "S1"})  # fmt: skip
+        record = record_service(
+            unit, actor=people["officer"], service_type=service_type, officer=people["officer"]
+        )
+        api.post(f"/api/v1/surveys/{record.survey_token}/", {"answers": GOOD}, format="json")
+    next_day = DAY + datetime.timedelta(days=1)
+    with time_machine.travel(local(unit, next_day, 0, 10), tick=False):
+        client.post(walk_in, {**form, "u3": "3", "profile_sex": "Laki-laki",
+                              "profile_age_group": "20–29 tahun"})  # fmt: skip
+        record = record_service(
+            unit, actor=people["officer"], service_type=service_type, officer=people["officer"]
+        )
+        client.post(f"/s/{record.survey_token}/", {**form, "u1": "1", "profile_sex": "Perempuan",
+                                                   "profile_occupation": "Lainnya"})  # fmt: skip
+    import_csv(
+        tmp_path,
+        unit,
+        [
+            "2026-11-02 08:00:00,informasi,,4,3,3,4,3,,4,4,3,,perempuan,30–39 tahun,SMA,Lainnya",
+            "2026-11-02 23:59:59,informasi,oscar,2,3,3,4,3,2,4,4,,,Wanita,,S1,",
+            f"2026-11-03 00:00:00,informasi,,3,3,3,3,3,3,3,3,3,,Wanita,,,{LONG_OCCUPATION}",
+            "2026-11-03 12:00:00,informasi,,4,4,4,4,4,4,4,4,4,,,,,",
+            "2026-11-03 13:00:00,informasi,olive,1,2,3,4,1,2,3,4,1,Lambat,Laki-laki,,,Lainnya",
+        ],
+    )
+    assert SurveyResponse.objects.filter(unit=unit).count() == 9
+
+
+def test_every_way_in_keeps_the_day_and_profile_tallies_equal_to_the_responses(unit, every_way_in):
+    tallied = tallied_day_rows(unit)
+    assert tallied == raw_day_rows(unit)
+    sources = set(SurveyResponse.objects.values_list("source", flat=True))
+    assert sources == {"web", "api", "import"}
+    # The data holds what the test is about: two local days, each field stated somewhere,
+    # wordings outside the list kept, a long answer cut to the column.
+    assert {day for day, _f, _v in tallied} == {DAY, DAY + datetime.timedelta(days=1)}
+    assert {f for _d, f, _v in tallied} == {"", *PROFILE_FIELDS}
+    assert (DAY, "sex", "Wanita") in tallied and (DAY, "sex", "Perempuan") in tallied
+    assert (
+        DAY + datetime.timedelta(days=1),
+        "occupation",
+        LONG_OCCUPATION[:PROFILE_MAX_LENGTH],
+    ) in (tallied)
+    # The whole-day rows are the daily tallies of the day added up.
+    whole = {k: v for k, v in tallied.items() if k[1] == ""}
+    assert whole == daily_tallies_by_day(unit)
+
+
+def hand_profile_table(unit, start: datetime.date, end: datetime.date) -> list[dict]:
+    """The profile table computed from the responses one by one, in Python."""
+    since, until = unit.day_bounds(start, end)
+    responses = list(
+        SurveyResponse.objects.filter(unit=unit, submitted_at__gte=since, submitted_at__lt=until)
+    )
+    options = options_for(unit)
+    legacy = unit.ikm_weight == IkmWeight.LEGACY
+    table = []
+    for name in PROFILE_FIELDS:
+        groups = defaultdict(list)
+        for response in responses:
+            groups[getattr(response, name)].append(response.answers())
+        others = sorted(v for v in groups if v and v not in options[name])
+        rows = []
+        for value in [*options[name], *others, ""]:
+            group = groups.get(value, [])
+            totals = {
+                c: (sum(a.get(c, 0) for a in group), sum(c in a for a in group))
+                for c in ELEMENT_CODES
+            }
+            score = compute_ikm(totals, respondents=len(group), legacy_weight=legacy).score
+            rows.append(
+                {
+                    "value": value,
+                    "count": len(group),
+                    "share": round(100 * len(group) / len(responses), 2) if responses else 0.0,
+                    "score": float(score) if group and score is not None else None,
+                }
+            )
+        table.append({"field": name, "label": str(PROFILE_LABELS[name]), "rows": rows})
+    return table
+
+
+@pytest.mark.parametrize("weight", [IkmWeight.EXACT, IkmWeight.LEGACY])
+def test_the_profile_table_equals_one_computed_by_hand_from_the_responses(
+    unit, every_way_in, weight
+):
+    unit.ikm_weight = weight
+    unit.save()
+    one = datetime.timedelta(days=1)
+    for start, end in [(DAY, DAY + one), (DAY, DAY), (DAY + one, DAY + one), (DAY, DAY - one)]:
+        assert profile_table(unit, start, end) == hand_profile_table(unit, start, end)
+    table = {g["field"]: {r["value"]: r for r in g["rows"]} for g in profile_table(unit, DAY, DAY)}
+    assert table["sex"][""]["count"] == 1  # the API's answer states nothing
+    assert table["age_group"][""]["count"] == 3
+
+
+def test_the_profile_table_reads_no_response(unit, every_way_in, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2) as ctx:
+        profile_table(unit, DAY, DAY + datetime.timedelta(days=1))
+    assert not [q for q in ctx.captured_queries if "surveys_surveyresponse" in q["sql"]]
+
+
+def test_the_ikm_of_one_profile_answer_from_the_tallies_equals_the_scan(
+    unit, every_way_in, django_assert_num_queries
+):
+    start, end = DAY, DAY + datetime.timedelta(days=1)
+    answers = UnitDayTally.objects.exclude(profile_field="").values_list(
+        "profile_field", "profile_value"
+    )
+    for name, value in set(answers):
+        with django_assert_num_queries(1) as ctx:
+            tallied = ikm_for_profile(unit, start, end, {name: value})
+        assert "surveys_unitdaytally" in ctx.captured_queries[0]["sql"]
+        scanned = _result(
+            unit, _responses(unit, start, end).filter(**{name: value}).aggregate(**_element_sums())
+        )
+        assert (tallied.respondents, tallied.score, tallied.elements) == (
+            scanned.respondents,
+            scanned.score,
+            scanned.elements,
+        ), (name, value)
+    both = ikm_for_profile(unit, start, end, {"sex": "Perempuan", "education": "S1"})
+    assert both.respondents == 1  # a combination still scans the responses
+
+
+def test_the_backfill_writes_what_the_live_path_wrote(unit, every_way_in):
+    """The migration's backfill over responses stored before it (here: by the live path,
+    whose unit-day rows are then removed) writes the same rows, in every unit's own zone."""
+    east = Unit.objects.create(code="unit-wit", name="Unit WIT", time_zone="Asia/Jayapura")
+    for hour in (0, 1, 23):  # 23:00 and 00:00 in Jayapura are 22:00 and 23:00 in Jakarta
+        submit_response(
+            east, answers=GOOD, submitted_at=local(east, DAY, hour), profile={"sex": "Perempuan"}
+        )
+    live = {u.pk: tallied_day_rows(u) for u in (unit, east)}
+    assert live[east.pk] == raw_day_rows(east)
+    UnitDayTally.objects.all().delete()
+    migration = importlib.import_module("surveys.migrations.0008_unit_day_tallies")
+    migration.backfill(apps, types.SimpleNamespace(connection=connection))
+    assert {u.pk: tallied_day_rows(u) for u in (unit, east)} == live
+
+
+def test_the_units_ikm_and_the_roll_up_read_the_day_tallies(unit, every_way_in):
+    start, end = DAY, DAY + datetime.timedelta(days=1)
+    pooled, per_unit = ikm_of_units(Unit.objects.filter(pk=unit.pk), start=start, end=end)
+    assert pooled.respondents == per_unit[unit.pk].respondents == 9
+    assert per_unit[unit.pk] == ikm_for(unit, start=start, end=end)
+    # A corrupted whole-day row shows (it is what is read), the daily tallies do not.
+    UnitDayTally.objects.filter(unit=unit, profile_field="", day=DAY).update(respondents=99)
+    assert ikm_for(unit, start=start, end=end).respondents != 9
+    assert ikm_of_units(Unit.objects.filter(pk=unit.pk), start=start, end=end)[0].respondents != 9
+
+
+def test_an_answer_costs_one_statement_per_tally(unit, django_assert_num_queries):
+    """The response's INSERT, the daily tally's upsert and one upsert of the unit's day
+    tallies for its whole day and every profile answer it states (one executemany)."""
+    from surveys.services import new_response, store_responses
+
+    at = local(unit, DAY, 9)
+    response = new_response(
+        unit, GOOD, submitted_at=at, profile={"sex": "Perempuan", "education": "S1"}
+    )
+    with django_assert_num_queries(3) as ctx:
+        store_responses(unit, [response])
+    tables = [re.search(r'INSERT INTO "?(\w+)', q["sql"])[1] for q in ctx.captured_queries]
+    assert tables == ["surveys_surveyresponse", "surveys_dailytally", "surveys_unitdaytally"]
+    assert tallied_day_rows(unit) == raw_day_rows(unit)
+    assert len(tallied_day_rows(unit)) == 3
+
+
+moments = st.datetimes(
+    min_value=datetime.datetime(2026, 1, 1, 12), max_value=datetime.datetime(2026, 1, 3, 12)
+)
+profiles = st.fixed_dictionaries(
+    {
+        "sex": st.sampled_from(["", "Perempuan", "Laki-laki", "Wanita"]),
+        "age_group": st.sampled_from(["", "< 20 tahun", "≥ 50 tahun"]),
+        "education": st.sampled_from(["", "S1", "Paket C"]),
+        "occupation": st.sampled_from(["", "Lainnya"]),
+    }
+)
+answer_sets = st.dictionaries(
+    st.sampled_from(ELEMENT_CODES), st.integers(1, 4), min_size=1, max_size=9
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(answer_sets, moments, profiles), min_size=1, max_size=10))
+def test_batches_of_any_answers_and_profiles_keep_the_tallies_equal_to_the_responses(unit, rows):
+    """As an import's batch (one store_responses for many): examples accumulate in one test
+    database, so every comparison covers all the answers stored so far."""
+    from surveys.services import new_response, store_responses
+
+    store_responses(
+        unit,
+        [
+            new_response(
+                unit,
+                answers,
+                submitted_at=moment.replace(tzinfo=datetime.UTC),
+                profile=profile,
+                source="import",
+            )
+            for answers, moment, profile in rows
+        ],
+    )
+    assert tallied_day_rows(unit) == raw_day_rows(unit)
