@@ -281,7 +281,9 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
     for response in responses:
         tally.add_to(counters, tally_key(unit, response), response.answers())
     tally.add_tallies(unit, counters)
-    open_improvement_items(unit, [r for r in responses if r.flagged])
+    flagged = [r for r in responses if r.flagged]
+    if flagged:
+        open_improvement_items(unit, flagged)
 
 
 def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:
