@@ -8,6 +8,7 @@
 - list filters: the domain's django-filter FilterSet (the one the screens use), made strict
   with `StrictFilters`; `filtered` answers 400 naming each bad field;
 - one pagination: `Pagination` (limit/offset, at most MAX_LIMIT, a malformed value is a 400);
+- one content negotiation: `Negotiation` (DRF's, its commonest case answered without parsing);
 - one error body, from `api.errors.exception_handler`: `{"code": …, "detail": …}` plus, for
   bad input, the messages per field.
 """
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import utils as filters_utils
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
@@ -29,6 +31,20 @@ from units.access import units_for
 from units.models import Unit, User
 
 MAX_LIMIT = 200
+
+
+class Negotiation(DefaultContentNegotiation):
+    """DRF's content negotiation, with its commonest question answered without parsing: a
+    request that names no format and accepts anything (no Accept header, or */*: what apps,
+    curl and load tools send) gets the view's first renderer and its media type, as DRF's
+    own negotiation answers it. Anything else goes through DRF's."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        meta = request.META
+        asks_nothing = not format_suffix and not meta.get("QUERY_STRING")
+        if renderers and asks_nothing and meta.get("HTTP_ACCEPT", "*/*").strip() == "*/*":
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 def query_text(request: Request, name: str) -> str:

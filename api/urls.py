@@ -14,7 +14,10 @@ from .surveys import urlpatterns as survey_urls
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 
+# The satisfaction endpoints first: a customer's survey answer is the busiest request and Django
+# tries the patterns in order (no other pattern here begins with their paths).
 urlpatterns = [
+    *survey_urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -25,5 +28,4 @@ urlpatterns = [
 urlpatterns += router.urls
 urlpatterns += complaint_urls
 urlpatterns += cases.urlpatterns
-urlpatterns += survey_urls
 urlpatterns += recovery_urls

@@ -696,7 +696,8 @@ Gunicorn: {GUNICORN_WHY}
 
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DB = "pulih_h_submit"
+# BENCH_SUBMIT_PG_DATABASE: another name, for two runs side by side on one cluster.
+PG_DB = os.environ.get("BENCH_SUBMIT_PG_DATABASE", "pulih_h_submit")
 STANDALONE_UNIT = "bpmp-kalteng"
 
 

@@ -310,6 +310,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "api.conventions.Pagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.conventions.Negotiation",
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     # Throttles count per client address: REMOTE_ADDR, unless NUM_PROXIES trusted proxies sit
     # in front (then the address they add to X-Forwarded-For). Unset, DRF would believe any

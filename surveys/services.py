@@ -16,8 +16,8 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -282,7 +282,9 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
         # executemany of the same ORM-compiled INSERT, ten times cheaper than bulk_create.
         SurveyResponse.objects.bulk_create([r for r in responses if r.flagged])
         insert_rows(SurveyResponse, (r for r in responses if not r.flagged))
-    open_improvement_items(unit, [r for r in responses if r.flagged])
+    flagged = [r for r in responses if r.flagged]
+    if flagged:
+        open_improvement_items(unit, flagged)
     # The tallies last: their rows are shared by every answer of the unit's day (the
     # whole-day row by all of them), and a row lock is held until the commit.
     counters = tally.Counters()
@@ -363,31 +365,65 @@ def submit_response(
         source=source,
         profile=profile_values(unit, profile or {}, strict=True),
     )
-    # A caller's own transaction keeps working after a 409: then (only) the insert gets a
-    # savepoint; otherwise a failed insert simply rolls the whole transaction back.
-    nested = connection.in_atomic_block
-    with transaction.atomic():
-        try:
-            with transaction.atomic(savepoint=nested):
-                store_responses(unit, [response])
-        except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
-            raise StateConflict(_("This survey has already been answered.")) from exc
+    # One atomic block: on its own the transaction (a failed insert rolls it all back); inside
+    # a caller's transaction a savepoint, so that transaction keeps working after a 409.
+    try:
+        with transaction.atomic():
+            store_responses(unit, [response])
+    except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
+        raise StateConflict(_("This survey has already been answered.")) from exc
     return response
+
+
+# What storing a customer's answer reads of its service record and of its unit: the keys the
+# response copies, the survey's closing time, the flag rule and the tally's local day.
+RECORD_FIELDS = ("id", "unit_id", "service_type_id", "officer_id", "served_at")
+UNIT_FIELDS = ("flag_threshold", "flag_elements", "time_zone")
+
+
+@functools.cache
+def _loaded(model: type, names: tuple[str, ...]) -> tuple[str, ...]:
+    """`names` in the model's column order, as `Model.from_db` takes them."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+_ANSWER_KEY = "response__id"
+
+
+@functools.cache
+def _token_rows() -> tuple[tuple[str, ...], QuerySet]:
+    """The names and the queryset of `record_for_token`'s one row, built once (resolving its
+    joins costs as much as running it; `.get()` works on a copy)."""
+    names = (
+        *_loaded(ServiceRecord, RECORD_FIELDS),
+        *(f"unit__{name}" for name in UNIT_FIELDS),
+        _ANSWER_KEY,
+    )
+    return names, ServiceRecord.objects.values_list(*names)
 
 
 def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
     """(the service record of `token` with its unit, whether it has been answered).
 
+    One query reads what storing an answer needs (RECORD_FIELDS, UNIT_FIELDS) and the key of
+    the record's response (the reverse one-to-one: NULL while unanswered). The record and its
+    unit are built from that row by `Model.from_db`, as the ORM builds any partly loaded
+    instance: a field not read here loads when first used (a query more, never a wrong
+    value). select_related with only() reads the same row at twice the CPU (it walks every
+    field of the wide Unit to compile the query and to build the instance), on every answer.
+
     Raises ServiceRecord.DoesNotExist.
     """
     if not is_token(token):
         raise ServiceRecord.DoesNotExist
-    record = (
-        ServiceRecord.objects.select_related("unit")
-        .annotate(answered=Exists(SurveyResponse.objects.filter(service_record=OuterRef("pk"))))
-        .get(survey_token=token)
-    )
-    return record, record.answered
+    names, rows = _token_rows()
+    values = dict(zip(names, rows.get(survey_token=token), strict=True))
+    record_fields = _loaded(ServiceRecord, RECORD_FIELDS)
+    record = ServiceRecord.from_db(rows.db, record_fields, [values[f] for f in record_fields])
+    unit_fields = _loaded(Unit, ("id", *UNIT_FIELDS))
+    values["unit__id"] = record.unit_id
+    record.unit = Unit.from_db(rows.db, unit_fields, [values[f"unit__{f}"] for f in unit_fields])
+    return record, values[_ANSWER_KEY] is not None
 
 
 def submit_survey(

@@ -6,6 +6,8 @@ import datetime
 
 import pytest
 import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,12 +15,19 @@ from hypothesis import strategies as st
 from cases.models import Case
 from pulih.lib.errors import ActionForbidden, InvalidInput, StateConflict
 from surveys.ikm import raw_totals
-from surveys.models import DailyCheck, DailyTally, ImprovementItem, ServiceRecord
+from surveys.models import (
+    DailyCheck,
+    DailyTally,
+    ImprovementItem,
+    ServiceRecord,
+    SurveyResponse,
+)
 from surveys.services import (
     SurveyClosed,
     parse_answers,
     record_service,
     sign_daily_check,
+    submit_response,
     submit_survey,
 )
 from units.models import ELEMENT_CODES
@@ -147,6 +156,41 @@ def test_survey_token_answers_once(record):
     assert response.officer == record.officer
     with pytest.raises(StateConflict):
         submit_survey(record.survey_token, answers=GOOD)
+
+
+def test_an_answer_read_expired_and_answered_is_still_answered(record):
+    submit_survey(record.survey_token, answers=GOOD)
+    late = record.served_at + datetime.timedelta(days=31)
+    with time_machine.travel(late), pytest.raises(StateConflict):
+        submit_survey(record.survey_token, answers=GOOD)
+
+
+def test_a_409_leaves_the_callers_transaction_working(record):
+    submit_survey(record.survey_token, answers=GOOD)
+    with transaction.atomic():
+        with pytest.raises(StateConflict):
+            submit_response(record.unit, answers=GOOD, service_record=record)
+        assert ServiceRecord.objects.filter(pk=record.pk).exists()  # no broken transaction
+    assert SurveyResponse.objects.filter(service_record=record).count() == 1
+
+
+def test_a_customers_answer_reads_one_row_and_loads_nothing_later(unit, record):
+    """record_for_token reads the record, the unit's flag rule and time zone and whether it was
+    answered in one SELECT; storing the answer then reads nothing (no deferred field loads)."""
+    unit.flag_elements = "U8"
+    unit.flag_threshold = 1
+    unit.time_zone = "Asia/Jayapura"
+    unit.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = submit_survey(record.survey_token, answers={**GOOD, "U7": 1, "U8": 2})
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, selects
+    assert response.flagged_elements == "U7"  # U8 at 2 is above the threshold; U7 is not U8
+    assert ImprovementItem.objects.get().elements == "U7"  # U7 is the institution's here
+    assert response.service_type_id == record.service_type_id
+    assert response.officer_id == record.officer_id
+    day = timezone.localtime(response.submitted_at, unit.zone).date()
+    assert DailyTally.objects.get().day == day
 
 
 def test_unknown_token_is_not_found(db):
