@@ -162,7 +162,7 @@ def _counts(unit_code: str, tokens_file: str | None) -> dict:
 
     from bench import floor as benchfloor
     from cases.models import Case
-    from surveys.models import DailyTally, ImprovementItem, SurveyResponse
+    from surveys.models import DailyTally, ImprovementItem, SurveyResponse, UnitDayTally
     from units.models import Unit
 
     unit = Unit.objects.get(code=unit_code)
@@ -171,6 +171,10 @@ def _counts(unit_code: str, tokens_file: str | None) -> dict:
         "tally_respondents": DailyTally.objects.filter(unit=unit).aggregate(n=Sum("respondents"))[
             "n"
         ]
+        or 0,
+        "day_tally_respondents": UnitDayTally.objects.filter(unit=unit, profile_field="").aggregate(
+            n=Sum("respondents")
+        )["n"]
         or 0,
         "cases": Case.objects.filter(unit=unit, survey_response__isnull=False).count(),
         "improvement_items": ImprovementItem.objects.filter(unit=unit).count(),
@@ -462,6 +466,7 @@ def run_submit(
     survey["stored"] = after["responses"] - before["responses"]
     survey["answered_tokens"] = after["answered_tokens"]
     survey["tally_added"] = after["tally_respondents"] - before["tally_respondents"]
+    survey["day_tally_added"] = after["day_tally_respondents"] - before["day_tally_respondents"]
     survey["cases_opened"] = after["cases"] - before["cases"]
     survey["improvement_items"] = after["improvement_items"] - before["improvement_items"]
     floor["stored"] = after["floor_rows"] - before["floor_rows"]
@@ -482,10 +487,12 @@ def run_submit(
             f"survey: {survey['stored']} responses stored, {survey['answered_tokens']} tokens "
             "of the run answered"
         )
-    if survey["tally_added"] != survey["stored"]:
-        problems.append(
-            f"survey: {survey['stored']} responses but tallies grew by {survey['tally_added']}"
-        )
+    for name, grew in (("daily", "tally_added"), ("unit-day", "day_tally_added")):
+        if survey[grew] != survey["stored"]:
+            problems.append(
+                f"survey: {survey['stored']} responses but the {name} tallies grew by "
+                f"{survey[grew]}"
+            )
     return {
         "db": vendor,
         "unit": unit_code,

@@ -3,8 +3,6 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-
 COUNTS = ["respondents", *(f"u{n}_{part}" for n in range(1, 10) for part in ("sum", "n"))]
 PROFILE_FIELDS = ("sex", "age_group", "education", "occupation")
 ELEMENTS = [f"U{n}" for n in range(1, 10)]
