@@ -23,6 +23,7 @@ from documents.signing import self_signed_pkcs12
 from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from surveys.models import ImprovementItem, ServiceRecord, SurveyResponse
+from surveys.services import submit_response
 from units.demo import DemoStaff
 from units.models import CompensationBudget, CompensationKind, SanctionKind, ServiceType, Unit
 from units.models import Violation as ViolationKind
@@ -64,17 +65,14 @@ def _response(unit: Unit, officer, service_type, at: datetime.datetime, customer
         customer_contact=contact,
         served_at=at - 2 * HOUR,
     )
-    return SurveyResponse.objects.create(
-        unit=unit,
-        service_record=record,
-        service_type=service_type,
-        officer=officer,
-        submitted_at=at - HOUR,
-        u1=3, u2=3, u3=2, u4=4, u5=3, u6=3, u7=1, u8=3, u9=3,
+    # Through the one write path, so the tallies (the IKM, the roll-ups) count it too.
+    return submit_response(
+        unit,
+        answers={"U1": 3, "U2": 3, "U3": 2, "U4": 4, "U5": 3, "U6": 3, "U7": 1, "U8": 3, "U9": 3},
         comment="Petugas kurang ramah dan tidak menjelaskan persyaratan.",
-        flagged=True,
-        flagged_elements="U3,U7",
-    )  # fmt: skip
+        submitted_at=at - HOUR,
+        service_record=record,
+    )
 
 
 class _Runner:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import random
 
+from django.db.models import Sum
+
 from cases import demo
 from cases.models import Case, CaseState
-from surveys.models import FlagReview
+from surveys.models import FlagReview, SurveyResponse, UnitDayTally
 from units.demo import create_staff
 from units.models import CompensationBudget
 
@@ -32,6 +34,19 @@ def test_demo_cases_show_every_state_and_run_once(unit, service_type):
     count = Case.objects.count()
     assert demo.populate(unit, staff, random.Random(1), 4) == ""
     assert Case.objects.count() == count
+
+
+def test_the_demo_cases_ratings_count_in_the_ikm(unit, service_type):
+    """Every rating the demo's cases stand on went through the one write path: the tallies
+    the IKM and the roll-ups read hold exactly the unit's responses."""
+    staff = create_staff(unit, "demo-pass-123")
+    demo.populate(unit, staff, random.Random(3), 4)
+    responses = SurveyResponse.objects.filter(unit=unit).count()
+    assert responses > 0
+    tallied = UnitDayTally.objects.filter(unit=unit, profile_field="").aggregate(
+        n=Sum("respondents")
+    )["n"]
+    assert tallied == responses
 
 
 def test_demo_cases_without_a_surveys_demo(unit, service_type):
