@@ -18,6 +18,7 @@ off), with the dashboard also against the framework floor page of the same serve
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import shutil
@@ -119,6 +120,18 @@ def insert_select(cursor, model, exprs: dict[str, str], tail: str) -> int:
     )
     cursor.execute(sql, args)
     return cursor.rowcount
+
+
+@contextlib.contextmanager
+def _indexes_dropped(cursor, table: str):
+    """A bulk load into `table` without its plain indexes, built again afterwards (a build is
+    cheaper than keeping an index through millions of inserts)."""
+    dropped = _plain_indexes(cursor, table)
+    for name, _definition in dropped:
+        cursor.execute(f'DROP INDEX "{name}"')
+    yield dropped
+    for _name, definition in dropped:
+        cursor.execute(definition)
 
 
 def _plain_indexes(cursor, table: str) -> list[tuple[str, str]]:
@@ -317,53 +330,39 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
             seconds["response indexes"] = time.monotonic() - t
             log(f"national: {len(dropped)} indexes rebuilt in {seconds['response indexes']:.0f} s")
         t = time.monotonic()
-        with transaction.atomic():
-            dropped = _plain_indexes(cursor, DailyTally._meta.db_table)
-            for name, _definition in dropped:
-                cursor.execute(f'DROP INDEX "{name}"')
+        with transaction.atomic(), _indexes_dropped(cursor, DailyTally._meta.db_table):
             cursor.execute(_tally_sql())
             tallies = cursor.rowcount
-            for _name, definition in dropped:
-                cursor.execute(definition)
         seconds["tallies"] = time.monotonic() - t
         log(f"national: {tallies:,} daily tallies in {seconds['tallies']:.0f} s")
         t = time.monotonic()
-        with transaction.atomic():
-            # The units' day tallies: whole days from the daily tallies just built, profile
-            # answers from the responses (the national responses state none: no rows).
-            dropped = _plain_indexes(cursor, UnitDayTally._meta.db_table)
-            for name, _definition in dropped:
-                cursor.execute(f'DROP INDEX "{name}"')
+        # The units' day tallies: whole days from the daily tallies just built, profile
+        # answers from the responses (the national responses state none: no rows).
+        with transaction.atomic(), _indexes_dropped(cursor, UnitDayTally._meta.db_table):
             cursor.execute(_day_tally_sql())
             day_tallies = cursor.rowcount
             cursor.execute(_profile_tally_sql())
             day_tallies += cursor.rowcount
-            for _name, definition in dropped:
-                cursor.execute(definition)
         seconds["unit-day tallies"] = time.monotonic() - t
         log(f"national: {day_tallies:,} unit-day tallies in {seconds['unit-day tallies']:.0f} s")
         t = time.monotonic()
         with transaction.atomic():
-            dropped = _plain_indexes(cursor, Case._meta.db_table)
-            for name, _definition in dropped:
-                cursor.execute(f'DROP INDEX "{name}"')
-            n_cases = insert_select(
-                cursor,
-                Case,
-                {
-                    "unit_id": "r.unit_id",
-                    "officer_id": "r.officer_id",
-                    "state": _state_sql("r.id / " + str(every)),
-                    "source_kind": "'survey'",
-                    "survey_response_id": "r.id",
-                    "reason": "'Penilaian kurang pada U7'",
-                    "opened_at": "r.submitted_at + INTERVAL '5 minutes'",
-                    "due_rule": "''",
-                },
-                f"FROM surveys_surveyresponse r WHERE r.flagged ORDER BY r.id LIMIT {cases}",
-            )
-            for _name, definition in dropped:
-                cursor.execute(definition)
+            with _indexes_dropped(cursor, Case._meta.db_table):
+                n_cases = insert_select(
+                    cursor,
+                    Case,
+                    {
+                        "unit_id": "r.unit_id",
+                        "officer_id": "r.officer_id",
+                        "state": _state_sql("r.id / " + str(every)),
+                        "source_kind": "'survey'",
+                        "survey_response_id": "r.id",
+                        "reason": "'Penilaian kurang pada U7'",
+                        "opened_at": "r.submitted_at + INTERVAL '5 minutes'",
+                        "due_rule": "''",
+                    },
+                    f"FROM surveys_surveyresponse r WHERE r.flagged ORDER BY r.id LIMIT {cases}",
+                )
             decided = ", ".join(f"'{s}'" for s in DECIDED)
             proposed = ", ".join(f"'{s}'" for s in PROPOSED)
             n_proposals = insert_select(
