@@ -576,10 +576,13 @@ so compare each share with its own floor rather than across rows):
 |---|---|--:|--:|--:|--:|
 """
 BEFORE_AFTER = """
-Per request, in one process through Django's test client (CPU time, SQLite, no network):
-the survey POST went from about 3.2 ms to 0.85 ms of CPU; the floor takes 0.26–0.31 ms.
+Per request, in one process (CPU time, SQLite, no network): on 2026-11-24, through Django's
+test client, the survey POST went from about 3.2 ms to 0.85 ms of CPU, the floor taking
+0.26–0.31 ms. On 2026-12-02, with `python -m bench.submit_cpu` (Django's WSGI handler, the
+bench's settings, medians of 10 alternating rounds; the machine shared, so compare each
+survey figure with its own floor): @CPU@
 
-What changed, and why:
+What changed on 2026-11-24, and why:
 
 1. **The write transaction holds only the writes.** `submit_survey` used to take the write
    lock first (`select_for_update` inside `atomic`; on SQLite every transaction begins
@@ -587,22 +590,18 @@ What changed, and why:
    the lock held. Now the record, whether it is answered and the unit's flag settings are
    read in one query outside any transaction, everything that needs no database is computed,
    and only then does the transaction start: INSERT the response, add it to its tally, open
-   the case or improvement item if the rating is poor, COMMIT. One answer per token is still
+   the improvement item if the rating is poor, COMMIT. One answer per token is still
    guaranteed by the database (the response's one-to-one to its record is unique): a second
    answer racing the first fails its INSERT and is answered 409, as before.
 2. **The tally is one statement.** The per-day tally was an ORM `update()` with 19 `F()`
    expressions (compiled again on every response, the single most expensive step) followed,
    for a new key, by a savepoint, an INSERT and a retry. It is now one
    `INSERT … ON CONFLICT (unit, day, COALESCE(service type, 0), COALESCE(officer, 0)) DO
-   UPDATE` on the key's unique index, written once per process from the model's metadata:
-   no read, no savepoint, no retry. On PostgreSQL an unflagged response and its tally go in
-   one statement (`WITH r AS (INSERT … RETURNING id), t AS (INSERT … ON CONFLICT …)`): one
-   round trip and one commit.
-3. **No ORM compilation on the hot path.** The token lookup (4 `select_related` joins) and
-   the response INSERT were compiled by the ORM on every request; both are now statements
-   prepared once from the models' metadata (the record through `raw()`, the unit carrying only
-   the fields a response needs, the rest deferred). Savepoints are taken only when a caller
-   has its own transaction.
+   UPDATE` on the key's unique index (surveys/tally.py): no read, no savepoint, no retry.
+   (On PostgreSQL an unflagged response and its tally then went in one statement; the one
+   write path below took that out.)
+3. **No ORM compilation on the hot path** (taken out by the one write path, below): the token
+   lookup and the response INSERT were statements prepared once from the models' metadata.
 4. **Plain bodies skip the serializer.** `SurveyIn` cost as much as the rest of the view
    (about 0.15 ms of CPU in place). A body that is an object of answers (numbers or text)
    with an optional text comment is taken as it is (the comment trimmed), which is exactly
@@ -617,14 +616,42 @@ What changed, and why:
    run lasted. Rates now accept `off` (`SURVEY_RATE=off`), used only by this benchmark.
    Under production rates (30/minute per address) the list stays short.
 
-What still separates the survey from the floor is Python work the floor does not do:
-Django REST framework's request, negotiation and renderer, the record lookup (about
-0.1 ms), the transaction and two or three statements instead of one. On this 2-CPU
-machine, where wrk itself needs one CPU, that leaves the survey at about half of the
-floor's rate; 70 % would need the survey POST at roughly 0.45 ms of CPU (0.85 ms now,
-the floor 0.26 ms), i.e. without DRF on this endpoint. On PostgreSQL, responses of one
-unit, day, service type and officer also queue on their one tally row (the row lock is held
-until the commit's WAL flush; not measured separately).
+**One write path (2026-12-01) and after (2026-12-02).** Every answer (form, API, import) is
+now stored by `surveys.services`: `submit_survey` → `submit_response` → `store_responses`,
+the ORM for reads and inserts (`save()` for one answer), the tally upsert the one piece of raw
+SQL. That took out fix 3 and the PostgreSQL statement of fix 2, and the survey fell to about
+23 % of its floor. Where the time went (bench.submit_cpu, cProfile, statements counted): the
+token lookup, `select_related("unit")` (all of the unit's columns, walked field by field to
+compile the query and to build the instance) with an `Exists` annotation for "answered",
+built and compiled on every answer, took 0.9 ms of the 2.1 ms; the response's `save()`
+0.25–0.35 ms; two nested atomic blocks; the URL resolver tried 32 patterns of /api/v1/ before
+the survey's; DRF's content negotiation parsed an Accept header nobody sent. No query was
+added (one SELECT, then INSERT, tally upsert, improvement item when poor, COMMIT), no signal
+fires, and the profile lists are not read when no profile is sent. Fixed within the one
+write path:
+
+7. **One row for the token.** `record_for_token` reads the record's keys and service time,
+   the unit's flag threshold, flagged elements and time zone, and whether the record is
+   answered (the key of its response, through the reverse one-to-one) in one `values_list`
+   query whose joins are resolved once per process; the record and its partly loaded unit are
+   built by `Model.from_db`, as the ORM builds any deferred instance (another field of the
+   unit loads when read: a query more, never a wrong value; a test holds an answer to one
+   SELECT). Two thirds of the CPU of `select_related` with `only()`, under half of the old
+   lookup's.
+8. **One atomic block** in `submit_response` (a savepoint only inside a caller's own
+   transaction), and no call for improvement items when nothing is flagged.
+9. **The satisfaction endpoints are the first patterns of /api/v1/.**
+10. **Content negotiation** (`api.conventions.Negotiation`): DRF's, except that a request
+   asking for nothing (no Accept header or `*/*`, no format) gets the view's first renderer
+   without parsing; a property test holds it to DRF's own answers.
+
+What still separates the survey from the floor is the write path's own work, not Python
+glue: the ORM compiles the token's SELECT (two joins) and the response's INSERT (22 columns)
+on every answer, about 0.3 ms of CPU each in place, then the transaction (BEGIN, COMMIT) and
+the tally upsert; DRF's request, parser and renderer add about 0.1 ms. On PostgreSQL that is
+five round trips (SELECT, BEGIN, INSERT, upsert, COMMIT) where the floor makes one, each
+costing CPU on both sides of the socket on this 2-CPU machine. A second tally table adds one
+upsert per answer (measured above as "budget": the same statement once more).
 """
 
 

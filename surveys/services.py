@@ -409,8 +409,8 @@ def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
     the record's response (the reverse one-to-one: NULL while unanswered). The record and its
     unit are built from that row by `Model.from_db`, as the ORM builds any partly loaded
     instance: a field not read here loads when first used (a query more, never a wrong
-    value). select_related with only() reads the same row at twice the CPU (it walks every
-    field of the wide Unit to compile the query and to build the instance), on every answer.
+    value). select_related with only() reads the same row at half as much CPU again (it walks
+    every field of the wide Unit to compile the query and to build the instance).
 
     Raises ServiceRecord.DoesNotExist.
     """
