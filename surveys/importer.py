@@ -8,10 +8,12 @@ One code for `manage.py import_skm` and the web import:
    decided from the whole column — never guessed); then once more to parse every row with
    `parse_row` (the one parser), collect each bad row, column and reason, the period, the
    respondents and the IKM the file alone gives. Nothing is written.
-2. `import_file(...)` does the same with the parsed rows spilled to a temporary file a batch
-   at a time, then — only if no row is bad — stores them in one transaction a batch at a time
-   through the service's own write path (`services.new_response` and `store_responses`: the
-   same flag rule, tally rule and insert as a response from the form, in bulk).
+2. `import_file(...)` does the same in one transaction, and while no row has been bad it
+   stores the parsed rows a batch at a time as it reads them, through the service's own
+   write path (`services.response_values` and `store_values`: the same flag rule, tally rule
+   and insert as a response from the form, in bulk). After the first bad row it stores
+   nothing more but reads on to the end, to report every bad row; then the transaction is
+   rolled back: nothing is written.
 
 Memory stays flat: the file is streamed and at most one batch is held.
 """
@@ -19,13 +21,11 @@ Memory stays flat: the file is streamed and at most one batch is held.
 from __future__ import annotations
 
 import datetime
-import pickle
+import functools
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from django.db import transaction
 from django.utils import timezone
@@ -38,7 +38,7 @@ from .headers import FIELDS, field_label, header_score, normalise, read_answer, 
 from .ikm import compute_ikm
 from .models import COMMENT_MAX_LENGTH, PROFILE_FIELDS, ResponseSource, SurveyFormMapping
 from .profile import options_for, profile_values
-from .services import new_response, store_responses, unit_officers
+from .services import response_values, store_values, unit_officers
 
 SEEN_NAMES = 10_000  # service and officer cells remembered as read
 BATCH_SIZE = 2_000  # rows per insert; one batch at most is held in memory
@@ -218,6 +218,7 @@ class Plan:
     fields: list[str]  # the field each column is read as ("" = not used)
     date_order: str | None = None
     needs_date_order: bool = False
+    rows: int | None = None  # data rows, when the date column has been read whole
     services: dict[str, int] = field(default_factory=dict)
     officers: dict[str, int] = field(default_factory=dict)
     profile_options: dict[str, list[str]] = field(default_factory=dict)
@@ -345,9 +346,14 @@ def make_plan(
         plan.date_order = date_order
     else:
         column = plan.column_of["submitted_at"]
-        order, decidable = decide_date_order(
-            cells[column] if column < len(cells) else None for _n, cells in _data_rows(table, plan)
-        )
+        plan.rows = 0
+
+        def dates() -> Iterator[object]:
+            for _n, cells in _data_rows(table, plan):
+                plan.rows += 1
+                yield cells[column] if column < len(cells) else None
+
+        order, decidable = decide_date_order(dates())
         plan.needs_date_order = not decidable
         if not decidable and require_order:
             raise ImportFailed(
@@ -502,40 +508,66 @@ def _scan(
     plan: Plan,
     unit: Unit,
     *,
-    spill: BinaryIO | None = None,
+    store: Callable[[list[tuple]], None] | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    total: int = 0,
 ) -> Scan:
+    """Parse every row; with `store`, hand it the rows' response values a batch at a time
+    while no row has been bad (reporting `progress` after each batch)."""
     scan = Scan(table, plan)
     now = timezone.now()
     batch: list[tuple] = []
+    stored = 0
+    sums = scan.sums
     for number, cells in _data_rows(table, plan):
         scan.rows += 1
         parsed, problems = parse_row(plan, cells, unit, now)
-        for name, reason in problems:
-            if len(scan.errors) < MAX_ERRORS:
-                scan.errors.append(RowError(number, plan.column_name(name), reason))
-            else:
-                scan.more += 1
         if parsed is None:
+            for name, reason in problems:
+                if len(scan.errors) < MAX_ERRORS:
+                    scan.errors.append(RowError(number, plan.column_name(name), reason))
+                else:
+                    scan.more += 1
             continue
         if len(scan.sample) < SAMPLE_ROWS:
             scan.sample.append((number, parsed))
         moment = parsed.submitted_at
-        scan.first = moment if scan.first is None else min(scan.first, moment)
-        scan.last = moment if scan.last is None else max(scan.last, moment)
+        if scan.first is None or moment < scan.first:
+            scan.first = moment
+        if scan.last is None or moment > scan.last:
+            scan.last = moment
         for code, score in parsed.scores.items():
-            scan.sums[code][0] += score
-            scan.sums[code][1] += 1
-        if spill is not None and not scan.errors:
-            batch.append(parsed.as_tuple())
+            element = sums[code]
+            element[0] += score
+            element[1] += 1
+        if store is None:
+            if progress and scan.rows % 1000 == 0:
+                progress(scan.rows, 0)
+        elif not scan.errors:
+            batch.append(
+                response_values(
+                    unit,
+                    parsed.scores,
+                    submitted_at=moment,
+                    comment=parsed.comment,
+                    service_type_id=parsed.service_type_id,
+                    officer_id=parsed.officer_id,
+                    source=ResponseSource.IMPORT,
+                    profile=parsed.profile,
+                )
+            )
             if len(batch) >= batch_size:
-                pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                store(batch)
+                stored += len(batch)
                 batch = []
-        if progress and scan.rows % 1000 == 0:
-            progress(scan.rows, 0)
-    if spill is not None and batch and not scan.errors:
-        pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+                if progress:
+                    progress(stored, total)
+    if store is not None and batch and not scan.errors:
+        store(batch)
+        stored += len(batch)
+        if progress:
+            progress(stored, total)
     return scan
 
 
@@ -576,43 +608,29 @@ def import_file(
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> int:
-    """Validate the whole file, then store it in one transaction; returns rows imported.
+    """Validate and store the whole file in one transaction; returns rows imported.
     Raises ImportFailed (nothing written) for any bad row or an unreadable file."""
     table = _open(path)
-    with tempfile.TemporaryFile() as spill:
-        try:
-            plan = make_plan(table, unit, fields=fields, date_order=date_order)
-            scan = _scan(table, plan, unit, spill=spill, batch_size=batch_size, progress=progress)
-        except Unreadable as exc:
-            raise ImportFailed([RowError(0, "-", str(exc))]) from None
-        if scan.errors:
-            raise ImportFailed(scan.errors, scan.more)
-        spill.seek(0)
-        imported = 0
+    try:
+        plan = make_plan(table, unit, fields=fields, date_order=date_order)
+        total = plan.rows
+        if total is None:  # the date order was given: count the rows for the progress
+            total = sum(1 for _row in _data_rows(table, plan))
         with transaction.atomic():
-            while True:
-                try:
-                    batch = pickle.load(spill)  # noqa: S301 (our own temporary file)
-                except EOFError:
-                    break
-                responses = [
-                    new_response(
-                        unit,
-                        scores,
-                        submitted_at=moment,
-                        comment=comment,
-                        service_type_id=service_type_id,
-                        officer_id=officer_id,
-                        source=ResponseSource.IMPORT,
-                        profile=profile,
-                    )
-                    for moment, service_type_id, officer_id, scores, comment, profile in batch
-                ]
-                store_responses(unit, responses)
-                imported += len(responses)
-                if progress:
-                    progress(imported, scan.rows)
-    return imported
+            scan = _scan(
+                table,
+                plan,
+                unit,
+                store=functools.partial(store_values, unit),
+                batch_size=batch_size,
+                progress=progress,
+                total=total,
+            )
+            if scan.errors:
+                raise ImportFailed(scan.errors, scan.more)  # rolls back what was stored
+    except Unreadable as exc:
+        raise ImportFailed([RowError(0, "-", str(exc))]) from None
+    return scan.rows
 
 
 def remember_mapping(unit: Unit, plan_header: list[str], fields: list[str]) -> None:

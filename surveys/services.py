@@ -2,26 +2,29 @@
 improvement items and tallies), and the back office's daily sign-off.
 
 One write path per answer: the web form and the API store through `submit_response`, the
-import a batch at a time; all build their responses with `new_response` (the flag rule) and
-store them with `store_responses` (ORM insert, `tally.add_tallies`: the daily tallies and the
-unit's day tallies, improvement items), in the caller's transaction. A poor rating of an
-officer's element only flags the response; the back office's daily check refers it to a case
-(the cases side).
+import a batch at a time; all build their responses' values with `response_values` (the flag
+rule; `new_response` makes the form's an instance) and store them with `store_responses` or,
+an import's batch as plain values, `store_values` (the insert, `tally.add_tallies`: the daily
+tallies and the unit's day tallies, improvement items), in the caller's transaction. A poor
+rating of an officer's element only flags the response; the back office's daily check refers
+it to a case (the cases side).
 """
 
 from __future__ import annotations
 
 import datetime
 import functools
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pulih.lib.bulk import insert_rows
+from pulih.lib.bulk import insert_values
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
@@ -230,37 +233,113 @@ def new_response(
     profile: Mapping[str, str] | None = None,
 ) -> SurveyResponse:
     """An unsaved response of validated `scores`, flagged by the unit's rule (form, API and
-    import all build theirs here)."""
-    officer_poor, institution_poor = poor_elements(unit, scores)
-    poor = set(officer_poor) | set(institution_poor)
-    profile = profile or {}
-    values = {
-        "unit_id": unit.pk,
-        "service_record_id": service_record.pk if service_record is not None else None,
-        "service_type_id": service_type_id,
-        "officer_id": officer_id,
-        "submitted_at": submitted_at,
-        "comment": (comment or "").strip()[:COMMENT_MAX_LENGTH],
-        "source": source,
-        "flagged": bool(poor),
-        "flagged_elements": ",".join(c for c in ELEMENT_CODES if c in poor),
-        **{c.lower(): v for c, v in scores.items()},
-        **{name: str(profile.get(name) or "")[:PROFILE_MAX_LENGTH] for name in PROFILE_FIELDS},
-    }
+    import all build theirs with `response_values`)."""
     # Positional arguments in the model's column order: Model.__init__ takes them several
-    # times faster than keywords, which an import of 100,000 rows notices.
-    response = SurveyResponse(*(values.get(name) for name in _response_columns()))
+    # times faster than keywords.
+    response = SurveyResponse(
+        *response_values(
+            unit,
+            scores,
+            submitted_at=submitted_at,
+            comment=comment,
+            service_type_id=service_type_id,
+            officer_id=officer_id,
+            service_record_id=service_record.pk if service_record is not None else None,
+            source=source,
+            profile=profile,
+        )
+    )
     response.unit = unit
     if service_record is not None:
         response.service_record = service_record
     return response
 
 
+def response_values(
+    unit: Unit,
+    scores: Mapping[str, int],
+    *,
+    submitted_at: datetime.datetime,
+    comment: str = "",
+    service_type_id: int | None = None,
+    officer_id: int | None = None,
+    service_record_id: int | None = None,
+    source: str = ResponseSource.WEB,
+    profile: Mapping[str, str] | None = None,
+) -> tuple:
+    """A new response's column values in the model's column order (`SurveyResponse(*values)`
+    builds it; the import stores a batch of them as they are): validated `scores`, flagged
+    by the unit's rule; id and the answers not given None."""
+    officer_poor, institution_poor = poor_elements(unit, scores)
+    at = _slots()
+    values = [None] * len(at.columns)
+    values[at.unit_id] = unit.pk
+    values[at.service_record_id] = service_record_id
+    values[at.service_type_id] = service_type_id
+    values[at.officer_id] = officer_id
+    values[at.submitted_at] = submitted_at
+    values[at.comment] = (comment or "").strip()[:COMMENT_MAX_LENGTH]
+    values[at.source] = source
+    if officer_poor or institution_poor:
+        poor = set(officer_poor) | set(institution_poor)
+        values[at.flagged] = True
+        values[at.flagged_elements] = ",".join(c for c in ELEMENT_CODES if c in poor)
+    else:
+        values[at.flagged] = False
+        values[at.flagged_elements] = ""
+    answer = at.answer
+    for code, score in scores.items():
+        values[answer[code]] = score
+    profile = profile or {}
+    for name, i in at.profile:
+        values[i] = str(profile.get(name) or "")[:PROFILE_MAX_LENGTH]
+    return tuple(values)
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """Where each of SurveyResponse's columns stands in its values (Model.__init__'s order)."""
+
+    columns: tuple[str, ...]
+    unit_id: int
+    service_record_id: int
+    service_type_id: int
+    officer_id: int
+    submitted_at: int
+    comment: int
+    source: int
+    flagged: int
+    flagged_elements: int
+    answer: dict[str, int]  # element code -> index
+    answers: Callable[[Sequence], tuple]  # a row's U1..U9
+    profile: tuple[tuple[str, int], ...]  # (profile field, index), in PROFILE_FIELDS order
+    profiles: Callable[[Sequence], tuple]  # a row's profile answers, in that order
+
+
 @functools.cache
-def _response_columns() -> tuple[str, ...]:
-    """The attribute names of SurveyResponse's columns, in the order Model.__init__ takes them
-    (every one has a value or NULL in `new_response`: id, the answers not given)."""
-    return tuple(f.attname for f in SurveyResponse._meta.concrete_fields)
+def _slots() -> _Slots:
+    columns = tuple(f.attname for f in SurveyResponse._meta.concrete_fields)
+    index = {name: i for i, name in enumerate(columns)}
+    answer = {code: index[code.lower()] for code in ELEMENT_CODES}
+    named = (
+        "unit_id",
+        "service_record_id",
+        "service_type_id",
+        "officer_id",
+        "submitted_at",
+        "comment",
+        "source",
+        "flagged",
+        "flagged_elements",
+    )
+    return _Slots(
+        columns=columns,
+        **{name: index[name] for name in named},
+        answer=answer,
+        answers=operator.itemgetter(*answer.values()),
+        profile=tuple((name, index[name]) for name in PROFILE_FIELDS),
+        profiles=operator.itemgetter(*(index[name] for name in PROFILE_FIELDS)),
+    )
 
 
 def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
@@ -268,32 +347,50 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
-    """Insert new responses of `unit` (one `save()`, or a bulk insert for a batch of the
-    import: only the flagged ones get their primary key back), open an improvement item for
-    each that rates an institution's element poor and add them to their tallies (per service
-    type and officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
+    """Insert new responses of `unit` (one `save()`; several go as `store_values` stores an
+    import's batch, their instances left unsaved), open an improvement item for each that
+    rates an institution's element poor and add them to their tallies (per service type and
+    officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
     transaction. A poor rating of an officer's element only flags the response: the back
     office's daily check refers it."""
-    if len(responses) == 1:
-        responses[0].save(force_insert=True)
-    else:
-        # A flagged response may get an improvement item now or a case later, which refer to
-        # it: those come back with their primary key. The rest, most of an import, go in one
-        # executemany of the same ORM-compiled INSERT, ten times cheaper than bulk_create.
-        SurveyResponse.objects.bulk_create([r for r in responses if r.flagged])
-        insert_rows(SurveyResponse, (r for r in responses if not r.flagged))
-    flagged = [r for r in responses if r.flagged]
+    if len(responses) != 1:
+        columns = _slots().columns
+        store_values(unit, [[getattr(r, name) for name in columns] for r in responses])
+        return
+    response = responses[0]
+    response.save(force_insert=True)
+    if response.flagged:
+        open_improvement_items(unit, [response])
+    counters = tally.Counters()
+    counters.add(
+        tally_key(unit, response),
+        response.answers(),
+        [getattr(response, name) for name in PROFILE_FIELDS],
+    )
+    tally.add_tallies(unit, counters)
+
+
+def store_values(unit: Unit, rows: list[Sequence]) -> None:
+    """`store_responses` for a batch of the import: new responses of `unit` given as their
+    column values (`response_values`)."""
+    at = _slots()
+    flagged = [SurveyResponse(*row) for row in rows if row[at.flagged]]
+    # A flagged response may get an improvement item now or a case later, which refer to
+    # it: those are built and come back with their primary key. The rest, most of an import,
+    # go as they are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL),
+    # ten times cheaper than bulk_create.
+    SurveyResponse.objects.bulk_create(flagged)
+    insert_values(SurveyResponse, [row for row in rows if not row[at.flagged]])
     if flagged:
         open_improvement_items(unit, flagged)
     # The tallies last: their rows are shared by every answer of the unit's day (the
     # whole-day row by all of them), and a row lock is held until the commit.
     counters = tally.Counters()
-    for response in responses:
-        counters.add(
-            tally_key(unit, response),
-            response.answers(),
-            [getattr(response, name) for name in PROFILE_FIELDS],
-        )
+    answers, profiles = at.answers, at.profiles
+    service_type_id, officer_id, submitted_at = at.service_type_id, at.officer_id, at.submitted_at
+    for row in rows:
+        key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
+        counters.add_answers(key, answers(row), profiles(row))
     tally.add_tallies(unit, counters)
 
 

@@ -8,12 +8,13 @@ stores it, to
 - its unit's whole-day UnitDayTally row: (unit, local day, "", "");
 - one UnitDayTally row per profile answer it states: (unit, local day, field, answer).
 
-`Counters` sums a batch's increments per key (one response, or an import's batch) and
-`add_tallies` writes them: per table one `INSERT … ON CONFLICT DO UPDATE SET x = x +
-EXCLUDED.x` on its unique index, run over the keys with `executemany` (SQLite and
-PostgreSQL): no read, no savepoint, no retry when two responses of a new key arrive
-together. The keys go in one fixed order (DailyTally first, then UnitDayTally, each sorted),
-so two writers touching the same rows lock them in the same order and never deadlock.
+`Counters` gathers a batch's answers per key (one response, or an import's batch), `summed`
+adds them up a column at a time, and `add_tallies` writes them: per table one `INSERT … ON
+CONFLICT DO UPDATE SET x = x + EXCLUDED.x` on its unique index, run over the keys with
+`executemany` (SQLite and PostgreSQL): no read, no savepoint, no retry when two responses of
+a new key arrive together. The keys go in one fixed order (DailyTally first, then
+UnitDayTally, each sorted), so two writers touching the same rows lock them in the same order
+and never deadlock.
 """
 
 from __future__ import annotations
@@ -36,11 +37,22 @@ COUNT_FIELDS = ["respondents", *TALLY_FIELDS]
 
 def increments(scores: Mapping[str, int]) -> list[int]:
     """[respondents, u1_sum, u1_n, …, u9_sum, u9_n] that one response of `scores` adds."""
-    row = [1]
-    for code in ELEMENT_CODES:
-        score = scores.get(code)
-        row += [score, 1] if score is not None else [0, 0]
-    return row
+    return summed([answers_row(scores)])
+
+
+def answers_row(scores: Mapping[str, int]) -> tuple[int | None, ...]:
+    """`scores` as U1..U9 in order, None where not answered."""
+    return tuple(scores.get(code) for code in ELEMENT_CODES)
+
+
+def summed(rows: Sequence[Sequence[int | None]]) -> list[int]:
+    """[respondents, u1_sum, u1_n, …, u9_sum, u9_n] that responses answering `rows` (each
+    U1..U9 in order, None where not answered) add: the tally rule."""
+    counts = [len(rows)]
+    for column in zip(*rows, strict=True):
+        answered = [score for score in column if score is not None]
+        counts += (sum(answered), len(answered))
+    return counts
 
 
 def _add(counters: dict, key: tuple, values: list[int]) -> None:
@@ -52,22 +64,37 @@ def _add(counters: dict, key: tuple, values: list[int]) -> None:
         counts[i] += value
 
 
+def _gather(groups: dict, key: tuple, answers: Sequence[int | None]) -> None:
+    group = groups.get(key)
+    if group is None:
+        groups[key] = [answers]
+    else:
+        group.append(answers)
+
+
 @dataclass
 class Counters:
-    """The increments of some responses of one unit, summed per key of each tally."""
+    """The answers of some responses of one unit, gathered per key of each tally (summed
+    a column at a time when written: a batch of the import shares its keys)."""
 
-    daily: dict[TallyKey, list[int]] = field(default_factory=dict)
-    days: dict[DayKey, list[int]] = field(default_factory=dict)
+    daily: dict[TallyKey, list[Sequence[int | None]]] = field(default_factory=dict)
+    days: dict[DayKey, list[Sequence[int | None]]] = field(default_factory=dict)
 
     def add(self, key: TallyKey, scores: Mapping[str, int], profile: Sequence[str]) -> None:
         """One response: its DailyTally `key`, its `scores`, and its profile answers in the
         order of PROFILE_FIELDS ("" where not stated)."""
-        values = increments(scores)
-        _add(self.daily, key, values)
+        self.add_answers(key, answers_row(scores), profile)
+
+    def add_answers(
+        self, key: TallyKey, answers: Sequence[int | None], profile: Sequence[str]
+    ) -> None:
+        """As `add`, with the answers as U1..U9 in order (None where not answered)."""
+        _gather(self.daily, key, answers)
         day = key[0]
-        _add(self.days, (day, WHOLE_DAY, ""), values)
-        for day_key in profile_keys(day, profile):
-            _add(self.days, day_key, values)
+        _gather(self.days, (day, WHOLE_DAY, ""), answers)
+        if any(profile):
+            for day_key in profile_keys(day, profile):
+                _gather(self.days, day_key, answers)
 
 
 def profile_keys(day: datetime.date, profile: Sequence[str]) -> Iterator[DayKey]:
@@ -133,11 +160,11 @@ def add_tallies(unit: Unit, counters: Counters) -> None:
     """Add each key's counts to its tally row (creating it if new): one statement per table."""
     adapt = connection.ops.adapt_datefield_value
     daily = [
-        [unit.pk, adapt(key[0]), key[1], key[2], *counters.daily[key]]
+        [unit.pk, adapt(key[0]), key[1], key[2], *summed(counters.daily[key])]
         for key in sorted(counters.daily, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
     ]
     days = [
-        [unit.pk, adapt(key[0]), key[1], key[2], *counters.days[key]]
+        [unit.pk, adapt(key[0]), key[1], key[2], *summed(counters.days[key])]
         for key in sorted(counters.days)
     ]
     if not daily:

@@ -11,7 +11,8 @@ refer to with `bulk_create`), run signals, or check constraints in Python.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+import operator
+from collections.abc import Callable, Iterable, Sequence
 
 from django.db import connections, models
 from django.db.models.sql import InsertQuery
@@ -34,34 +35,54 @@ PLAIN = {
 
 def insert_rows(model: type[models.Model], objs: Iterable[models.Model], using: str = "default"):
     """Insert `objs` (new instances of `model`, primary key left to the database)."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    insert_values(model, ([getattr(obj, name) for name in names] for obj in objs), using)
+
+
+def insert_values(
+    model: type[models.Model], rows: Iterable[Sequence[object]], using: str = "default"
+):
+    """Insert new rows of `model` given as values in the order of its concrete fields (the
+    order `Model(*values)` takes; the primary key's value is ignored, left to the database)."""
     connection = connections[using]
-    sql, columns = _statement(model, using)
-    rows = [[convert(getattr(obj, name)) for name, convert in columns] for obj in objs]
-    if not rows:
+    sql, stored, conversions = _statement(model, using)
+    values = [list(stored(row)) for row in rows]
+    if not values:
         return
+    for i, convert in conversions:
+        for row in values:
+            row[i] = convert(row[i])
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.executemany(sql, rows)
+            cursor.executemany(sql, values)
             return
         # PostgreSQL: its own bulk path, COPY, through the connection's driver (psycopg).
         with cursor.cursor.copy(_copy_statement(model, using)) as copy:
-            for row in rows:
+            for row in values:
                 copy.write_row(row)
 
 
 @functools.cache
-def _statement(model: type[models.Model], using: str) -> tuple[str, list[tuple[str, Callable]]]:
-    """The compiled single-row INSERT and, per column, (attribute, conversion)."""
+def _statement(
+    model: type[models.Model], using: str
+) -> tuple[str, Callable, list[tuple[int, Callable]]]:
+    """The compiled single-row INSERT; what picks a row's stored values out of all its
+    concrete fields' (all but the primary key); per stored column that needs one, (its index,
+    its conversion)."""
     connection = connections[using]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    concrete = model._meta.concrete_fields
+    fields = [f for f in concrete if not f.primary_key]
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             raise ValueError(f"{model.__name__}.{field.name} is set on save; use bulk_create")
     query = InsertQuery(model)
     query.insert_values(fields, [model()])
     sql, _params = query.get_compiler(connection=connection).as_sql()[0]
-    columns = [(f.attname, _conversion(f, connection)) for f in fields]
-    return sql, columns
+    indexes = [i for i, f in enumerate(concrete) if not f.primary_key]
+    # A tuple even of one column (an itemgetter of one index gives the value itself).
+    stored = operator.itemgetter(*indexes) if len(indexes) > 1 else _one(indexes[0])
+    conversions = [(i, _conversion(f, connection)) for i, f in enumerate(fields)]
+    return sql, stored, [(i, c) for i, c in conversions if c is not _identity]
 
 
 @functools.cache
@@ -69,6 +90,10 @@ def _copy_statement(model: type[models.Model], using: str) -> str:
     quote = connections[using].ops.quote_name
     names = ", ".join(quote(f.column) for f in model._meta.concrete_fields if not f.primary_key)
     return f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+
+
+def _one(index: int) -> Callable:
+    return lambda row: (row[index],)
 
 
 def _identity(value: object) -> object:
