@@ -225,11 +225,16 @@ class Plan:
     column_of: dict[str, int] = field(default_factory=dict)
 
     answer_columns: list[tuple[str, int]] = field(default_factory=list)
+    profile_columns: list[tuple[str, int]] = field(default_factory=list)
+    zone: datetime.tzinfo = datetime.UTC  # the unit's: a naive time in the file is its time
     _seen: dict[tuple[str, str], int | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.column_of = {name: i for i, name in enumerate(self.fields) if name}
         self.answer_columns = [(c, self.column_of[c]) for c in ELEMENT_CODES if c in self.column_of]
+        self.profile_columns = [
+            (name, self.column_of[name]) for name in PROFILE_FIELDS if name in self.column_of
+        ]
 
     def service_of(self, text: str) -> int | None:
         """The service type a cell names (a file repeats a handful of names: each is read
@@ -324,7 +329,7 @@ def make_plan(
     if fields is not None:
         fields = [f if f in FIELDS else "" for f in fields[: len(header)]]
         fields += [""] * (len(header) - len(fields))
-    plan = Plan(header_row, header, fields if fields is not None else found)
+    plan = Plan(header_row, header, fields if fields is not None else found, zone=unit.zone)
     missing = []
     if "submitted_at" not in plan.column_of:
         missing.append(RowError(header_row, _("date"), _("no column holds the date and time")))
@@ -377,7 +382,10 @@ def _data_rows(table: Table, plan: Plan) -> Iterator[tuple[int, list]]:
     for number, cells in enumerate(table.rows(), start=1):
         if number <= plan.header_row:
             continue
-        if not any(str(c).strip() for c in cells if c is not None):
+        first = cells[0] if cells else None
+        if not (type(first) is str and first.strip()) and not any(
+            str(c).strip() for c in cells if c is not None
+        ):
             continue  # a blank line
         yield number, cells
 
@@ -411,27 +419,17 @@ def parse_row(
     """The one parser of an imported row: (parsed row, []) or (None, [(field, reason), …])."""
     width = len(cells)
     column_of = plan.column_of
-
-    def cell(name: str) -> object:
-        i = column_of.get(name, width)
-        return cells[i] if i < width else None
-
-    def text(name: str) -> str:
-        value = cell(name)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return str(value if value is not None else "").strip()
-
     errors: list[tuple[str, str]] = []
     submitted_at = None
+    i = column_of.get("submitted_at", width)
     try:
-        submitted_at = parse_moment(cell("submitted_at"), unit.zone, plan.date_order)
+        submitted_at = parse_moment(cells[i] if i < width else None, plan.zone, plan.date_order)
         if submitted_at > now:
             errors.append(("submitted_at", _("in the future")))
     except (ValueError, OverflowError) as exc:
         errors.append(("submitted_at", str(exc)))
     service_type_id = None
-    service_text = text("service")
+    service_text = _text(cells, column_of.get("service", width), width)
     if service_text:
         service_type_id = plan.service_of(service_text)
         if service_type_id is None:
@@ -439,7 +437,7 @@ def parse_row(
                 ("service", _("unknown service type %(value)r") % {"value": service_text[:60]})
             )
     officer_id = None
-    officer_text = text("officer")
+    officer_text = _text(cells, column_of.get("officer", width), width)
     if officer_text:
         officer_id = plan.officer_of(officer_text)
         if officer_id is None:
@@ -468,10 +466,24 @@ def parse_row(
         errors.append((plan.answer_columns[0][0], _("no question answered")))
     if errors:
         return None, errors
-    raw_profile = {name: text(name) for name in PROFILE_FIELDS if name in column_of}
-    profile = profile_values(unit, raw_profile, strict=False, options=plan.profile_options)
-    comment = text("comment")[:COMMENT_MAX_LENGTH]
+    profile = {}
+    if plan.profile_columns:
+        raw_profile = {name: _text(cells, i, width) for name, i in plan.profile_columns}
+        profile = profile_values(unit, raw_profile, strict=False, options=plan.profile_options)
+    comment = _text(cells, column_of.get("comment", width), width)[:COMMENT_MAX_LENGTH]
     return Parsed(submitted_at, service_type_id, officer_id, scores, comment, profile), []
+
+
+def _text(cells: list, i: int, width: int) -> str:
+    """Cell `i` of a row `width` long as text (a whole float as an integer; "" if absent)."""
+    if i >= width:
+        return ""
+    value = cells[i]
+    if type(value) is str:  # a CSV's every cell
+        return value.strip()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value if value is not None else "").strip()
 
 
 _PLAIN_ANSWERS = {"1": 1, "2": 2, "3": 3, "4": 4}  # the common case, before read_answer's rules

@@ -374,15 +374,23 @@ def store_values(unit: Unit, rows: list[Sequence]) -> None:
     """`store_responses` for a batch of the import: new responses of `unit` given as their
     column values (`response_values`)."""
     at = _slots()
-    flagged = [SurveyResponse(*row) for row in rows if row[at.flagged]]
-    # A flagged response may get an improvement item now or a case later, which refer to
-    # it: those are built and come back with their primary key. The rest, most of an import,
-    # go as they are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL),
-    # ten times cheaper than bulk_create.
-    SurveyResponse.objects.bulk_create(flagged)
-    insert_values(SurveyResponse, [row for row in rows if not row[at.flagged]])
-    if flagged:
-        open_improvement_items(unit, flagged)
+    # A response that rates an institution's element poor gets an improvement item now,
+    # which refers to it: those are built and come back with their primary key. The rest,
+    # most of an import (a flagged one's case comes later, from the daily check), go as they
+    # are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL), ten times
+    # cheaper than bulk_create.
+    improving, plain = [], []
+    for row in rows:
+        if row[at.flagged]:
+            response = SurveyResponse(*row)
+            if poor_elements(unit, response.answers())[1]:
+                improving.append(response)
+                continue
+        plain.append(row)
+    if improving:
+        SurveyResponse.objects.bulk_create(improving)
+        open_improvement_items(unit, improving)
+    insert_values(SurveyResponse, plain)
     # The tallies last: their rows are shared by every answer of the unit's day (the
     # whole-day row by all of them), and a row lock is held until the commit.
     counters = tally.Counters()

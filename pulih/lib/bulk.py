@@ -10,6 +10,7 @@ refer to with `bulk_create`), run signals, or check constraints in Python.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
@@ -101,9 +102,20 @@ def _identity(value: object) -> object:
 
 
 def _conversion(field: models.Field, connection) -> Callable:
-    if field.get_internal_type() in PLAIN:
+    kind = field.get_internal_type()
+    if kind in PLAIN:
         return _identity
+    if kind == "DateTimeField":
+        return functools.partial(_datetime, field, connection)
     return functools.partial(_prepare, field, connection)
+
+
+def _datetime(field: models.Field, connection, value: object) -> object:
+    # An aware datetime, what the services hand over, is all the field's preparation leaves
+    # as it is: straight to the backend's adaptation.
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        return connection.ops.adapt_datetimefield_value(value)
+    return field.get_db_prep_save(value, connection)
 
 
 def _prepare(field: models.Field, connection, value: object) -> object:
