@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pulih.lib.bulk import insert_values
+from pulih.lib.bulk import insert_rows, insert_values
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
@@ -272,13 +272,13 @@ def response_values(
     by the unit's rule; id and the answers not given None."""
     officer_poor, institution_poor = poor_elements(unit, scores)
     at = _slots()
-    values = [None] * len(at.columns)
+    values = at.blank.copy()  # None, and "" for each profile answer not stated
     values[at.unit_id] = unit.pk
     values[at.service_record_id] = service_record_id
     values[at.service_type_id] = service_type_id
     values[at.officer_id] = officer_id
     values[at.submitted_at] = submitted_at
-    values[at.comment] = (comment or "").strip()[:COMMENT_MAX_LENGTH]
+    values[at.comment] = comment.strip()[:COMMENT_MAX_LENGTH] if comment else ""
     values[at.source] = source
     if officer_poor or institution_poor:
         poor = set(officer_poor) | set(institution_poor)
@@ -290,9 +290,9 @@ def response_values(
     answer = at.answer
     for code, score in scores.items():
         values[answer[code]] = score
-    profile = profile or {}
-    for name, i in at.profile:
-        values[i] = str(profile.get(name) or "")[:PROFILE_MAX_LENGTH]
+    if profile:
+        for name, i in at.profile:
+            values[i] = str(profile.get(name) or "")[:PROFILE_MAX_LENGTH]
     return tuple(values)
 
 
@@ -301,6 +301,7 @@ class _Slots:
     """Where each of SurveyResponse's columns stands in its values (Model.__init__'s order)."""
 
     columns: tuple[str, ...]
+    blank: list  # a response's values before any is set: None, profile answers ""
     unit_id: int
     service_record_id: int
     service_type_id: int
@@ -332,8 +333,12 @@ def _slots() -> _Slots:
         "flagged",
         "flagged_elements",
     )
+    blank = [None] * len(columns)
+    for name in PROFILE_FIELDS:
+        blank[index[name]] = ""
     return _Slots(
         columns=columns,
+        blank=blank,
         **{name: index[name] for name in named},
         answer=answer,
         answers=operator.itemgetter(*answer.values()),
@@ -403,7 +408,8 @@ def store_values(unit: Unit, rows: list[Sequence]) -> None:
 
 
 def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:
-    """One improvement item per saved response that rates an institution's element poor."""
+    """One improvement item per saved response that rates an institution's element poor (the
+    items of a batch come back without their primary key)."""
     items = []
     created_at = timezone.now()
     for response in flagged:
@@ -421,7 +427,7 @@ def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> lis
     if len(items) == 1:
         items[0].save()
     elif items:
-        ImprovementItem.objects.bulk_create(items, batch_size=1000)
+        insert_rows(ImprovementItem, items)  # nothing refers to them yet: no keys needed
     return items
 
 
