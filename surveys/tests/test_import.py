@@ -155,6 +155,41 @@ def test_every_bad_row_is_reported(tmp_path, unit, people, service_type):
     assert not SurveyResponse.objects.exists()
 
 
+def test_a_bad_row_after_batches_were_stored_leaves_nothing_and_every_bad_row_is_reported(
+    tmp_path, unit, people, service_type
+):
+    """The import stores while it reads: a bad row after several batches rolls them back,
+    and the rows after it are still checked and reported."""
+    rows = [row(at=f"2026-11-02 09:{minute:02d}:00") for minute in range(40)]
+    rows[30][1] = "nope"  # the file's row 32
+    rows[35][3] = "9"  # row 37, U1
+    path = write_csv(tmp_path, rows)
+    progress = []
+    with pytest.raises(importer.ImportFailed) as caught:
+        importer.import_file(path, unit, batch_size=7, progress=lambda *a: progress.append(a))
+    assert {(e.row, e.column) for e in caught.value.errors} == {(32, "service"), (37, "U1")}
+    assert (28, 40) in progress  # four batches had been stored
+    assert not SurveyResponse.objects.exists()
+    assert not DailyTally.objects.exists()
+
+
+def test_a_file_unreadable_near_its_end_imports_nothing(tmp_path, unit, people, service_type):
+    rows = [row(at=f"2026-11-02 {9 + i // 60}:{i % 60:02d}:00") for i in range(300)]
+    path = tmp_path / "skm.csv"
+    text = csv_text(rows) + "2026-11-02 15:00:00,informasi,\x00oscar\n"  # beyond the first 8 KB
+    path.write_text(text, encoding="utf-8")
+    progress = []
+    for order in (None, "dmy"):  # the date column read whole, or only the rows counted
+        with pytest.raises(importer.ImportFailed) as caught:
+            importer.import_file(
+                path, unit, date_order=order, batch_size=7, progress=lambda *a: progress.append(a)
+            )
+        assert [e.row for e in caught.value.errors] == [0]  # one sentence about the file
+    assert progress == []  # found by the first reading, before any batch is stored
+    assert not SurveyResponse.objects.exists()
+    assert not DailyTally.objects.exists()
+
+
 def test_a_missing_date_column_is_reported(tmp_path, unit, people, service_type):
     path = tmp_path / "bad.csv"
     path.write_text("service,U1,U2\ninformasi,4,4\n", encoding="utf-8")
