@@ -448,6 +448,13 @@ FIXES = [
     "improvement items in bulk; a poor rating of an officer's element is only flagged (the "
     "daily check refers it); one parser per row (`parse_row`), no fast path, no COPY or "
     "executemany of its own;",
+    "one pass that validates and stores (issue 19's import figure): the parsed rows are no "
+    "longer spilled to a temporary file and read back; each becomes its column values "
+    "straight from `services.response_values` (the same flag rule, no model instance) and a "
+    "batch goes to `store_values`: `bulk_create` only for the rows that open an improvement "
+    "item (they need their key now), `pulih.lib.bulk.insert_values` for the rest and for the "
+    "items; the tally rule gathers a batch's answers per key and sums them a column at a "
+    "time (`tally.summed`).",
 ]
 
 
@@ -550,11 +557,13 @@ def section(run: dict | list[dict]) -> str:
     lines += [
         "",
         "Peak memory does not grow with the file: it is read twice as a stream (csv reader), "
-        "never as a list; the first pass validates every row and spills the parsed rows to a "
-        "temporary file a batch at a time; the second inserts them batch by batch in one "
-        "transaction, so at most one batch is in memory. What remains of the gap to the floor "
-        "is mostly the survey response table's indexes (above all `unit, submitted_at`, into "
-        "which a year's rows go in random order) and Django's start-up.",
+        "never as a list; the first pass reads the date column whole (its day or month order) "
+        "and counts the rows; the second, in one transaction, validates each row and, while no "
+        "row has been bad, stores the rows a batch at a time as it reads them (a bad row stops "
+        "the storing, the reading goes on to report every bad row, and the transaction is "
+        "rolled back), so at most one batch is in memory. What remains of the gap to the floor "
+        "is mostly the survey response table's indexes (above all `unit, submitted_at`) and "
+        "Django's start-up.",
         "",
         f"Before and after the fixes ({BEFORE_AFTER['date']}; main's and this `import_skm` "
         "interleaved on the same 100,000-row file, three times each, on the bench data set, "
