@@ -20,8 +20,10 @@ Memory stays flat: the file is streamed and at most one batch is held.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import gc
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -402,16 +404,6 @@ class Parsed:
     comment: str
     profile: dict[str, str]
 
-    def as_tuple(self) -> tuple:
-        return (
-            self.submitted_at,
-            self.service_type_id,
-            self.officer_id,
-            self.scores,
-            self.comment,
-            self.profile,
-        )
-
 
 def parse_row(
     plan: Plan, cells: list, unit: Unit, now: datetime.datetime
@@ -628,7 +620,7 @@ def import_file(
         total = plan.rows
         if total is None:  # the date order was given: count the rows for the progress
             total = sum(1 for _row in _data_rows(table, plan))
-        with transaction.atomic():
+        with transaction.atomic(), _collector_skips_what_is_held():
             scan = _scan(
                 table,
                 plan,
@@ -643,6 +635,22 @@ def import_file(
     except Unreadable as exc:
         raise ImportFailed([RowError(0, "-", str(exc))]) from None
     return scan.rows
+
+
+@contextlib.contextmanager
+def _collector_skips_what_is_held() -> Iterator[None]:
+    """What the process holds already (Django, the apps) lives on through the import: the
+    garbage collector's full passes, each walking all of it, leave it out meanwhile (0.2 s of
+    CPU in 100,000 rows). Objects made meanwhile are collected as ever. A process that froze
+    its own already (pulih/wsgi.py) is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def remember_mapping(unit: Unit, plan_header: list[str], fields: list[str]) -> None:
