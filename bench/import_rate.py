@@ -427,18 +427,18 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f}" if seconds else "—"
 
 
-# Before and after the fixes of issue 8, measured by interleaving main's `import_skm` (commit
-# 5a11f4a, whose importer is that of 34306bb) and this one on the same 100,000-row file, three
-# times each, on bench/seed.py's data set (1 million responses, 100,000 cases; unit
-# satuan-01), the machine shared with other work (load average 2 to 4 on 2 CPUs). Medians:
-# wall (CPU) seconds, peak memory in MiB.
+# Before and after the one-pass import (issue 19's figure), measured by `run_import` of main's
+# tree (commit 198d0cf) and this one in turn, each on its own copy of bench/seed.py's data set
+# (unit satuan-02), the machine shared with other work (load average 4 to 7 on 2 CPUs: the
+# wall times say little, the CPU times more). Medians of three imports of the 100,000-row file
+# (the file with 8 % poor ratings: one import each): wall (CPU) seconds, peak memory in MiB.
 BEFORE_AFTER = {
-    "date": "2026-11-24",
+    "date": "2026-12-02",
     "rows": [
-        ("SQLite, 2 % poor ratings", (5.24, 4.98, 99), (3.00, 2.74, 68)),
-        ("SQLite, 8 % poor ratings", (9.76, 8.41, 99), (4.22, 3.60, 69)),
-        ("PostgreSQL, 2 % poor ratings", (12.14, 5.14, 99), (3.18, 1.55, 75)),
-        ("PostgreSQL, 8 % poor ratings", (19.25, 9.91, 99), (4.39, 2.30, 75)),
+        ("SQLite, 2 % poor ratings", (11.19, 8.56, 83), (9.22, 4.54, 79)),
+        ("SQLite, 8 % poor ratings", (11.94, 7.83, 83), (8.24, 4.20, 79)),
+        ("PostgreSQL, 2 % poor ratings", (21.72, 7.15, 78), (9.55, 2.94, 75)),
+        ("PostgreSQL, 8 % poor ratings", (20.04, 6.56, 78), (9.29, 3.11, 75)),
     ],
 }
 FIXES = [
@@ -565,9 +565,10 @@ def section(run: dict | list[dict]) -> str:
         "is mostly the survey response table's indexes (above all `unit, submitted_at`) and "
         "Django's start-up.",
         "",
-        f"Before and after the fixes ({BEFORE_AFTER['date']}; main's and this `import_skm` "
-        "interleaved on the same 100,000-row file, three times each, on the bench data set, "
-        "the machine shared with other work; medians of wall time, with CPU time of the "
+        f"Before and after the one-pass import ({BEFORE_AFTER['date']}; `run_import` of "
+        "main's tree and this one in turn, each on a copy of the bench data set, the machine "
+        "shared with other work (load average 4 to 7 on 2 CPUs: the wall times say little); "
+        "medians of three imports (the 8 % file: one each) of wall time, with CPU time of the "
         "importing process):",
         "",
         "| file | before: wall (CPU), memory | after: wall (CPU), memory |",
