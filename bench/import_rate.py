@@ -454,7 +454,8 @@ FIXES = [
     "batch goes to `store_values`: `bulk_create` only for the rows that open an improvement "
     "item (they need their key now), `pulih.lib.bulk.insert_values` for the rest and for the "
     "items; the tally rule gathers a batch's answers per key and sums them a column at a "
-    "time (`tally.summed`).",
+    "time (`tally.summed`); while the import runs, the garbage collector's full passes "
+    "skip what the process held before it (`gc.freeze`).",
 ]
 
 
