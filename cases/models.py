@@ -357,8 +357,13 @@ class Decree(models.Model):
     class Meta:
         verbose_name = _("decree")
         verbose_name_plural = _("decrees")
-        # The report's decrees issued in a period.
-        indexes = [models.Index(fields=["unit", "issued_at"], name="decree_unit_issued")]
+        # The report's and the roll-up's decrees issued in a period: the share within the
+        # deadline and the violations found (through the proposal) read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["unit", "issued_at", "due_at", "proposal"], name="decree_unit_issued_due"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),
             models.UniqueConstraint(
@@ -427,7 +432,10 @@ class Compensation(models.Model):
     class Meta:
         verbose_name = _("compensation")
         verbose_name_plural = _("compensations")
-        indexes = [models.Index(fields=["unit", "budget_year"], name="compensation_unit_year")]
+        # A unit's spending of a year summed from the index alone.
+        indexes = [
+            models.Index(fields=["unit", "budget_year", "cost"], name="compensation_unit_year_cost")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: Rp {self.cost:,}"
@@ -471,8 +479,14 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        # The report's deliveries made in a period.
-        indexes = [models.Index(fields=["unit", "delivered_at"], name="delivery_unit_delivered")]
+        # The report's deliveries made in a period (the share within the deadline and the
+        # recovery figures' cases read from the index alone).
+        indexes = [
+            models.Index(
+                fields=["unit", "delivered_at", "due_at", "case"],
+                name="delivery_unit_delivered_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"
