@@ -72,7 +72,7 @@ def test_an_even_count_takes_the_mean_of_the_middle_two(unit, seeded):
 
 
 def test_the_rate_is_a_fixed_number_of_queries(unit, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):
         recovery_figures(unit, *period())
 
 
