@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +117,23 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.pk])
+
+    @staticmethod
+    def origin_at_expression(prefix: str = "") -> Coalesce:
+        """When the case's customer rated the service poorly or complained (the case's opening
+        for one of neither), as an expression over cases (`prefix`: the path to the case)."""
+        return Coalesce(
+            f"{prefix}survey_response__submitted_at",
+            f"{prefix}complaint__received_at",
+            f"{prefix}opened_at",
+        )
+
+    def origin_at(self) -> datetime.datetime:
+        return (
+            Case.objects.filter(pk=self.pk)
+            .values_list(Case.origin_at_expression(), flat=True)
+            .get()
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -475,6 +494,10 @@ class Delivery(models.Model):
     recorded_at = models.DateTimeField()
     # The deadline the delivery was held to (1 working day after the decree by default).
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # When the customer's poor rating or complaint reached the unit (`Case.origin_at`), kept
+    # so the days from it to the delivery (the recovery figures' median) are read from the
+    # delivery alone.
+    origin_at = models.DateTimeField(_("rated or complained at"))
 
     class Meta:
         verbose_name = _("delivery")
@@ -483,7 +506,7 @@ class Delivery(models.Model):
         # recovery figures' cases read from the index alone).
         indexes = [
             models.Index(
-                fields=["unit", "delivered_at", "due_at", "case"],
+                fields=["unit", "delivered_at", "due_at", "case", "origin_at"],
                 name="delivery_unit_delivered_due",
             )
         ]

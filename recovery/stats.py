@@ -106,16 +106,8 @@ class DaysBetween(Func):
 def median_days_to_delivery(deliveries, count: int | None = None) -> float | None:
     """Median days from the poor rating (or complaint, or the case's opening) to delivery;
     `count`, the number of `deliveries` when the caller already has it."""
-    waited = deliveries.annotate(
-        waited=DaysBetween(
-            "delivered_at",
-            Coalesce(
-                "case__survey_response__submitted_at",
-                "case__complaint__received_at",
-                "case__opened_at",
-            ),
-        )
-    ).order_by("waited")
+    # From the delivery's row alone (its case's origin is kept on it): no join.
+    waited = deliveries.annotate(waited=DaysBetween("delivered_at", "origin_at")).order_by("waited")
     if count is None:
         count = waited.count()
     if not count:
