@@ -635,6 +635,7 @@ def _case_rows(
                     m(times["deliver"]),
                     m(delivery_due),
                     "",
+                    m(submitted),  # the case's origin: the poor rating
                 )
             )
     return rows
@@ -747,6 +748,7 @@ CASE_TABLES = {
             "recorded_at",
             "due_at",
             "unacknowledged_reason",
+            "origin_at",
         ],
     ),
 }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +117,23 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.pk])
+
+    @staticmethod
+    def origin_at_expression(prefix: str = "") -> Coalesce:
+        """When the case's customer rated the service poorly or complained (the case's opening
+        for one of neither), as an expression over cases (`prefix`: the path to the case)."""
+        return Coalesce(
+            f"{prefix}survey_response__submitted_at",
+            f"{prefix}complaint__received_at",
+            f"{prefix}opened_at",
+        )
+
+    def origin_at(self) -> datetime.datetime:
+        return (
+            Case.objects.filter(pk=self.pk)
+            .values_list(Case.origin_at_expression(), flat=True)
+            .get()
+        )
 
     @property
     def is_overdue(self) -> bool:
@@ -357,8 +376,13 @@ class Decree(models.Model):
     class Meta:
         verbose_name = _("decree")
         verbose_name_plural = _("decrees")
-        # The report's decrees issued in a period.
-        indexes = [models.Index(fields=["unit", "issued_at"], name="decree_unit_issued")]
+        # The report's and the roll-up's decrees issued in a period: the share within the
+        # deadline and the violations found (through the proposal) read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["unit", "issued_at", "due_at", "proposal"], name="decree_unit_issued_due"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),
             models.UniqueConstraint(
@@ -427,7 +451,10 @@ class Compensation(models.Model):
     class Meta:
         verbose_name = _("compensation")
         verbose_name_plural = _("compensations")
-        indexes = [models.Index(fields=["unit", "budget_year"], name="compensation_unit_year")]
+        # A unit's spending of a year summed from the index alone.
+        indexes = [
+            models.Index(fields=["unit", "budget_year", "cost"], name="compensation_unit_year_cost")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: Rp {self.cost:,}"
@@ -467,12 +494,22 @@ class Delivery(models.Model):
     recorded_at = models.DateTimeField()
     # The deadline the delivery was held to (1 working day after the decree by default).
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # When the customer's poor rating or complaint reached the unit (`Case.origin_at`), kept
+    # so the days from it to the delivery (the recovery figures' median) are read from the
+    # delivery alone.
+    origin_at = models.DateTimeField(_("rated or complained at"))
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        # The report's deliveries made in a period.
-        indexes = [models.Index(fields=["unit", "delivered_at"], name="delivery_unit_delivered")]
+        # The report's deliveries made in a period (the share within the deadline and the
+        # recovery figures' cases read from the index alone).
+        indexes = [
+            models.Index(
+                fields=["unit", "delivered_at", "due_at", "case", "origin_at"],
+                name="delivery_unit_delivered_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.delivered_at}"

@@ -911,6 +911,7 @@ def deliver_compensation(
         recorded_by=actor,
         recorded_at=now(),
         due_at=locked.due_at,
+        origin_at=locked.origin_at(),
     )
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {

@@ -378,6 +378,14 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
     """The flagged responses with their poor elements and follow-up (cases, improvement items,
     the daily check's decision); `referable` when the check may still refer or decline it."""
     rows = []
+    labels: dict = {}  # each state's or status's label, translated once per page, not per row
+
+    def label(obj, name: str) -> str:
+        value = getattr(obj, name)
+        if (name, value) not in labels:
+            labels[(name, value)] = getattr(obj, f"get_{name}_display")()
+        return labels[(name, value)]
+
     for r in responses:
         answers = r.answers()
         codes = [c for c in r.flagged_elements.split(",") if c]
@@ -394,8 +402,8 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
                     }
                     for c in codes
                 ],
-                "cases": list(r.cases.all()),
-                "items": list(r.improvement_items.all()),
+                "cases": [(case, label(case, "state")) for case in r.cases.all()],
+                "items": [(item, label(item, "status")) for item in r.improvement_items.all()],
                 "review": getattr(r, "review", None),
             }
         )
@@ -403,6 +411,22 @@ def _flag_rows(unit: Unit, responses) -> list[dict]:
 
 
 DAY_PAGE_SIZE = 50
+# What the table of the day's responses shows: a thousand a day are paged, each row read with
+# these columns only.
+DAY_TABLE_FIELDS = [
+    "submitted_at",
+    "flagged",
+    "source",
+    *(code.lower() for code in ELEMENT_CODES),
+    "service_type__name",
+    "officer__full_name",
+    "officer__first_name",
+    "officer__last_name",
+    "officer__username",
+]
+# The missed days listed: the most recent ones, which the back office can still act on; the
+# older ones of the three months are counted, with a link to the earliest.
+MISSED_SHOWN = 10
 
 
 @role_required(*RESULT_READERS)
@@ -412,7 +436,9 @@ def daily(request: HttpRequest) -> HttpResponse:
     day = min(_parse_date(request.GET.get("day"), today), today)
     # A busy unit gets over a thousand answers a day: the full table is paged.
     responses = Paginator(
-        daily_q.responses_on(unit, day).select_related("service_type", "officer"),
+        daily_q.responses_on(unit, day)
+        .select_related("service_type", "officer")
+        .only(*DAY_TABLE_FIELDS),
         DAY_PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     flagged_page = Paginator(daily_q.flagged_on(unit, day), DAY_PAGE_SIZE).get_page(
@@ -426,6 +452,7 @@ def daily(request: HttpRequest) -> HttpResponse:
             and any(e["officer_element"] for e in row["elements"])
         )
     check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
+    missed = daily_q.missed_days(unit, today=today)
     can_sign = bool(request.roles & DAY_SIGNERS)
     context = {
         "day": day,
@@ -447,7 +474,9 @@ def daily(request: HttpRequest) -> HttpResponse:
         "can_refer": can_sign,
         "refer_officers": unit_officers(unit),
         "sign_form": SignForm(initial={"day": day}),
-        "missed": daily_q.missed_days(unit, today=today),
+        "missed": missed[:MISSED_SHOWN],
+        "missed_earlier": len(missed) - MISSED_SHOWN if len(missed) > MISSED_SHOWN else 0,
+        "missed_earliest": missed[-1].day if missed else None,
         "recap_day": reverse("daily-recap") + "?" + urlencode({"start": day, "end": day}),
         "recap_month": reverse("daily-recap")
         + "?"

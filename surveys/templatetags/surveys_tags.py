@@ -6,6 +6,7 @@ import datetime
 
 from django import template
 from django.db.models import Count, Q
+from django.utils.html import format_html_join
 
 from ..access import RECORDERS, reads_results
 from ..models import DailyCheck, SurveyResponse
@@ -45,3 +46,14 @@ def surveys_home(context) -> dict:
 def get_item(mapping: dict, key: str):
     """{{ mapping|get_item:key }}: a dict's value by a variable key (None when absent)."""
     return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def answer_cells(response) -> str:
+    """{{ response|answer_cells }}: U1..U9 as table cells, each classed by its score and "·"
+    where not answered. One filter per row of the day's table rather than eighteen variables."""
+    return format_html_join(
+        "",
+        '<td class="score-{}">{}</td>',
+        ((v, "·" if v is None else v) for v in response.answers_row()),
+    )

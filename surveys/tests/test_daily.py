@@ -285,3 +285,40 @@ def test_the_daily_check_costs_the_same_queries_however_many_days_had_answers(
     with django_assert_max_num_queries(len(few_days.captured_queries)):
         many = client.get(url)
     assert many.status_code == 200
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_the_most_recent_missed_days_are_listed_and_the_earlier_ones_counted(
+    client, unit, people, respond
+):
+    """A unit that never signed has a missed day for every day with answers: the list shows
+    the ten most recent and counts the rest, linking to the earliest."""
+    days = [MONDAY - datetime.timedelta(days=back) for back in range(1, 16)]  # 15 missed days
+    for day in days:
+        respond(GOOD, at=at(day, 10, unit.zone))
+    html = page(client, people["back_office"]).content.decode()
+    listed = html[html.index('id="missed"') : html.index("</ul>", html.index('id="missed"'))]
+    assert listed.count("<li>") == 10
+    assert f"?day={days[0].isoformat()}" in listed  # the most recent
+    assert f"?day={days[9].isoformat()}" in listed
+    assert f"?day={days[10].isoformat()}" not in listed
+    earlier = html[html.index('id="missed-earlier"') :]
+    assert "Dan 5 hari terlewat sebelumnya" in earlier
+    assert f"?day={days[-1].isoformat()}" in earlier  # the earliest
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_a_referred_response_shows_its_case_and_state_on_the_page_and_the_recap(
+    client, people, monday
+):
+    from cases import intake
+    from surveys.models import SurveyResponse
+
+    poor = SurveyResponse.objects.get(flagged=True, officer=people["officer"])
+    (case,) = intake.refer_flagged_responses([poor], actor=people["back_office"], note="Pola")
+    html = page(client, people["back_office"]).content.decode()
+    row = html[html.index(f'id="response-{poor.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f"Kasus #{case.pk}" in row and case.get_state_display() in row
+    text = pdf_text(client.get("/harian/rekap.pdf?start=2026-11-02&end=2026-11-02"))
+    assert f"Kasus #{case.pk} ({case.get_state_display()})" in text
