@@ -62,10 +62,12 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
     """What every Pulih process of the bench gets (in-process parts, manage.py, gunicorn):
     the bench database, DEBUG off, a throw-away key, the per-address limits off (all load
     comes from 127.0.0.1; "off" rather than a huge rate, whose window DRF would re-pickle on
-    every request), and bytecode cached as in any installed deployment (else each child
-    would time Python compiling Django). `extra` overrides or adds variables."""
+    every request), production's database connections (each worker keeps its own), and
+    bytecode cached as in any installed deployment (else each child would time Python
+    compiling Django). `extra` overrides or adds variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("CONN_MAX_AGE", None)  # production's persistent connections (pulih/settings.py)
     env.update(
         {
             "DATABASE_URL": url,
@@ -76,7 +78,6 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
             "SURVEY_RATE": "off",
             "PUBLIC_RATE": "off",
             "LOGIN_RATE": "100000000/minute",
-            "CONN_MAX_AGE": "600",
             "LOG_LEVEL": "ERROR",
             "PYTHONUNBUFFERED": "1",
             "DJANGO_SETTINGS_MODULE": "pulih.settings",

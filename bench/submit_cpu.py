@@ -25,7 +25,7 @@ import time
 
 from .submit_rate import FLAG_EVERY, FLOOR_PATH, STANDALONE_UNIT, SURVEY_PATH
 
-BENCH_ENV = {"SURVEY_RATE": "off", "HTTPS": "0", "LOG_LEVEL": "ERROR", "CONN_MAX_AGE": "600"}
+BENCH_ENV = {"SURVEY_RATE": "off", "HTTPS": "0", "LOG_LEVEL": "ERROR"}
 PLAIN = (
     b'{"answers": {"U1": 4, "U2": 3, "U3": 4, "U4": 4, "U5": 3, "U6": 4, "U7": 4, '
     b'"U8": 3, "U9": 4}, "comment": ""}'

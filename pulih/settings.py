@@ -146,7 +146,11 @@ TEMPLATES = [
 
 # Database: SQLite (WAL, immediate transactions) unless DATABASE_URL says otherwise.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("CONN_MAX_AGE", 0))}
+# Each gunicorn worker keeps its connection this many seconds (PostgreSQL's checked before a
+# request's first query, below): opening one per request cost a survey answer several times
+# its own work (SQLite reads its schema again, PostgreSQL starts a backend). 0: one per request.
+_conn_max_age = envint("CONN_MAX_AGE", 600)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=_conn_max_age)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A relative path is the project's, never the working directory's (cron, systemd).
     DATABASES["default"]["NAME"] = str(project_path(str(DATABASES["default"]["NAME"])))
@@ -169,9 +173,7 @@ else:
 # A PostgreSQL streaming replica for dashboards, reports and roll-ups (pulih/lib/replica.py).
 DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=envint("CONN_MAX_AGE", 0)
-    )
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=_conn_max_age)
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["pulih.lib.replica.ReplicaRouter"]

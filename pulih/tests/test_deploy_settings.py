@@ -150,3 +150,33 @@ def test_plain_http_deployments_can_opt_out(tmp_path):
     assert seen["hsts"] == ""
     assert seen["csrf_cookie_secure"] is False
     assert seen["plain_http"] == 200
+
+
+CONNECTION_PROBE = """
+import io, sys
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import connection
+app = WSGIHandler()
+def get(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "SERVER_NAME": "10.0.0.5",
+               "SERVER_PORT": "8000", "HTTP_HOST": "10.0.0.5:8000", "wsgi.input": io.BytesIO(),
+               "wsgi.url_scheme": "http", "wsgi.errors": sys.stderr}
+    result = app(environ, lambda status, headers, exc_info=None: None)
+    b"".join(result)
+    result.close()  # the end of the request: Django closes connections too old to keep
+    return connection.connection
+first = get("/healthz")
+print(first is not None and get("/healthz") is first)
+"""
+
+
+def test_production_keeps_its_database_connection_between_requests(tmp_path):
+    """Opening the database per request (CONN_MAX_AGE=0) cost a survey answer several times
+    its own work (SQLite reads its schema again, PostgreSQL starts a backend): each gunicorn
+    worker keeps its connection, PostgreSQL's checked before each request's first query."""
+    env = _production_env(tmp_path, HTTPS="0")
+    env.pop("CONN_MAX_AGE", None)
+    assert _manage(env, "migrate", "--noinput", "-v", "0").returncode == 0
+    result = _manage(env, "shell", "-v", "0", "-c", CONNECTION_PROBE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True"]
