@@ -41,12 +41,20 @@ from cases.access import (
 from cases.deadlines import case_deadlines
 from cases.filters import CaseFilter
 from cases.models import Case, CaseAction, CaseState, DocumentKind
-from pulih.lib.bounds import MAX_RUPIAH, ApiDateTimeField
+from pulih.lib.bounds import MAX_RUPIAH
 from surveys.models import SurveyResponse
 from units.access import has_role
 from units.models import Membership, Role, Unit, User
 
-from .conventions import Flag, Pagination, StrictFilters, Text, WholeNumber, staff_unit
+from .conventions import (
+    ApiDateTimeField,
+    Flag,
+    Pagination,
+    StrictFilters,
+    Text,
+    WholeNumber,
+    staff_unit,
+)
 from .schema import NO_NUL
 
 TEXT = 10_000  # longest free text accepted

@@ -30,11 +30,18 @@ from complaints.models import (
     TriageOutcome,
 )
 from complaints.tracking import normalise_code
-from pulih.lib.bounds import DATE_HELP, ApiDateTimeField
+from pulih.lib.bounds import DATE_HELP
 from pulih.lib.ratelimit import ScopedRateThrottle
 from units.models import Unit, User
 
-from .conventions import Pagination, StrictFilters, filtered, query_text, staff_unit
+from .conventions import (
+    ApiDateTimeField,
+    Pagination,
+    StrictFilters,
+    filtered,
+    query_text,
+    staff_unit,
+)
 
 # --- errors as documented ---------------------------------------------------------------------
 

@@ -17,16 +17,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters import utils as filters_utils
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
+from pulih.lib.bounds import DATETIME_SCHEMA, validate_date_in_range
 from units.access import units_for
 from units.models import Unit, User
 
@@ -171,3 +174,19 @@ class Pagination(LimitOffsetPagination):
         for parameter in parameters:
             parameter["schema"]["minimum"] = 0
         return parameters
+
+
+def _api_date_in_range(value) -> None:
+    try:
+        validate_date_in_range(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
+
+
+@extend_schema_field(DATETIME_SCHEMA)
+class ApiDateTimeField(serializers.DateTimeField):
+    """A DRF date-time whose date lies in 2000–2099 (the bounds of pulih/lib/bounds.py)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.validators.append(_api_date_in_range)

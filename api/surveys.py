@@ -27,7 +27,6 @@ from pulih.lib.bounds import (
     EARLIEST_DATE,
     LATEST_DATE,
     PERIOD_REVERSED,
-    ApiDateTimeField,
 )
 from pulih.lib.errors import StateConflict
 from pulih.lib.ratelimit import ScopedRateThrottle
@@ -54,7 +53,7 @@ from surveys.services import (
 from units.access import has_role
 from units.models import ServiceType
 
-from .conventions import Text, query_text, staff_unit
+from .conventions import ApiDateTimeField, Text, query_text, staff_unit
 
 Detail = inline_serializer("SurveysDetail", {"detail": serializers.CharField()})
 FieldErrors = inline_serializer(

@@ -19,11 +19,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from knox.models import AuthToken
-from rest_framework import exceptions
 
 from units.models import Unit
 
@@ -56,33 +52,6 @@ def is_locked_out(user) -> bool:
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
     return attempts.exists()
-
-
-class TokenAuthentication(KnoxTokenAuthentication):
-    """`Authorization: Token …`, checked against the hash; refused for a locked-out account."""
-
-    def validate_user(self, auth_token):
-        user = auth_token.user
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        if is_locked_out(user):
-            raise exceptions.AuthenticationFailed(
-                _("The account is locked after too many failed logins.")
-            )
-        return (user, auth_token)
-
-
-class TokenScheme(OpenApiAuthenticationExtension):
-    target_class = "api.tokens.TokenAuthentication"
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": 'Token-based authentication with required prefix "Token"',
-        }
 
 
 # --- the account changes: tokens go ------------------------------------------------------

@@ -14,8 +14,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
@@ -74,29 +72,6 @@ class BoundedDateField(forms.DateField):
 
 class BoundedDateTimeField(forms.DateTimeField):
     default_validators = [validate_date_in_range]
-
-
-class _SerializerBound:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.validators.append(_api_date_in_range)
-
-
-def _api_date_in_range(value) -> None:
-    try:
-        validate_date_in_range(value)
-    except ValidationError as error:
-        raise serializers.ValidationError(error.messages) from None
-
-
-@extend_schema_field(DATE_SCHEMA)
-class ApiDateField(_SerializerBound, serializers.DateField):
-    """A DRF date in 2000–2099 (the schema says so through a pattern)."""
-
-
-@extend_schema_field(DATETIME_SCHEMA)
-class ApiDateTimeField(_SerializerBound, serializers.DateTimeField):
-    """A DRF date-time whose date lies in 2000–2099."""
 
 
 def bad_filters_response(form: forms.Form) -> HttpResponseBadRequest:
