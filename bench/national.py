@@ -260,6 +260,7 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
 
     from cases.models import Case, Compensation, Decree, Proposal
     from surveys.models import DailyTally, SurveyResponse, UnitDayTally
+    from surveys.tally import month_tally_sql
 
     from .seed import _day_tally_sql, _profile_tally_sql, _tally_sql
 
@@ -343,6 +344,8 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
             day_tallies = cursor.rowcount
             cursor.execute(_profile_tally_sql())
             day_tallies += cursor.rowcount
+            # The monthly tallies: the day tallies of each month added up (migration 0009).
+            cursor.execute(month_tally_sql(connection))
         seconds["unit-day tallies"] = time.monotonic() - t
         log(f"national: {day_tallies:,} unit-day tallies in {seconds['unit-day tallies']:.0f} s")
         t = time.monotonic()

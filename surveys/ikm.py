@@ -2,9 +2,10 @@
 
 `compute_ikm` is pure arithmetic on (sum, count) per element with Fractions; the only rounding
 is the score's, half-up to two decimals, and the grade is read from that rounded score.
-`ikm_for` feeds it from the tallies, summed in SQL: the unit's day tallies (one row per unit
-and local day) unless a service type or officer is asked for, then the daily tallies (one row
-per unit, local day, service type and officer). Neither reads the responses.
+`ikm_for` feeds it from the tallies, summed in SQL: the unit's monthly tallies for the whole
+months of the period and its day tallies for the days outside them (`period_sums`), unless a
+service type or officer is asked for, then the daily tallies (one row per unit, local day,
+service type and officer). Neither reads the responses.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime
 import functools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -222,13 +224,89 @@ def _daily_tallies(
     return DailyTally.objects.filter(q)
 
 
-def whole_days(units, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The whole-day UnitDayTally rows of `units` (a queryset) over the local days start..end."""
-    from .models import WHOLE_DAY, UnitDayTally
+def whole_months(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.date, datetime.date] | None:
+    """The first days of the first and last whole months within start..end, or None."""
+    first = start if start.day == 1 else _next_month(start)
+    last = end.replace(day=1)
+    if _next_month(end) - datetime.timedelta(days=1) != end:
+        last = (last - datetime.timedelta(days=1)).replace(day=1)
+    return (first, last) if first <= last else None
 
-    return UnitDayTally.objects.filter(
-        unit__in=units, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
-    )
+
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def period_rows(start: datetime.date, end: datetime.date, **filters) -> list[QuerySet]:
+    """The querysets of the unit tallies (`filters`: unit or unit__in, profile_field —
+    default the whole-day rows —, …) whose rows sum to the local days start..end: the
+    UnitMonthTally rows of the whole months within it, the UnitDayTally rows of its days
+    outside them. Each row is annotated `period_month`, the first day of its month."""
+    from .models import WHOLE_DAY, UnitDayTally, UnitMonthTally
+
+    if not any(name.startswith("profile_field") for name in filters):
+        filters["profile_field"] = WHOLE_DAY
+    months = whole_months(start, end)
+    if months is None:
+        days = Q(day__gte=start, day__lte=end)
+        return [
+            UnitDayTally.objects.filter(days, **filters).annotate(period_month=MonthStart("day"))
+        ]
+    first, last = months
+    after = _next_month(last)
+    rows = [
+        UnitMonthTally.objects.filter(month__gte=first, month__lte=last, **filters).annotate(
+            period_month=F("month")
+        )
+    ]
+    edges = [
+        Q(day__gte=low, day__lte=high)
+        for low, high in ((start, first - datetime.timedelta(days=1)), (after, end))
+        if low <= high
+    ]
+    if edges:
+        days = functools.reduce(operator.or_, edges)
+        rows.append(
+            UnitDayTally.objects.filter(days, **filters).annotate(period_month=MonthStart("day"))
+        )
+    return rows
+
+
+EMPTY = (0, dict.fromkeys(ELEMENT_CODES, (0, 0)))
+
+
+def period_sums(
+    start: datetime.date, end: datetime.date, group: tuple[str, ...] = (), **filters
+) -> dict[tuple, tuple[int, dict[str, tuple[int, int]]]]:
+    """{values of `group`: (respondents, {code: (sum, count)})} of the unit tallies of
+    `period_rows`: each queryset summed in SQL per group (`group`: fields of the tallies,
+    "period_month" for the month), the month rows' and the edge days' sums added here."""
+    out: dict[tuple, tuple[int, dict[str, tuple[int, int]]]] = {}
+    for qs in period_rows(start, end, **filters):
+        rows = (
+            qs.values(*group).annotate(**tally_sums()).order_by()
+            if group
+            else [qs.aggregate(**tally_sums())]
+        )
+        for row in rows:
+            if row["respondents"] is None:
+                continue
+            key = tuple(_as_date(row[g]) if g == "period_month" else row[g] for g in group)
+            n, totals = totals_of(row)
+            if key in out:
+                m, before = out[key]
+                n += m
+                totals = {
+                    c: (before[c][0] + totals[c][0], before[c][1] + totals[c][1]) for c in totals
+                }
+            out[key] = (n, totals)
+    return out
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def tally_sums() -> dict:
@@ -259,8 +337,11 @@ def ikm_for(
     officer: User | None = None,
 ) -> IkmResult:
     """IKM of `unit` over the local days start..end (inclusive), optionally one service/officer."""
-    row = tallies(unit, start, end, service_type, officer).aggregate(**tally_sums())
-    respondents, totals = totals_of(row)
+    if service_type is None and officer is None:
+        respondents, totals = period_sums(start, end, unit=unit).get((), EMPTY)
+    else:
+        row = tallies(unit, start, end, service_type, officer).aggregate(**tally_sums())
+        respondents, totals = totals_of(row)
     return compute_ikm(
         totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
     )
@@ -295,6 +376,15 @@ def ikm_by(
     Returns (group value, result) in group order: a date (first of month), a ServiceType id
     or a User id; groups without any answer are left out.
     """
+    legacy = unit.ikm_weight == IkmWeight.LEGACY
+    if key == "month" and service_type is None and officer is None:
+        sums = period_sums(start, end, ("period_month",), unit=unit)
+        results = []
+        for (month,), (respondents, totals) in sorted(sums.items()):
+            result = compute_ikm(totals, respondents=respondents, legacy_weight=legacy)
+            if not result.empty:
+                results.append((month, result))
+        return results
     if key == "month":
         qs = tallies(unit, start, end, service_type, officer).annotate(group=MonthStart("day"))
     elif key in ("service_type", "officer"):
@@ -303,7 +393,6 @@ def ikm_by(
     else:
         raise ValueError(key)
     rows = qs.values("group").annotate(**tally_sums()).order_by("group")
-    legacy = unit.ikm_weight == IkmWeight.LEGACY
     results = []
     for row in rows:
         respondents, totals = totals_of(row)
@@ -364,18 +453,18 @@ def ikm_of_units(
     units, *, start: datetime.date, end: datetime.date
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
     """The IKM over all the units' respondents pooled, and each unit's own, from the units'
-    day tallies: one aggregate query grouped by unit (whatever the number of responses); the
-    pooled sums are the units' sums added up, exactly."""
+    monthly and edge-day tallies (`period_sums`: a query or two grouped by unit, whatever the
+    number of responses); the pooled sums are the units' sums added up, exactly."""
     legacy = dict(
         units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
     )
     respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
-    rows = whole_days(units, start, end).values("unit").annotate(**tally_sums()).order_by("unit")
-    for row in rows:
-        n, unit_totals = totals_of(row)
-        per_unit[row["unit"]] = compute_ikm(
-            unit_totals, respondents=n, legacy_weight=legacy[row["unit"]] == IkmWeight.LEGACY
+    for (unit,), (n, unit_totals) in sorted(
+        period_sums(start, end, ("unit",), unit__in=units).items()
+    ):
+        per_unit[unit] = compute_ikm(
+            unit_totals, respondents=n, legacy_weight=legacy[unit] == IkmWeight.LEGACY
         )
         respondents += n
         sums = {c: (sums[c][0] + unit_totals[c][0], sums[c][1] + unit_totals[c][1]) for c in sums}
@@ -383,16 +472,10 @@ def ikm_of_units(
 
 
 def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):
-    """(first of month, pooled totals) for the units, one grouped query over their day
-    tallies; callers fold months into quarters by adding the totals."""
-    rows = (
-        whole_days(units, start, end)
-        .annotate(group=MonthStart("day"))
-        .values("group")
-        .annotate(**tally_sums())
-        .order_by("group")
-    )
-    return [(row["group"], *totals_of(row)) for row in rows]
+    """(first of month, pooled totals) for the units, from their monthly tallies (and the
+    day tallies of partial months); callers fold months into quarters by adding the totals."""
+    sums = period_sums(start, end, ("period_month",), unit__in=units)
+    return [(month, *sums[(month,)]) for (month,) in sorted(sums)]
 
 
 def mean_score(results) -> Decimal | None:
