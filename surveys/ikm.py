@@ -460,8 +460,11 @@ def ikm_of_units(
     )
     respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
+    # The ids as a list (not the units' query as a subquery): the tallies' index then serves
+    # the edge days' ranges too.
+    ids = list(legacy)
     for (unit,), (n, unit_totals) in sorted(
-        period_sums(start, end, ("unit",), unit__in=units).items()
+        period_sums(start, end, ("unit",), unit__in=ids).items()
     ):
         per_unit[unit] = compute_ikm(
             unit_totals, respondents=n, legacy_weight=legacy[unit] == IkmWeight.LEGACY
@@ -472,8 +475,9 @@ def ikm_of_units(
 
 
 def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):
-    """(first of month, pooled totals) for the units, from their monthly tallies (and the
-    day tallies of partial months); callers fold months into quarters by adding the totals."""
+    """(first of month, pooled totals) for the units (a queryset or a list of ids), from
+    their monthly tallies (and the day tallies of partial months); callers fold months into
+    quarters by adding the totals."""
     sums = period_sums(start, end, ("period_month",), unit__in=units)
     return [(month, *sums[(month,)]) for (month,) in sorted(sums)]
 
