@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import DateField, F, Func, Q, QuerySet, Sum
+from django.db.models import DateField, F, Func, IntegerField, Q, QuerySet, Sum, Value
 
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
@@ -281,27 +281,43 @@ def period_sums(
     start: datetime.date, end: datetime.date, group: tuple[str, ...] = (), **filters
 ) -> dict[tuple, tuple[int, dict[str, tuple[int, int]]]]:
     """{values of `group`: (respondents, {code: (sum, count)})} of the unit tallies of
-    `period_rows`: each queryset summed in SQL per group (`group`: fields of the tallies,
-    "period_month" for the month), the month rows' and the edge days' sums added here."""
-    out: dict[tuple, tuple[int, dict[str, tuple[int, int]]]] = {}
-    for qs in period_rows(start, end, **filters):
-        rows = (
-            qs.values(*group).annotate(**tally_sums()).order_by()
-            if group
-            else [qs.aggregate(**tally_sums())]
-        )
-        for row in rows:
-            if row["respondents"] is None:
-                continue
-            key = tuple(_as_date(row[g]) if g == "period_month" else row[g] for g in group)
-            n, totals = totals_of(row)
-            if key in out:
-                m, before = out[key]
-                n += m
-                totals = {
-                    c: (before[c][0] + totals[c][0], before[c][1] + totals[c][1]) for c in totals
-                }
-            out[key] = (n, totals)
+    `period_rows` (`group`: fields of the tallies, "period_month" for the month): each
+    queryset summed in SQL per group, all in one query (UNION ALL), the month rows' and the
+    edge days' sums of a group added here."""
+    sums = tally_sums()
+    # No group: one aggregate row per queryset (a constant is no GROUP BY term).
+    by = group or ("whole",)
+    parts = [
+        qs.annotate(whole=Value(0, output_field=IntegerField()))
+        .values(*by)
+        .annotate(**sums)
+        .values_list(*group, *sums)
+        .order_by()
+        for qs in period_rows(start, end, **filters)
+    ]
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    width = len(group)
+    added: dict[tuple, list[int]] = {}
+    for row in rows:
+        if row[width] is None:  # no group: no rows at all
+            continue
+        key = row[:width]
+        counts = added.get(key)
+        if counts is None:
+            added[key] = [int(v) for v in row[width:]]
+        else:
+            for i, value in enumerate(row[width:]):
+                counts[i] += value
+    months = "period_month" in group
+    at = group.index("period_month") if months else 0
+    out = {}
+    for key, counts in added.items():
+        if months:
+            key = (*key[:at], _as_date(key[at]), *key[at + 1 :])
+        totals = {
+            code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)
+        }
+        out[key] = (counts[0], totals)
     return out
 
 
