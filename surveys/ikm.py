@@ -13,13 +13,12 @@ from __future__ import annotations
 import datetime
 import functools
 import math
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import DateField, F, Func, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import DateField, F, Func, Q, QuerySet, Sum
 
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
@@ -239,86 +238,125 @@ def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def period_rows(start: datetime.date, end: datetime.date, **filters) -> list[QuerySet]:
-    """The querysets of the unit tallies (`filters`: unit or unit__in, profile_field —
-    default the whole-day rows —, …) whose rows sum to the local days start..end: the
-    UnitMonthTally rows of the whole months within it, the UnitDayTally rows of its days
-    outside them. Each row is annotated `period_month`, the first day of its month."""
-    from .models import WHOLE_DAY, UnitDayTally, UnitMonthTally
-
-    if not any(name.startswith("profile_field") for name in filters):
-        filters["profile_field"] = WHOLE_DAY
+def period_parts(
+    start: datetime.date, end: datetime.date
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The local days start..end as (the first days of its first and last whole months, or
+    None; the ranges of its days outside them)."""
     months = whole_months(start, end)
     if months is None:
-        days = Q(day__gte=start, day__lte=end)
-        return [
-            UnitDayTally.objects.filter(days, **filters).annotate(period_month=MonthStart("day"))
-        ]
+        return None, [(start, end)] if start <= end else []
     first, last = months
-    after = _next_month(last)
-    rows = [
-        UnitMonthTally.objects.filter(month__gte=first, month__lte=last, **filters).annotate(
-            period_month=F("month")
-        )
-    ]
-    edges = [
-        Q(day__gte=low, day__lte=high)
-        for low, high in ((start, first - datetime.timedelta(days=1)), (after, end))
-        if low <= high
-    ]
-    if edges:
-        days = functools.reduce(operator.or_, edges)
-        rows.append(
-            UnitDayTally.objects.filter(days, **filters).annotate(period_month=MonthStart("day"))
-        )
-    return rows
+    edges = [(start, first - datetime.timedelta(days=1)), (_next_month(last), end)]
+    return months, [(low, high) for low, high in edges if low <= high]
 
 
 EMPTY = (0, dict.fromkeys(ELEMENT_CODES, (0, 0)))
+_FILTERS = {  # period_sums' filters: (column, several values)
+    "unit": ("unit_id", False),
+    "unit__in": ("unit_id", True),
+    "profile_field": ("profile_field", False),
+    "profile_field__in": ("profile_field", True),
+    "profile_value": ("profile_value", False),
+}
 
 
 def period_sums(
     start: datetime.date, end: datetime.date, group: tuple[str, ...] = (), **filters
 ) -> dict[tuple, tuple[int, dict[str, tuple[int, int]]]]:
-    """{values of `group`: (respondents, {code: (sum, count)})} of the unit tallies of
-    `period_rows` (`group`: fields of the tallies, "period_month" for the month): each
-    queryset summed in SQL per group, all in one query (UNION ALL), the month rows' and the
-    edge days' sums of a group added here."""
-    sums = tally_sums()
-    # No group: one aggregate row per queryset (a constant is no GROUP BY term).
-    by = group or ("whole",)
-    parts = [
-        qs.annotate(whole=Value(0, output_field=IntegerField()))
-        .values(*by)
-        .annotate(**sums)
-        .values_list(*group, *sums)
-        .order_by()
-        for qs in period_rows(start, end, **filters)
-    ]
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    """{values of `group`: (respondents, {code: (sum, count)})} over the local days
+    start..end of the unit tallies matching `filters` (unit or unit__in — ids or units —,
+    profile_field or profile_field__in — default the whole-day rows —, profile_value):
+    the UnitMonthTally rows of the whole months within the period and the UnitDayTally rows
+    of its days outside them, summed per group in one SQL aggregate. `group`: "unit",
+    "profile_field", "profile_value", "period_month" (the first day of the month).
+
+    Hand-written SQL (one string per shape, cached): a roll-up or an API answer calls this
+    a few times, and building the same query with the ORM cost more than running it."""
+    from django.db import connection
+
+    from .models import WHOLE_DAY
+
+    if not any(name.startswith("profile_field") for name in filters):
+        filters["profile_field"] = WHOLE_DAY
+    where, params = [], []
+    for name, value in sorted(filters.items()):
+        column, several = _FILTERS[name]
+        if several:
+            values = [getattr(v, "pk", v) for v in value]
+            if not values:
+                return {}
+            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params += values
+        else:
+            where.append(f"{column} = %s")
+            params.append(getattr(value, "pk", value))
+    months, days = period_parts(start, end)
+    if months is None and not days:
+        return {}
+    adapt = connection.ops.adapt_datefield_value
+    sql = _period_sql(connection.vendor, tuple(group), tuple(where), months is not None, len(days))
+    args = [*params, *(adapt(d) for d in months)] if months else []
+    if days:
+        args += params
+        for low, high in days:
+            args += [adapt(low), adapt(high)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
     width = len(group)
-    added: dict[tuple, list[int]] = {}
+    at = group.index("period_month") if "period_month" in group else None
+    out = {}
     for row in rows:
-        if row[width] is None:  # no group: no rows at all
+        if row[width] is None:  # no group and no rows
             continue
         key = row[:width]
-        counts = added.get(key)
-        if counts is None:
-            added[key] = [int(v) for v in row[width:]]
-        else:
-            for i, value in enumerate(row[width:]):
-                counts[i] += value
-    months = "period_month" in group
-    at = group.index("period_month") if months else 0
-    out = {}
-    for key, counts in added.items():
-        if months:
+        if at is not None:
             key = (*key[:at], _as_date(key[at]), *key[at + 1 :])
+        counts = [int(v) for v in row[width:]]
         totals = {
             code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)
         }
         out[key] = (counts[0], totals)
     return out
+
+
+@functools.cache
+def _period_sql(
+    vendor: str, group: tuple[str, ...], where: tuple[str, ...], months: bool, day_ranges: int
+) -> str:
+    from .models import UnitDayTally, UnitMonthTally
+
+    counts = ", ".join(f.name for f in UnitDayTally._meta.concrete_fields if f.name in _COUNTS)
+    month_of_day = (
+        "CAST(DATE_TRUNC('month', CAST(day AS timestamp)) AS date)"
+        if vendor == "postgresql"
+        else "date(day, 'start of month')"
+    )
+    columns = {
+        "unit": "unit_id",
+        "profile_field": "profile_field",
+        "profile_value": "profile_value",
+    }
+
+    def part(table: str, month: str, period: str) -> str:
+        keys = "".join(f"{month if g == 'period_month' else columns[g]} AS g{i}, "
+                       for i, g in enumerate(group))  # fmt: skip
+        return f"SELECT {keys}{counts} FROM {table} WHERE {' AND '.join(where)} AND {period}"  # noqa: S608
+
+    parts = []
+    if months:
+        parts.append(part(UnitMonthTally._meta.db_table, "month", "month >= %s AND month <= %s"))
+    if day_ranges:
+        ranges = " OR ".join(["(day >= %s AND day <= %s)"] * day_ranges)
+        parts.append(part(UnitDayTally._meta.db_table, month_of_day, f"({ranges})"))
+    keys = ", ".join(f"g{i}" for i in range(len(group)))
+    sums = ", ".join(f"SUM({name})" for name in counts.split(", "))
+    tail = f" GROUP BY {keys}" if group else ""
+    return f"SELECT {keys + ', ' if group else ''}{sums} FROM ({' UNION ALL '.join(parts)}) t{tail}"  # noqa: S608
+
+
+_COUNTS = {"respondents", *(f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n"))}
 
 
 def _as_date(value) -> datetime.date:
