@@ -326,13 +326,10 @@ def _period_sql(
     vendor: str, group: tuple[str, ...], where: tuple[str, ...], months: bool, day_ranges: int
 ) -> str:
     from .models import UnitDayTally, UnitMonthTally
+    from .tally import COUNT_FIELDS, month_of_day_sql
 
-    counts = ", ".join(f.name for f in UnitDayTally._meta.concrete_fields if f.name in _COUNTS)
-    month_of_day = (
-        "CAST(DATE_TRUNC('month', CAST(day AS timestamp)) AS date)"
-        if vendor == "postgresql"
-        else "date(day, 'start of month')"
-    )
+    counts = ", ".join(COUNT_FIELDS)
+    month_of_day = month_of_day_sql(vendor)
     columns = {
         "unit": "unit_id",
         "profile_field": "profile_field",
@@ -354,9 +351,6 @@ def _period_sql(
     sums = ", ".join(f"SUM({name})" for name in counts.split(", "))
     tail = f" GROUP BY {keys}" if group else ""
     return f"SELECT {keys + ', ' if group else ''}{sums} FROM ({' UNION ALL '.join(parts)}) t{tail}"  # noqa: S608
-
-
-_COUNTS = {"respondents", *(f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum", "n"))}
 
 
 def _as_date(value) -> datetime.date:
@@ -507,7 +501,7 @@ def ikm_of_units(
     units, *, start: datetime.date, end: datetime.date
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
     """The IKM over all the units' respondents pooled, and each unit's own, from the units'
-    monthly and edge-day tallies (`period_sums`: a query or two grouped by unit, whatever the
+    monthly and edge-day tallies (`period_sums`: one query grouped by unit, whatever the
     number of responses); the pooled sums are the units' sums added up, exactly."""
     legacy = dict(
         units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")

@@ -128,9 +128,9 @@ def _unnest_sql(model: type[models.Model]) -> str:
     return f"{insert} SELECT * FROM unnest({arrays}) ON CONFLICT {conflict}"  # noqa: S608
 
 
-def _month_sql(connection) -> str:
+def month_of_day_sql(vendor: str) -> str:
     """The first day of the month of the local day in column "day", in the database's SQL."""
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         return "CAST(DATE_TRUNC('month', CAST(\"day\" AS timestamp)) AS date)"
     return "date(\"day\", 'start of month')"
 
@@ -160,10 +160,11 @@ def _days_and_months_sql(count: int | None) -> str:
         plain = "(" + ", ".join(["%s"] * len(names)) + ")"
         rows = "VALUES " + ", ".join([typed, *[plain] * (count - 1)])
     sums = ", ".join(f"SUM({name})" for name in names[4:])
+    month = month_of_day_sql(connection.vendor)
     return (
         f"WITH v ({', '.join(names)}) AS ({rows}), "  # noqa: S608
         f"d AS ({day_insert} SELECT * FROM v ON CONFLICT {conflict}) "
-        f"{month_insert} SELECT {names[0]}, {_month_sql(connection)}, {names[2]}, {names[3]}, "
+        f"{month_insert} SELECT {names[0]}, {month}, {names[2]}, {names[3]}, "
         f"{sums} FROM v GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 ON CONFLICT {month_conflict}"
     )
 
@@ -178,7 +179,7 @@ def month_tally_sql(connection) -> str:
     return (
         f"INSERT INTO {quote(UnitMonthTally._meta.db_table)} "  # noqa: S608
         f"({unit}, {quote('month')}, {quote('profile_field')}, {quote('profile_value')}, {counts}) "
-        f"SELECT {unit}, {_month_sql(connection)}, {quote('profile_field')}, "
+        f"SELECT {unit}, {month_of_day_sql(connection.vendor)}, {quote('profile_field')}, "
         f"{quote('profile_value')}, {sums} FROM {quote(UnitDayTally._meta.db_table)} "
         f"GROUP BY 1, 2, 3, 4"
     )
