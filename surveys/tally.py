@@ -135,17 +135,32 @@ def month_of_day_sql(vendor: str) -> str:
     return "date(\"day\", 'start of month')"
 
 
-# Up to this many rows (one response's: its whole day and its profile answers) go to the
-# statement as scalar parameters, more (an import's batch) as one array per column: adapting
-# a list costs the client more than a handful of scalars, and saves it a plan per row count.
+# Up to this many day rows (a response's: its whole day and its profile answers) go to the
+# statement as plain VALUES, the month rows summed here; more (an import's batch) as one array
+# per column, summed per month in SQL: adapting a list costs the client more than a handful of
+# scalars, and the server plans plain VALUES cheaper than a CTE that groups and sorts.
 _VALUES_ROWS = 8
 
 
 @functools.cache
-def _days_and_months_sql(count: int | None) -> str:
-    """PostgreSQL: the UnitDayTally upsert of `count` rows of parameters (None: of column
-    arrays), and in the same statement the UnitMonthTally upsert of the same rows summed per
-    month."""
+def _values_sql(days: int, months: int) -> str:
+    """PostgreSQL: the UnitDayTally upsert of `days` rows of parameters and, in the same
+    statement (a data-modifying WITH), the UnitMonthTally upsert of `months` rows."""
+    day_sql = _upsert_sql(UnitDayTally, "postgresql")
+    month_sql = _upsert_sql(UnitMonthTally, "postgresql")
+
+    def rows(sql: str, count: int) -> str:
+        insert, rest = sql.split(" VALUES ", 1)
+        row, conflict = rest.split(" ON CONFLICT ", 1)
+        return f"{insert} VALUES {', '.join([row] * count)} ON CONFLICT {conflict}"
+
+    return f"WITH d AS ({rows(day_sql, days)}) {rows(month_sql, months)}"
+
+
+@functools.cache
+def _arrays_sql() -> str:
+    """PostgreSQL: the UnitDayTally upsert of column arrays, and in the same statement the
+    UnitMonthTally upsert of the same rows summed per month."""
     day_insert, conflict = _unnest_sql(UnitDayTally).split(" SELECT * FROM unnest(", 1)
     arrays, conflict = conflict.split(") ON CONFLICT ", 1)
     month_insert, month_conflict = _upsert_sql(UnitMonthTally, "postgresql").split(" VALUES ", 1)
@@ -153,16 +168,10 @@ def _days_and_months_sql(count: int | None) -> str:
     quote = connection.ops.quote_name
     names = [quote(UnitDayTally._meta.get_field(f).column) for f in ("unit", "day")]
     names += [quote(f) for f in ("profile_field", "profile_value", *COUNT_FIELDS)]
-    if count is None:
-        rows = f"SELECT * FROM unnest({arrays})"  # noqa: S608
-    else:
-        typed = "(" + arrays.replace("[]", "") + ")"  # the first row's types name the columns'
-        plain = "(" + ", ".join(["%s"] * len(names)) + ")"
-        rows = "VALUES " + ", ".join([typed, *[plain] * (count - 1)])
     sums = ", ".join(f"SUM({name})" for name in names[4:])
     month = month_of_day_sql(connection.vendor)
     return (
-        f"WITH v ({', '.join(names)}) AS ({rows}), "  # noqa: S608
+        f"WITH v ({', '.join(names)}) AS (SELECT * FROM unnest({arrays})), "  # noqa: S608
         f"d AS ({day_insert} SELECT * FROM v ON CONFLICT {conflict}) "
         f"{month_insert} SELECT {names[0]}, {month}, {names[2]}, {names[3]}, "
         f"{sums} FROM v GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 ON CONFLICT {month_conflict}"
@@ -213,22 +222,22 @@ def add_tallies(unit: Unit, counters: Counters) -> None:
         return
     with connection.cursor() as cursor:
         _upsert(cursor, DailyTally, daily)
-        if connection.vendor == "postgresql":
-            if len(days) <= _VALUES_ROWS:
-                cursor.execute(_days_and_months_sql(len(days)), [v for row in days for v in row])
-            else:
-                columns = [list(c) for c in zip(*days, strict=True)]
-                cursor.execute(_days_and_months_sql(None), columns)
+        postgresql = connection.vendor == "postgresql"
+        if postgresql and len(days) > _VALUES_ROWS:
+            cursor.execute(_arrays_sql(), [list(c) for c in zip(*days, strict=True)])
+            return
+        by_month: dict[tuple, list[int]] = {}
+        for key, counts in counters.days.items():
+            _add(by_month, (key[0].replace(day=1), key[1], key[2]), counts)
+        months = [
+            [unit.pk, adapt(key[0]), key[1], key[2], *by_month[key]] for key in sorted(by_month)
+        ]
+        if postgresql:
+            params = [v for row in days for v in row] + [v for row in months for v in row]
+            cursor.execute(_values_sql(len(days), len(months)), params)
             return
         _upsert(cursor, UnitDayTally, days)
-        months: dict[tuple, list[int]] = {}
-        for key, counts in counters.days.items():
-            _add(months, (key[0].replace(day=1), key[1], key[2]), counts)
-        _upsert(
-            cursor,
-            UnitMonthTally,
-            [[unit.pk, adapt(key[0]), key[1], key[2], *months[key]] for key in sorted(months)],
-        )
+        _upsert(cursor, UnitMonthTally, months)
 
 
 def profile_rows(
