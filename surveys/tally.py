@@ -14,10 +14,10 @@ stores it, to
 EXCLUDED.x` on its unique index, run over the keys with `executemany` (SQLite and
 PostgreSQL): no read, no savepoint, no retry when two responses of a new key arrive
 together. On PostgreSQL the UnitMonthTally rows are added by the UnitDayTally statement
-itself (its rows grouped by month in SQL: no second round trip); on SQLite, in process, by
-one more statement. The keys go in one fixed order (DailyTally first, then the unit's day
-and month tallies, each sorted, in one statement shape), so two writers touching the same
-rows lock them in the same order and never deadlock.
+itself (a data-modifying WITH: no second round trip); on SQLite, in process, by one more
+statement. The keys go in one fixed order (DailyTally first, then the unit's month and day
+rows, each sorted, in one statement shape), so two writers touching the same rows lock them
+in the same order and never deadlock.
 """
 
 from __future__ import annotations
