@@ -223,32 +223,35 @@ def _daily_tallies(
     return DailyTally.objects.filter(q)
 
 
-def whole_months(
-    start: datetime.date, end: datetime.date
-) -> tuple[datetime.date, datetime.date] | None:
-    """The first days of the first and last whole months within start..end, or None."""
-    first = start if start.day == 1 else _next_month(start)
-    last = end.replace(day=1)
-    if _next_month(end) - datetime.timedelta(days=1) != end:
-        last = (last - datetime.timedelta(days=1)).replace(day=1)
-    return (first, last) if first <= last else None
-
-
 def _next_month(day: datetime.date) -> datetime.date:
     return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def period_parts(
     start: datetime.date, end: datetime.date
-) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
-    """The local days start..end as (the first days of its first and last whole months, or
-    None; the ranges of its days outside them)."""
-    months = whole_months(start, end)
-    if months is None:
-        return None, [(start, end)] if start <= end else []
-    first, last = months
-    edges = [(start, first - datetime.timedelta(days=1)), (_next_month(last), end)]
-    return months, [(low, high) for low, high in edges if low <= high]
+) -> tuple[
+    tuple[datetime.date, datetime.date] | None,
+    list[tuple[datetime.date, datetime.date]],
+    list[tuple[datetime.date, datetime.date]],
+]:
+    """The local days start..end as (the first days of the first and last months read
+    whole, or None; day ranges added; day ranges subtracted). A month partly in the period
+    is read as its days in it, or — when fewer of its days lie outside — as the whole month
+    minus those (a year ending today: the 12 months and 2 days, not 29 days more)."""
+    one = datetime.timedelta(days=1)
+    months, plus, minus = [], [], []
+    month = start.replace(day=1)
+    while month <= end:
+        last = _next_month(month) - one
+        low, high = max(start, month), min(end, last)
+        outside = [(a, b) for a, b in ((month, low - one), (high + one, last)) if a <= b]
+        if sum((b - a).days + 1 for a, b in outside) < (high - low).days + 1:
+            months.append(month)
+            minus += outside
+        else:
+            plus.append((low, high))
+        month = _next_month(month)
+    return ((months[0], months[-1]) if months else None), plus, minus
 
 
 EMPTY = (0, dict.fromkeys(ELEMENT_CODES, (0, 0)))
@@ -267,8 +270,8 @@ def period_sums(
     """{values of `group`: (respondents, {code: (sum, count)})} over the local days
     start..end of the unit tallies matching `filters` (unit or unit__in — ids or units —,
     profile_field or profile_field__in — default the whole-day rows —, profile_value):
-    the UnitMonthTally rows of the whole months within the period and the UnitDayTally rows
-    of its days outside them, summed per group in one SQL aggregate. `group`: "unit",
+    the UnitMonthTally rows of the months read whole and the UnitDayTally rows of the days
+    added or subtracted (`period_parts`), summed per group in one SQL aggregate. `group`: "unit",
     "profile_field", "profile_value", "period_month" (the first day of the month).
 
     Hand-written SQL (one string per shape, cached): a roll-up or an API answer calls this
@@ -291,16 +294,19 @@ def period_sums(
         else:
             where.append(f"{column} = %s")
             params.append(getattr(value, "pk", value))
-    months, days = period_parts(start, end)
-    if months is None and not days:
+    months, plus, minus = period_parts(start, end)
+    if months is None and not plus:
         return {}
     adapt = connection.ops.adapt_datefield_value
-    sql = _period_sql(connection.vendor, tuple(group), tuple(where), months is not None, len(days))
+    sql = _period_sql(
+        connection.vendor, tuple(group), tuple(where), months is not None, len(plus), len(minus)
+    )
     args = [*params, *(adapt(d) for d in months)] if months else []
-    if days:
-        args += params
-        for low, high in days:
-            args += [adapt(low), adapt(high)]
+    for days in (plus, minus):
+        if days:
+            args += params
+            for low, high in days:
+                args += [adapt(low), adapt(high)]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         rows = cursor.fetchall()
@@ -308,7 +314,7 @@ def period_sums(
     at = group.index("period_month") if "period_month" in group else None
     out = {}
     for row in rows:
-        if row[width] is None:  # no group and no rows
+        if not row[width]:  # no rows (no group), or a month's rows all subtracted
             continue
         key = row[:width]
         if at is not None:
@@ -323,7 +329,7 @@ def period_sums(
 
 @functools.cache
 def _period_sql(
-    vendor: str, group: tuple[str, ...], where: tuple[str, ...], months: bool, day_ranges: int
+    vendor: str, group: tuple[str, ...], where: tuple[str, ...], months: bool, plus: int, minus: int
 ) -> str:
     from .models import UnitDayTally, UnitMonthTally
     from .tally import COUNT_FIELDS, month_of_day_sql
@@ -336,17 +342,19 @@ def _period_sql(
         "profile_value": "profile_value",
     }
 
-    def part(table: str, month: str, period: str) -> str:
+    def part(table: str, month: str, period: str, sign: str = "") -> str:
         keys = "".join(f"{month if g == 'period_month' else columns[g]} AS g{i}, "
                        for i, g in enumerate(group))  # fmt: skip
-        return f"SELECT {keys}{counts} FROM {table} WHERE {' AND '.join(where)} AND {period}"  # noqa: S608
+        values = ", ".join(f"{sign}{name} AS {name}" for name in COUNT_FIELDS)
+        return f"SELECT {keys}{values} FROM {table} WHERE {' AND '.join(where)} AND {period}"  # noqa: S608
 
     parts = []
     if months:
         parts.append(part(UnitMonthTally._meta.db_table, "month", "month >= %s AND month <= %s"))
-    if day_ranges:
-        ranges = " OR ".join(["(day >= %s AND day <= %s)"] * day_ranges)
-        parts.append(part(UnitDayTally._meta.db_table, month_of_day, f"({ranges})"))
+    for count, sign in ((plus, ""), (minus, "-")):
+        if count:
+            ranges = " OR ".join(["(day >= %s AND day <= %s)"] * count)
+            parts.append(part(UnitDayTally._meta.db_table, month_of_day, f"({ranges})", sign))
     keys = ", ".join(f"g{i}" for i in range(len(group)))
     sums = ", ".join(f"SUM({name})" for name in counts.split(", "))
     tail = f" GROUP BY {keys}" if group else ""

@@ -6,6 +6,7 @@ live path wrote."""
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 import io
 import re
@@ -399,6 +400,9 @@ def periods() -> list[tuple[datetime.date, datetime.date]]:
         (d(2025, 11, 16), d(2026, 11, 15)),  # a year
         (d(2026, 11, 15), d(2026, 11, 15)),  # one day
         (d(2026, 11, 2), d(2026, 11, 1)),  # reversed: nothing
+        (d(2026, 10, 1), d(2026, 10, 30)),  # a month minus its last day: all subtracted
+        (d(2026, 10, 2), d(2026, 11, 29)),  # two months, each minus a day
+        (d(2026, 11, 2), d(2026, 11, 30)),  # a month minus its first day
     ]
 
 
@@ -428,18 +432,15 @@ def test_a_whole_month_reads_its_month_row_and_the_edges_their_days(
     with django_assert_num_queries(1) as ctx:
         ikm_for(unit, start=datetime.date(2026, 10, 1), end=datetime.date(2026, 11, 30))
     assert "surveys_unitmonthtally" in ctx.captured_queries[0]["sql"]
-    # What is read shows: a corrupted month row changes the whole month's figure, not a day's.
+    # What is read shows: a corrupted month row changes the figures of the whole month and of
+    # most of it (the month minus its other days), not of half of it (its days).
     UnitMonthTally.objects.filter(unit=unit, profile_field="", month="2026-11-01").update(
         respondents=99
     )
-    assert (
-        ikm_for(unit, start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 30)).respondents
-        == 99
-    )
-    assert (
-        ikm_for(unit, start=datetime.date(2026, 11, 1), end=datetime.date(2026, 11, 29)).respondents
-        == 3
-    )
+    nov = functools.partial(datetime.date, 2026, 11)
+    assert ikm_for(unit, start=nov(1), end=nov(30)).respondents == 99
+    assert ikm_for(unit, start=nov(2), end=nov(30)).respondents == 99 - 2
+    assert ikm_for(unit, start=nov(1), end=nov(15)).respondents == 3
     # Edges: the whole month's row and the edge days' rows, in one query.
     with django_assert_num_queries(1) as ctx:
         ikm_for(unit, start=datetime.date(2026, 10, 31), end=datetime.date(2026, 12, 1))
