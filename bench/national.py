@@ -4,7 +4,7 @@
 regional groups each → 10 units each), 10,000,000 survey responses over the two years ending
 today and 1,000,000 cases, seeded in SQL with `generate_series` into a dedicated database
 (`pulih_national`, dropped at the end). The daily tallies are built in SQL from the responses
-and the units' day tallies from them (the definition the live path keeps incrementally), so
+and the units' day and month tallies from them (the definition the live path keeps), so
 they are consistent with them by construction — and the run checks it: every figure below is
 compared with the raw scan of the same responses to the hundredth.
 
@@ -260,6 +260,7 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
 
     from cases.models import Case, Compensation, Decree, Proposal
     from surveys.models import DailyTally, SurveyResponse, UnitDayTally
+    from surveys.tally import month_tally_sql
 
     from .seed import _day_tally_sql, _profile_tally_sql, _tally_sql
 
@@ -343,6 +344,8 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
             day_tallies = cursor.rowcount
             cursor.execute(_profile_tally_sql())
             day_tallies += cursor.rowcount
+            # The monthly tallies: the day tallies of each month added up (migration 0009).
+            cursor.execute(month_tally_sql(connection))
         seconds["unit-day tallies"] = time.monotonic() - t
         log(f"national: {day_tallies:,} unit-day tallies in {seconds['unit-day tallies']:.0f} s")
         t = time.monotonic()
@@ -634,8 +637,9 @@ responses over the {DAYS} days {d["first_day"]} … {d["last_day"]} (08:00–16:
 unequal size — the largest about 12× the smallest), inserted by one `INSERT … SELECT … FROM
 generate_series` with the answers drawn by `random()` after `setseed`; {d["tallies"]:,} daily
 tallies built from them by one `INSERT … SELECT … GROUP BY` and {d.get("day_tallies", 0):,}
-units' day tallies (what the roll-ups read: one row per unit and local day) from those (the
-same statements as `make bench`'s, the definition the live path keeps incrementally);
+units' day tallies (one row per unit and local day) from those and their monthly tallies
+from those (what the roll-ups read: whole months, and the days outside them; the same
+statements as `make bench`'s, the definition the live path keeps incrementally);
 {d["cases"]:,} cases opened
 from the flagged responses in every state (as `make bench` spreads them), with
 {d["proposals"]:,} proposals, {d["decrees"]:,} decrees (about two in three within the one-week

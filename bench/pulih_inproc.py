@@ -222,10 +222,10 @@ def pdfs(reps: int, warmup: int) -> dict:
 def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     """Every unit's tallies over the year against its responses, sums and counts exactly equal
     (the import writes into another unit than the measured one): the daily tallies (what an
-    IKM per service or officer reads), the unit's whole-day tallies (its IKM and the
-    roll-ups) and the tally of every profile answer (the profile table). Returns the units
-    checked."""
-    from surveys.ikm import raw_totals, tallies, tally_sums, totals_of
+    IKM per service or officer reads), the unit's whole-day tallies, its whole months and
+    edge days (its IKM and the roll-ups) and the tally of every profile answer (the profile
+    table). Returns the units checked."""
+    from surveys.ikm import EMPTY, period_sums, raw_totals, tallies, tally_sums, totals_of
     from surveys.models import DailyTally, UnitDayTally
     from units.models import Unit
 
@@ -239,6 +239,8 @@ def check_every_unit(start: datetime.date, end: datetime.date) -> int:
         for name, rows in kept.items():
             if totals_of(rows.aggregate(**tally_sums())) != raw:
                 raise SystemExit(f"{unit.code}: the {name} differ from the responses")
+        if period_sums(start, end, unit=unit).get((), EMPTY) != raw:
+            raise SystemExit(f"{unit.code}: the unit-month tallies differ from the responses")
         stated = (
             UnitDayTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
             .exclude(profile_field="")

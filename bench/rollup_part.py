@@ -4,8 +4,9 @@ bench/national.py).
 
 The floor is one hand-written SQL aggregate over the responses of every unit below the
 organisation in the period, grouped by unit (`RAW_SQL`): from it come each unit's totals and,
-added up, the organisation's. The measured code reads the units' day tallies
-(`surveys.UnitDayTally`, one row per unit and local day):
+added up, the organisation's. The measured code reads the units' monthly tallies for the
+period's whole months and their day tallies for the days outside them
+(`surveys.UnitMonthTally`, `surveys.UnitDayTally`; `surveys.ikm.period_sums`):
 
 - `ikm_of_units` (surveys.ikm): the organisation's IKM over all its respondents and each
   unit's own;

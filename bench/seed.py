@@ -777,6 +777,7 @@ def seed(
 
     from cases.models import DecreeSequence
     from surveys.models import DailyTally, UnitDayTally
+    from surveys.tally import month_tally_sql
     from units.models import Unit
 
     if responses < cases:
@@ -821,6 +822,8 @@ def seed(
         cursor.execute(_tally_sql())
         cursor.execute(_day_tally_sql())
         cursor.execute(_profile_tally_sql())
+        # The monthly tallies: the day tallies of each month added up (migration 0009's rule).
+        cursor.execute(month_tally_sql(connection))
     tallies = DailyTally.objects.count()
     day_tallies = UnitDayTally.objects.count()
     seconds["tallies"] = time.monotonic() - started

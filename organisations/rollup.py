@@ -136,17 +136,17 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         decrees_on_time=decrees["part"],
         spent=sum(r.spent for r in rows),
         budget=sum(r.budget or 0 for r in rows),
-        quarters=quarterly(below, end),
+        quarters=quarterly(ids, end),
     )
 
 
-def quarterly(units: QuerySet[Unit], end: datetime.date, count: int = 4):
-    """The pooled IKM of the last `count` quarters up to `end`, oldest first: one query by
-    month, the months' totals added into quarters."""
+def quarterly(units: QuerySet[Unit] | list[int], end: datetime.date, count: int = 4):
+    """The pooled IKM of the last `count` quarters up to `end`, oldest first, of `units` (a
+    queryset or their ids): one query by month (two when the last month is not over), the
+    months' totals added into quarters."""
     first = past_quarters(end, count - 1)[-1][0] if count > 1 else quarter_of(end)[0]
     sums: dict[datetime.date, tuple[int, dict[str, list[int]]]] = {}
     for month, respondents, totals in ikm_of_units_by_month(units, start=first, end=end):
-        month = month if isinstance(month, datetime.date) else datetime.date.fromisoformat(month)
         key = quarter_of(month)[0]
         n, acc = sums.get(key, (0, {c: [0, 0] for c in ELEMENT_CODES}))
         for code, (total, count_) in totals.items():

@@ -2,9 +2,10 @@
 
 `compute_ikm` is pure arithmetic on (sum, count) per element with Fractions; the only rounding
 is the score's, half-up to two decimals, and the grade is read from that rounded score.
-`ikm_for` feeds it from the tallies, summed in SQL: the unit's day tallies (one row per unit
-and local day) unless a service type or officer is asked for, then the daily tallies (one row
-per unit, local day, service type and officer). Neither reads the responses.
+`ikm_for` feeds it from the tallies, summed in SQL: the unit's monthly tallies for the whole
+months of the period and its day tallies for the days outside them (`period_sums`), unless a
+service type or officer is asked for, then the daily tallies (one row per unit, local day,
+service type and officer). Neither reads the responses.
 """
 
 from __future__ import annotations
@@ -222,13 +223,146 @@ def _daily_tallies(
     return DailyTally.objects.filter(q)
 
 
-def whole_days(units, start: datetime.date, end: datetime.date) -> QuerySet:
-    """The whole-day UnitDayTally rows of `units` (a queryset) over the local days start..end."""
-    from .models import WHOLE_DAY, UnitDayTally
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
-    return UnitDayTally.objects.filter(
-        unit__in=units, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
+
+def period_parts(
+    start: datetime.date, end: datetime.date
+) -> tuple[
+    tuple[datetime.date, datetime.date] | None,
+    list[tuple[datetime.date, datetime.date]],
+    list[tuple[datetime.date, datetime.date]],
+]:
+    """The local days start..end as (the first days of the first and last months read
+    whole, or None; day ranges added; day ranges subtracted). A month partly in the period
+    is read as its days in it, or — when fewer of its days lie outside — as the whole month
+    minus those (a year ending today: the 12 months and 2 days, not 29 days more)."""
+    one = datetime.timedelta(days=1)
+    months, plus, minus = [], [], []
+    month = start.replace(day=1)
+    while month <= end:
+        last = _next_month(month) - one
+        low, high = max(start, month), min(end, last)
+        outside = [(a, b) for a, b in ((month, low - one), (high + one, last)) if a <= b]
+        if sum((b - a).days + 1 for a, b in outside) < (high - low).days + 1:
+            months.append(month)
+            minus += outside
+        else:
+            plus.append((low, high))
+        month = _next_month(month)
+    return ((months[0], months[-1]) if months else None), plus, minus
+
+
+EMPTY = (0, dict.fromkeys(ELEMENT_CODES, (0, 0)))
+_FILTERS = {  # period_sums' filters: (column, several values)
+    "unit": ("unit_id", False),
+    "unit__in": ("unit_id", True),
+    "profile_field": ("profile_field", False),
+    "profile_field__in": ("profile_field", True),
+    "profile_value": ("profile_value", False),
+}
+
+
+def period_sums(
+    start: datetime.date, end: datetime.date, group: tuple[str, ...] = (), **filters
+) -> dict[tuple, tuple[int, dict[str, tuple[int, int]]]]:
+    """{values of `group`: (respondents, {code: (sum, count)})} over the local days
+    start..end of the unit tallies matching `filters` (unit or unit__in — ids or units —,
+    profile_field or profile_field__in — default the whole-day rows —, profile_value):
+    the UnitMonthTally rows of the months read whole and the UnitDayTally rows of the days
+    added or subtracted (`period_parts`), summed per group in one SQL aggregate. `group`: "unit",
+    "profile_field", "profile_value", "period_month" (the first day of the month).
+
+    Hand-written SQL (one string per shape, cached): a roll-up or an API answer calls this
+    a few times, and building the same query with the ORM cost more than running it."""
+    from django.db import connection
+
+    from .models import WHOLE_DAY
+
+    if not any(name.startswith("profile_field") for name in filters):
+        filters["profile_field"] = WHOLE_DAY
+    where, params = [], []
+    for name, value in sorted(filters.items()):
+        column, several = _FILTERS[name]
+        if several:
+            values = [getattr(v, "pk", v) for v in value]
+            if not values:
+                return {}
+            where.append(f"{column} IN ({', '.join(['%s'] * len(values))})")
+            params += values
+        else:
+            where.append(f"{column} = %s")
+            params.append(getattr(value, "pk", value))
+    months, plus, minus = period_parts(start, end)
+    if months is None and not plus:
+        return {}
+    adapt = connection.ops.adapt_datefield_value
+    sql = _period_sql(
+        connection.vendor, tuple(group), tuple(where), months is not None, len(plus), len(minus)
     )
+    args = [*params, *(adapt(d) for d in months)] if months else []
+    for days in (plus, minus):
+        if days:
+            args += params
+            for low, high in days:
+                args += [adapt(low), adapt(high)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+    width = len(group)
+    at = group.index("period_month") if "period_month" in group else None
+    out = {}
+    for row in rows:
+        if not row[width]:  # no rows (no group), or a month's rows all subtracted
+            continue
+        key = row[:width]
+        if at is not None:
+            key = (*key[:at], _as_date(key[at]), *key[at + 1 :])
+        counts = [int(v) for v in row[width:]]
+        totals = {
+            code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)
+        }
+        out[key] = (counts[0], totals)
+    return out
+
+
+@functools.cache
+def _period_sql(
+    vendor: str, group: tuple[str, ...], where: tuple[str, ...], months: bool, plus: int, minus: int
+) -> str:
+    from .models import UnitDayTally, UnitMonthTally
+    from .tally import COUNT_FIELDS, month_of_day_sql
+
+    counts = ", ".join(COUNT_FIELDS)
+    month_of_day = month_of_day_sql(vendor)
+    columns = {
+        "unit": "unit_id",
+        "profile_field": "profile_field",
+        "profile_value": "profile_value",
+    }
+
+    def part(table: str, month: str, period: str, sign: str = "") -> str:
+        keys = "".join(f"{month if g == 'period_month' else columns[g]} AS g{i}, "
+                       for i, g in enumerate(group))  # fmt: skip
+        values = ", ".join(f"{sign}{name} AS {name}" for name in COUNT_FIELDS)
+        return f"SELECT {keys}{values} FROM {table} WHERE {' AND '.join(where)} AND {period}"  # noqa: S608
+
+    parts = []
+    if months:
+        parts.append(part(UnitMonthTally._meta.db_table, "month", "month >= %s AND month <= %s"))
+    for count, sign in ((plus, ""), (minus, "-")):
+        if count:
+            ranges = " OR ".join(["(day >= %s AND day <= %s)"] * count)
+            parts.append(part(UnitDayTally._meta.db_table, month_of_day, f"({ranges})", sign))
+    keys = ", ".join(f"g{i}" for i in range(len(group)))
+    sums = ", ".join(f"SUM({name})" for name in counts.split(", "))
+    tail = f" GROUP BY {keys}" if group else ""
+    return f"SELECT {keys + ', ' if group else ''}{sums} FROM ({' UNION ALL '.join(parts)}) t{tail}"  # noqa: S608
+
+
+def _as_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def tally_sums() -> dict:
@@ -259,8 +393,11 @@ def ikm_for(
     officer: User | None = None,
 ) -> IkmResult:
     """IKM of `unit` over the local days start..end (inclusive), optionally one service/officer."""
-    row = tallies(unit, start, end, service_type, officer).aggregate(**tally_sums())
-    respondents, totals = totals_of(row)
+    if service_type is None and officer is None:
+        respondents, totals = period_sums(start, end, unit=unit).get((), EMPTY)
+    else:
+        row = tallies(unit, start, end, service_type, officer).aggregate(**tally_sums())
+        respondents, totals = totals_of(row)
     return compute_ikm(
         totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
     )
@@ -295,6 +432,15 @@ def ikm_by(
     Returns (group value, result) in group order: a date (first of month), a ServiceType id
     or a User id; groups without any answer are left out.
     """
+    legacy = unit.ikm_weight == IkmWeight.LEGACY
+    if key == "month" and service_type is None and officer is None:
+        sums = period_sums(start, end, ("period_month",), unit=unit)
+        results = []
+        for (month,), (respondents, totals) in sorted(sums.items()):
+            result = compute_ikm(totals, respondents=respondents, legacy_weight=legacy)
+            if not result.empty:
+                results.append((month, result))
+        return results
     if key == "month":
         qs = tallies(unit, start, end, service_type, officer).annotate(group=MonthStart("day"))
     elif key in ("service_type", "officer"):
@@ -303,7 +449,6 @@ def ikm_by(
     else:
         raise ValueError(key)
     rows = qs.values("group").annotate(**tally_sums()).order_by("group")
-    legacy = unit.ikm_weight == IkmWeight.LEGACY
     results = []
     for row in rows:
         respondents, totals = totals_of(row)
@@ -364,18 +509,21 @@ def ikm_of_units(
     units, *, start: datetime.date, end: datetime.date
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
     """The IKM over all the units' respondents pooled, and each unit's own, from the units'
-    day tallies: one aggregate query grouped by unit (whatever the number of responses); the
-    pooled sums are the units' sums added up, exactly."""
+    monthly and edge-day tallies (`period_sums`: one query grouped by unit, whatever the
+    number of responses); the pooled sums are the units' sums added up, exactly."""
     legacy = dict(
         units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
     )
     respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
-    rows = whole_days(units, start, end).values("unit").annotate(**tally_sums()).order_by("unit")
-    for row in rows:
-        n, unit_totals = totals_of(row)
-        per_unit[row["unit"]] = compute_ikm(
-            unit_totals, respondents=n, legacy_weight=legacy[row["unit"]] == IkmWeight.LEGACY
+    # The ids as a list (not the units' query as a subquery): the tallies' index then serves
+    # the edge days' ranges too.
+    ids = list(legacy)
+    for (unit,), (n, unit_totals) in sorted(
+        period_sums(start, end, ("unit",), unit__in=ids).items()
+    ):
+        per_unit[unit] = compute_ikm(
+            unit_totals, respondents=n, legacy_weight=legacy[unit] == IkmWeight.LEGACY
         )
         respondents += n
         sums = {c: (sums[c][0] + unit_totals[c][0], sums[c][1] + unit_totals[c][1]) for c in sums}
@@ -383,16 +531,11 @@ def ikm_of_units(
 
 
 def ikm_of_units_by_month(units, *, start: datetime.date, end: datetime.date):
-    """(first of month, pooled totals) for the units, one grouped query over their day
-    tallies; callers fold months into quarters by adding the totals."""
-    rows = (
-        whole_days(units, start, end)
-        .annotate(group=MonthStart("day"))
-        .values("group")
-        .annotate(**tally_sums())
-        .order_by("group")
-    )
-    return [(row["group"], *totals_of(row)) for row in rows]
+    """(first of month, pooled totals) for the units (a queryset or a list of ids), from
+    their monthly tallies (and the day tallies of partial months); callers fold months into
+    quarters by adding the totals."""
+    sums = period_sums(start, end, ("period_month",), unit__in=units)
+    return [(month, *sums[(month,)]) for (month,) in sorted(sums)]
 
 
 def mean_score(results) -> Decimal | None:

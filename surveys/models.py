@@ -304,6 +304,38 @@ class UnitDayTally(TallyCounts):
         return f"{self.unit_id} {self.day} {self.profile_field}={self.profile_value}"
 
 
+class UnitMonthTally(TallyCounts):
+    """The unit's day tallies of one local month added up: the same rows as UnitDayTally
+    (whole month, one per profile answer), keyed by the month's first day.
+
+    Kept with them by the same upsert (surveys/tally.py; on PostgreSQL in the same
+    statement), so it is exact whenever a response arrives, a late import included. A
+    period's reads (surveys.ikm.period_rows) take the whole months within it from here and
+    only the days outside them from UnitDayTally: a year is a dozen rows per unit, not 365.
+    """
+
+    # No index of its own: the unique constraint's first column serves the foreign key.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.DateField()  # the first day of a local month in the unit's time zone
+    profile_field = models.CharField(max_length=20, blank=True, default=WHOLE_DAY)
+    profile_value = models.CharField(max_length=PROFILE_MAX_LENGTH, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("unit's monthly tally")
+        verbose_name_plural = _("units' monthly tallies")
+        constraints = [
+            # As unitdaytally_one_per_key: some units' whole months, or one field's rows of a
+            # unit's months, are each one range of it.
+            models.UniqueConstraint(
+                fields=["unit", "profile_field", "month", "profile_value"],
+                name="unitmonthtally_one_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.profile_field}={self.profile_value}"
+
+
 class DailyCheck(models.Model):
     """The back office's sign-off that one day's satisfaction results were checked (A–B)."""
 

@@ -19,13 +19,13 @@ from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
 from .ikm import (
+    EMPTY,
     IkmResult,
     compute_ikm,
     day_bounds,
     ikm_report,
+    period_sums,
     sample_size,
-    tally_sums,
-    totals_of,
 )
 from .models import (
     PROFILE_FIELDS,
@@ -121,22 +121,17 @@ def _result(unit: Unit, row: dict) -> IkmResult:
 def profile_table(unit: Unit, start: datetime.date, end: datetime.date) -> list[dict]:
     """Per profile field: each answer's count, share of the period's respondents and the IKM
     score of those who gave it (the unit's list first, in its order, then anything imported
-    otherwise, then "not stated"), from the unit's day tallies in one grouped query. "Not
-    stated" is the period's whole-day totals minus the stated answers' (every count and sum
-    subtracted exactly); the shares are of all the period's respondents."""
-    rows = (
-        UnitDayTally.objects.filter(
-            unit=unit,
-            profile_field__in=[WHOLE_DAY, *PROFILE_FIELDS],
-            day__gte=start,
-            day__lte=end,
-        )
-        .values("profile_field", "profile_value")
-        .annotate(**tally_sums())
-        .order_by()
+    otherwise, then "not stated"), from the unit's monthly and edge-day tallies
+    (`period_sums`). "Not stated" is the period's whole-day totals minus the stated answers'
+    (every count and sum subtracted exactly); the shares are of all the period's respondents."""
+    groups = period_sums(
+        start,
+        end,
+        ("profile_field", "profile_value"),
+        unit=unit,
+        profile_field__in=[WHOLE_DAY, *PROFILE_FIELDS],
     )
-    groups = {(row["profile_field"], row["profile_value"]): totals_of(row) for row in rows}
-    total, whole = groups.get((WHOLE_DAY, ""), (0, dict.fromkeys(ELEMENT_CODES, (0, 0))))
+    total, whole = groups.get((WHOLE_DAY, ""), EMPTY)
     legacy = unit.ikm_weight == IkmWeight.LEGACY
     options = options_for(unit)
     table = []
@@ -215,10 +210,9 @@ def ikm_for_profile(
     if len(profile) == 1 and service_type is None and officer is None:
         ((name, value),) = profile.items()
         if value:
-            row = UnitDayTally.objects.filter(
-                unit=unit, profile_field=name, profile_value=value, day__gte=start, day__lte=end
-            ).aggregate(**tally_sums())
-            respondents, totals = totals_of(row)
+            respondents, totals = period_sums(
+                start, end, unit=unit, profile_field=name, profile_value=value
+            ).get((), EMPTY)
             return compute_ikm(
                 totals, respondents=respondents, legacy_weight=unit.ikm_weight == IkmWeight.LEGACY
             )

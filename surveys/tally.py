@@ -6,15 +6,19 @@ stores it, to
 
 - its DailyTally row: (unit, local day, service type, officer);
 - its unit's whole-day UnitDayTally row: (unit, local day, "", "");
-- one UnitDayTally row per profile answer it states: (unit, local day, field, answer).
+- one UnitDayTally row per profile answer it states: (unit, local day, field, answer);
+- the UnitMonthTally rows of the same keys with the day's month for the day (its first day).
 
 `Counters` gathers a batch's answers per key (one response, or an import's batch), `summed`
 adds them up a column at a time, and `add_tallies` writes them: per table one `INSERT … ON
-CONFLICT DO UPDATE SET x = x + EXCLUDED.x` on its unique index, run over the keys with
-`executemany` (SQLite and PostgreSQL): no read, no savepoint, no retry when two responses of
-a new key arrive together. The keys go in one fixed order (DailyTally first, then
-UnitDayTally, each sorted), so two writers touching the same rows lock them in the same order
-and never deadlock.
+CONFLICT DO UPDATE SET x = x + EXCLUDED.x` on its unique index (SQLite: `executemany` over
+the keys; PostgreSQL: one statement, an import's batch as column arrays): no read, no
+savepoint, no retry when two responses of a new key arrive together. On PostgreSQL the
+UnitMonthTally rows are added by the UnitDayTally statement itself (a data-modifying WITH:
+no second round trip); on SQLite, in process, by one more statement. The keys go in one
+fixed order (DailyTally first, then the unit's month and day rows, each sorted, in one
+statement shape), so two writers touching the same rows lock them in the same order and
+never deadlock.
 """
 
 from __future__ import annotations
@@ -28,7 +32,14 @@ from django.db import connection, models
 
 from units.models import ELEMENT_CODES, Unit
 
-from .models import PROFILE_FIELDS, TALLY_FIELDS, WHOLE_DAY, DailyTally, UnitDayTally
+from .models import (
+    PROFILE_FIELDS,
+    TALLY_FIELDS,
+    WHOLE_DAY,
+    DailyTally,
+    UnitDayTally,
+    UnitMonthTally,
+)
 
 TallyKey = tuple[datetime.date, int | None, int | None]  # local day, service type id, officer id
 DayKey = tuple[datetime.date, str, str]  # local day, profile field ("": whole day), answer
@@ -119,9 +130,10 @@ def _upsert_sql(model: type[models.Model], vendor: str) -> str:
         target = f"{col('unit')}, {col('day')}, COALESCE({col('service_type')}, 0), "
         target += f"COALESCE({col('officer')}, 0)"
     else:
-        keys = ["unit", "day", "profile_field", "profile_value"]
-        # unitdaytally_one_per_key
-        target = ", ".join(col(f) for f in ("unit", "profile_field", "day", "profile_value"))
+        day = "month" if model is UnitMonthTally else "day"
+        keys = ["unit", day, "profile_field", "profile_value"]
+        # unitdaytally_one_per_key, unitmonthtally_one_per_key
+        target = ", ".join(col(f) for f in ("unit", "profile_field", day, "profile_value"))
     fields = [*keys, *COUNT_FIELDS]
     columns = ", ".join(col(f) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -141,6 +153,72 @@ def _unnest_sql(model: type[models.Model]) -> str:
     by_column = {connection.ops.quote_name(f.column): f for f in model._meta.concrete_fields}
     arrays = ", ".join(f"%s::{by_column[name].db_type(connection)}[]" for name in names)
     return f"{insert} SELECT * FROM unnest({arrays}) ON CONFLICT {conflict}"  # noqa: S608
+
+
+def month_of_day_sql(vendor: str) -> str:
+    """The first day of the month of the local day in column "day", in the database's SQL."""
+    if vendor == "postgresql":
+        return "CAST(DATE_TRUNC('month', CAST(\"day\" AS timestamp)) AS date)"
+    return "date(\"day\", 'start of month')"
+
+
+# Up to this many day rows (a response's: its whole day and its profile answers) go to the
+# statement as plain VALUES, the month rows summed here; more (an import's batch) as one array
+# per column, summed per month in SQL: adapting a list costs the client more than a handful of
+# scalars, and the server plans plain VALUES cheaper than a CTE that groups and sorts.
+_VALUES_ROWS = 8
+
+
+@functools.cache
+def _values_sql(days: int, months: int) -> str:
+    """PostgreSQL: the UnitDayTally upsert of `days` rows of parameters and, in the same
+    statement (a data-modifying WITH), the UnitMonthTally upsert of `months` rows."""
+    day_sql = _upsert_sql(UnitDayTally, "postgresql")
+    month_sql = _upsert_sql(UnitMonthTally, "postgresql")
+
+    def rows(sql: str, count: int) -> str:
+        insert, rest = sql.split(" VALUES ", 1)
+        row, conflict = rest.split(" ON CONFLICT ", 1)
+        return f"{insert} VALUES {', '.join([row] * count)} ON CONFLICT {conflict}"
+
+    return f"WITH d AS ({rows(day_sql, days)}) {rows(month_sql, months)}"
+
+
+@functools.cache
+def _arrays_sql() -> str:
+    """PostgreSQL: the UnitDayTally upsert of column arrays, and in the same statement the
+    UnitMonthTally upsert of the same rows summed per month."""
+    day_insert, conflict = _unnest_sql(UnitDayTally).split(" SELECT * FROM unnest(", 1)
+    arrays, conflict = conflict.split(") ON CONFLICT ", 1)
+    month_insert, month_conflict = _upsert_sql(UnitMonthTally, "postgresql").split(" VALUES ", 1)
+    month_conflict = month_conflict.split(" ON CONFLICT ", 1)[1]
+    quote = connection.ops.quote_name
+    names = [quote(UnitDayTally._meta.get_field(f).column) for f in ("unit", "day")]
+    names += [quote(f) for f in ("profile_field", "profile_value", *COUNT_FIELDS)]
+    sums = ", ".join(f"SUM({name})" for name in names[4:])
+    month = month_of_day_sql(connection.vendor)
+    return (
+        f"WITH v ({', '.join(names)}) AS (SELECT * FROM unnest({arrays})), "  # noqa: S608
+        f"d AS ({day_insert} SELECT * FROM v ON CONFLICT {conflict}) "
+        f"{month_insert} SELECT {names[0]}, {month}, {names[2]}, {names[3]}, "
+        f"{sums} FROM v GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 ON CONFLICT {month_conflict}"
+    )
+
+
+def month_tally_sql(connection) -> str:
+    """INSERT … SELECT of every UnitMonthTally row from the unit's day tallies (into an empty
+    table: the backfill of migration 0009, the bench's seeds)."""
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(c) for c in COUNT_FIELDS)
+    sums = ", ".join(f"SUM({quote(c)})" for c in COUNT_FIELDS)
+    unit = quote("unit_id")
+    return (
+        f"INSERT INTO {quote(UnitMonthTally._meta.db_table)} "  # noqa: S608
+        f"({unit}, {quote('month')}, {quote('profile_field')}, {quote('profile_value')}, {counts}) "
+        f"SELECT {unit}, {month_of_day_sql(connection.vendor)}, {quote('profile_field')}, "
+        f"{quote('profile_value')}, {sums} FROM {quote(UnitDayTally._meta.db_table)} "
+        f"GROUP BY 1, 2, 3, 4"
+    )
 
 
 def _upsert(cursor, model: type[models.Model], rows: list[list]) -> None:
@@ -163,15 +241,30 @@ def add_tallies(unit: Unit, counters: Counters) -> None:
         [unit.pk, adapt(key[0]), key[1], key[2], *summed(counters.daily[key])]
         for key in sorted(counters.daily, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
     ]
+    day_counts = {key: summed(answers) for key, answers in counters.days.items()}
     days = [
-        [unit.pk, adapt(key[0]), key[1], key[2], *summed(counters.days[key])]
-        for key in sorted(counters.days)
+        [unit.pk, adapt(key[0]), key[1], key[2], *day_counts[key]] for key in sorted(day_counts)
     ]
     if not daily:
         return
     with connection.cursor() as cursor:
         _upsert(cursor, DailyTally, daily)
+        postgresql = connection.vendor == "postgresql"
+        if postgresql and len(days) > _VALUES_ROWS:
+            cursor.execute(_arrays_sql(), [list(c) for c in zip(*days, strict=True)])
+            return
+        by_month: dict[tuple, list[int]] = {}
+        for key, counts in day_counts.items():
+            _add(by_month, (key[0].replace(day=1), key[1], key[2]), counts)
+        months = [
+            [unit.pk, adapt(key[0]), key[1], key[2], *by_month[key]] for key in sorted(by_month)
+        ]
+        if postgresql:
+            params = [v for row in days for v in row] + [v for row in months for v in row]
+            cursor.execute(_values_sql(len(days), len(months)), params)
+            return
         _upsert(cursor, UnitDayTally, days)
+        _upsert(cursor, UnitMonthTally, months)
 
 
 def profile_rows(

@@ -1,10 +1,12 @@
-"""surveys/tally.py: the unit's day tallies (whole days and profile answers) kept by every way
-in, equal to a raw GROUP BY over the responses; the profile table and the IKM of one profile
-answer read from them; the migration's backfill writes what the live path wrote."""
+"""surveys/tally.py: the unit's day and month tallies (whole days and months, and profile
+answers) kept by every way in, equal to a raw GROUP BY over the responses; the profile table
+and the IKM of one profile answer read from them; the migrations' backfills write what the
+live path wrote."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import importlib
 import io
 import re
@@ -28,6 +30,7 @@ from surveys.models import (
     DailyTally,
     SurveyResponse,
     UnitDayTally,
+    UnitMonthTally,
 )
 from surveys.profile import PROFILE_LABELS, options_for
 from surveys.sample import _element_sums, _responses, _result, ikm_for_profile, profile_table
@@ -63,6 +66,22 @@ def raw_day_rows(unit) -> dict:
         for row in grouped.order_by():
             rows[(row["local_day"], name, row[name])] = [row[c] for c in COUNT_FIELDS]
     return rows
+
+
+def raw_month_rows(unit) -> dict:
+    """{(first day of the local month, field, answer): counts}: the raw day rows added up."""
+    rows: dict = {}
+    for (day, name, answer), counts in raw_day_rows(unit).items():
+        key = (day.replace(day=1), name, answer)
+        rows[key] = [a + b for a, b in zip(rows.get(key, [0] * len(counts)), counts, strict=True)]
+    return rows
+
+
+def tallied_month_rows(unit) -> dict:
+    return {
+        (t.month, t.profile_field, t.profile_value): [getattr(t, c) for c in COUNT_FIELDS]
+        for t in UnitMonthTally.objects.filter(unit=unit)
+    }
 
 
 def tallied_day_rows(unit) -> dict:
@@ -131,6 +150,7 @@ def every_way_in(client, api, tmp_path, unit, people, service_type):
 def test_every_way_in_keeps_the_day_and_profile_tallies_equal_to_the_responses(unit, every_way_in):
     tallied = tallied_day_rows(unit)
     assert tallied == raw_day_rows(unit)
+    assert tallied_month_rows(unit) == raw_month_rows(unit)
     sources = set(SurveyResponse.objects.values_list("source", flat=True))
     assert sources == {"web", "api", "import"}
     # The data holds what the test is about: two local days, each field stated somewhere,
@@ -254,23 +274,29 @@ def test_the_units_ikm_and_the_roll_up_read_the_day_tallies(unit, every_way_in):
 
 def test_an_answer_costs_one_statement_per_tally(unit, django_assert_num_queries):
     """The response's INSERT, the daily tally's upsert and one upsert of the unit's day
-    tallies for its whole day and every profile answer it states (one executemany)."""
+    tallies for its whole day and every profile answer it states, which on PostgreSQL also
+    adds them to the month's rows (on SQLite, in process, one more statement does)."""
     from surveys.services import new_response, store_responses
 
     at = local(unit, DAY, 9)
     response = new_response(
         unit, GOOD, submitted_at=at, profile={"sex": "Perempuan", "education": "S1"}
     )
-    with django_assert_num_queries(3) as ctx:
+    expected = ["surveys_surveyresponse", "surveys_dailytally", "surveys_unitdaytally"]
+    if connection.vendor != "postgresql":
+        expected.append("surveys_unitmonthtally")
+    with django_assert_num_queries(len(expected)) as ctx:
         store_responses(unit, [response])
     tables = [re.search(r'INSERT INTO "?(\w+)', q["sql"])[1] for q in ctx.captured_queries]
-    assert tables == ["surveys_surveyresponse", "surveys_dailytally", "surveys_unitdaytally"]
+    assert tables == expected
     assert tallied_day_rows(unit) == raw_day_rows(unit)
     assert len(tallied_day_rows(unit)) == 3
+    assert tallied_month_rows(unit) == raw_month_rows(unit)
+    assert {month for month, _f, _v in tallied_month_rows(unit)} == {DAY.replace(day=1)}
 
 
-moments = st.datetimes(
-    min_value=datetime.datetime(2026, 1, 1, 12), max_value=datetime.datetime(2026, 1, 3, 12)
+moments = st.datetimes(  # across a month's (and a year's) end in local time
+    min_value=datetime.datetime(2025, 12, 30, 12), max_value=datetime.datetime(2026, 1, 2, 12)
 )
 profiles = st.fixed_dictionaries(
     {
@@ -311,3 +337,142 @@ def test_batches_of_any_answers_and_profiles_keep_the_tallies_equal_to_the_respo
         ],
     )
     assert tallied_day_rows(unit) == raw_day_rows(unit)
+    assert tallied_month_rows(unit) == raw_month_rows(unit)
+
+
+# --- the monthly tallies ----------------------------------------------------------------------
+
+ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
+MONTH_END = datetime.date(2026, 10, 31)
+
+
+@pytest.fixture
+def three_zones(unit):
+    """A unit in each of Indonesia's time zones, with answers around the local midnight that
+    ends October 2026 (which falls on different UTC instants in each) and mid-November."""
+    units = [unit]
+    for zone in ZONES[1:]:
+        units.append(
+            Unit.objects.create(code=f"unit-{zone[5:].lower()}", name=zone, time_zone=zone)
+        )
+    for i, (u, zone) in enumerate(zip(units, ZONES, strict=True)):
+        u.time_zone = zone
+        u.save()
+        for day, hour, minute, sex in [
+            (MONTH_END, 23, 59, "Perempuan"),
+            (MONTH_END + datetime.timedelta(days=1), 0, 0, "Laki-laki"),
+            (MONTH_END + datetime.timedelta(days=1), 0, 30, ""),
+            (datetime.date(2026, 11, 15), 12, 0, "Perempuan"),
+        ]:
+            answers = {**GOOD, "U2": 1 + (hour + i) % 4}
+            submit_response(
+                u, answers=answers, submitted_at=local(u, day, hour, minute), profile={"sex": sex}
+            )
+    return units
+
+
+def test_the_month_rows_follow_each_units_local_month(three_zones):
+    for u in three_zones:
+        months = tallied_month_rows(u)
+        assert months == raw_month_rows(u)
+        assert months[(datetime.date(2026, 10, 1), "", "")][0] == 1
+        assert months[(datetime.date(2026, 11, 1), "", "")][0] == 3
+        assert months[(datetime.date(2026, 11, 1), "sex", "Perempuan")][0] == 1
+
+
+def test_the_month_backfill_writes_what_the_live_path_wrote(three_zones):
+    live = {u.pk: tallied_month_rows(u) for u in three_zones}
+    UnitMonthTally.objects.all().delete()
+    migration = importlib.import_module("surveys.migrations.0009_unit_month_tallies")
+    migration.backfill(apps, types.SimpleNamespace(connection=connection))
+    assert {u.pk: tallied_month_rows(u) for u in three_zones} == live
+
+
+def periods() -> list[tuple[datetime.date, datetime.date]]:
+    d = datetime.date
+    return [
+        (d(2026, 10, 1), d(2026, 10, 31)),  # one whole month
+        (d(2026, 10, 31), d(2026, 11, 1)),  # two days across the month's end
+        (d(2026, 10, 1), d(2026, 11, 30)),  # two whole months
+        (d(2026, 10, 15), d(2026, 11, 30)),  # a partial month, then a whole one
+        (d(2026, 10, 1), d(2026, 11, 14)),  # a whole month, then a partial one
+        (d(2026, 9, 2), d(2026, 11, 15)),  # edges at both ends
+        (d(2025, 11, 16), d(2026, 11, 15)),  # a year
+        (d(2026, 11, 15), d(2026, 11, 15)),  # one day
+        (d(2026, 11, 2), d(2026, 11, 1)),  # reversed: nothing
+        (d(2026, 10, 1), d(2026, 10, 30)),  # a month minus its last day: all subtracted
+        (d(2026, 10, 2), d(2026, 11, 29)),  # two months, each minus a day
+        (d(2026, 11, 2), d(2026, 11, 30)),  # a month minus its first day
+    ]
+
+
+@pytest.mark.parametrize("start, end", periods())
+def test_every_period_reads_the_same_totals_as_the_responses(three_zones, start, end):
+    from surveys.ikm import ikm_by, raw_totals
+
+    for u in three_zones:
+        tallied = ikm_for(u, start=start, end=end)
+        respondents, totals = raw_totals(u, start=start, end=end)
+        assert tallied == compute_ikm(totals, respondents=respondents)
+        assert profile_table(u, start, end) == hand_profile_table(u, start, end)
+        by_month = ikm_by(u, "month", start=start, end=end)
+        assert sum(r.respondents for _m, r in by_month) == respondents
+    pooled, per_unit = ikm_of_units(Unit.objects.filter(pk__in=[u.pk for u in three_zones]),
+                                    start=start, end=end)  # fmt: skip
+    assert pooled.respondents == sum(raw_totals(u, start=start, end=end)[0] for u in three_zones)
+    assert per_unit == {
+        u.pk: ikm_for(u, start=start, end=end) for u in three_zones if u.pk in per_unit
+    }
+
+
+def test_a_whole_month_reads_its_month_row_and_the_edges_their_days(
+    three_zones, django_assert_num_queries
+):
+    unit = three_zones[0]
+    with django_assert_num_queries(1) as ctx:
+        ikm_for(unit, start=datetime.date(2026, 10, 1), end=datetime.date(2026, 11, 30))
+    assert "surveys_unitmonthtally" in ctx.captured_queries[0]["sql"]
+    # What is read shows: a corrupted month row changes the figures of the whole month and of
+    # most of it (the month minus its other days), not of half of it (its days).
+    UnitMonthTally.objects.filter(unit=unit, profile_field="", month="2026-11-01").update(
+        respondents=99
+    )
+    nov = functools.partial(datetime.date, 2026, 11)
+    assert ikm_for(unit, start=nov(1), end=nov(30)).respondents == 99
+    assert ikm_for(unit, start=nov(2), end=nov(30)).respondents == 99 - 2
+    assert ikm_for(unit, start=nov(1), end=nov(15)).respondents == 3
+    # Edges: the whole month's row and the edge days' rows, in one query.
+    with django_assert_num_queries(1) as ctx:
+        ikm_for(unit, start=datetime.date(2026, 10, 31), end=datetime.date(2026, 12, 1))
+    sql = ctx.captured_queries[0]["sql"]
+    assert "surveys_unitmonthtally" in sql and "surveys_unitdaytally" in sql
+
+
+def test_an_import_of_an_old_month_adds_to_its_month_rows(tmp_path, unit, service_type):
+    """Answers of March 2025 imported after November 2026's: the old month's rows are made
+    and a year's IKM over both is the scan's."""
+    from surveys.ikm import raw_totals
+
+    submit_response(
+        unit, answers=GOOD, submitted_at=local(unit, DAY, 9), profile={"sex": "Perempuan"}
+    )
+    import_csv(
+        tmp_path,
+        unit,
+        [
+            "2025-03-01 00:00:00,informasi,,1,2,3,4,1,2,3,4,1,,Perempuan,,,",
+            "2025-03-31 23:59:59,informasi,,2,2,2,2,2,2,2,2,2,,,,S1,",
+            "2025-04-01 00:00:00,informasi,,3,3,3,3,3,3,3,3,3,,Laki-laki,,,",
+        ],
+    )
+    months = tallied_month_rows(unit)
+    assert months == raw_month_rows(unit)
+    assert months[(datetime.date(2025, 3, 1), "", "")][0] == 2
+    assert months[(datetime.date(2025, 4, 1), "sex", "Laki-laki")][0] == 1
+    for start, end in [
+        (datetime.date(2025, 3, 1), datetime.date(2026, 11, 30)),
+        (datetime.date(2025, 3, 31), datetime.date(2025, 4, 1)),
+        (datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)),
+    ]:
+        respondents, totals = raw_totals(unit, start=start, end=end)
+        assert ikm_for(unit, start=start, end=end) == compute_ikm(totals, respondents=respondents)
