@@ -72,8 +72,16 @@ class ElementResult:
     name: str
     total: int  # sum of scores
     count: int  # respondents who answered it
-    nrr: Fraction
-    weighted: Fraction
+    weight: Fraction  # 1/k over the k answered elements (or the legacy 0.111)
+
+    # Computed when read: a roll-up of hundreds of units shows their scores, not their NRRs.
+    @property
+    def nrr(self) -> Fraction:
+        return Fraction(self.total, self.count)
+
+    @property
+    def weighted(self) -> Fraction:
+        return Fraction(self.total * self.weight.numerator, self.count * self.weight.denominator)
 
 
 @dataclass(frozen=True)
@@ -151,14 +159,7 @@ def compute_ikm(
     w_num, w_den = weight.numerator, weight.denominator
     pairs = [(code, int(totals[code][0]), int(totals[code][1])) for code in answered]
     elements = [
-        ElementResult(
-            code,
-            ELEMENT_NAMES[code],
-            total,
-            count,
-            Fraction(total, count),
-            Fraction(total * w_num, count * w_den),
-        )
+        ElementResult(code, ELEMENT_NAMES[code], total, count, weight)
         for code, total, count in pairs
     ]
     common = math.lcm(*(count for _code, _total, count in pairs))
