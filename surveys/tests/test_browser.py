@@ -2,6 +2,7 @@
 back office finds the poor rating on its daily page with the right officer."""
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import PASSWORD
 
@@ -58,7 +59,8 @@ def run_flow(contexts, live_server, service_type) -> None:
     log_in(back_office, live_server.url, "bella")
     back_office.click("#home-surveys-daily a.button")
     row = back_office.locator("#flagged tr.flagged")
-    assert row.count() == 1
+    # count() does not wait: the daily check may still be loading after the click.
+    expect(row).to_have_count(1)
     assert row.locator(".officer").inner_text() == "Oscar Officer"
     assert "U7" in row.locator(".elements").inner_text()
     assert "Kasus #" not in row.inner_text()  # A → B: it waits here to be referred
