@@ -250,15 +250,15 @@ def _responses(
     first_day: datetime.date,
     count: int,
     poor_every: int,
-    flagged: list[tuple[int, int, int, datetime.datetime]],
+    flagged: list[tuple[int, int, int, datetime.datetime, int]],
     cases: int,
     profile_rng: random.Random,
 ) -> Iterator[tuple]:
     """`count` rows: id, unit, service type, officer, submitted_at, u1..u9, flags, profile.
     Every `poor_every`-th response rates the officer's element U7 at 1 and is flagged; the
-    first `cases` of those are appended to `flagged` (id, unit, officer, time) to open cases
-    from. The profiles come from their own generator, so the rest of the data set is the same
-    with or without them."""
+    first `cases` of those are appended to `flagged` (id, unit, officer, time, service type)
+    to open cases from. The profiles come from their own generator, so the rest of the data
+    set is the same with or without them."""
     table = _answer_table(rng)
     profiles = _profile_table(profile_rng)
     moment = _moment_format()
@@ -281,7 +281,7 @@ def _responses(
             if poor:
                 answers = (*answers[:6], 1, answers[7], answers[8])
                 if len(flagged) < cases:
-                    flagged.append((i, u.id, officer, at))
+                    flagged.append((i, u.id, officer, at, service_type))
             yield (
                 i,
                 u.id,
@@ -470,12 +470,12 @@ class _CaseRows:
 def _case_rows(
     rng: random.Random,
     units: dict[int, UnitData],
-    flagged: list[tuple[int, int, int, datetime.datetime]],
+    flagged: list[tuple[int, int, int, datetime.datetime, int]],
     decree_pattern: str,
 ) -> _CaseRows:
     rows = _CaseRows()
     m = _moment_format()
-    for n, (response_id, unit_id, officer_id, submitted) in enumerate(flagged, start=1):
+    for n, (response_id, unit_id, officer_id, submitted, service) in enumerate(flagged, start=1):
         u = units[unit_id]
         state = _state_of(n)
         opened = submitted + datetime.timedelta(minutes=5)
@@ -636,6 +636,7 @@ def _case_rows(
                     m(delivery_due),
                     "",
                     m(submitted),  # the case's origin: the poor rating
+                    service,  # and its service
                 )
             )
     return rows
@@ -749,6 +750,7 @@ CASE_TABLES = {
             "due_at",
             "unacknowledged_reason",
             "origin_at",
+            "service_type_id",
         ],
     ),
 }
@@ -798,7 +800,7 @@ def seed(
     by_id = {u.id: u for u in units}
 
     started = time.monotonic()
-    flagged: list[tuple[int, int, int, datetime.datetime]] = []
+    flagged: list[tuple[int, int, int, datetime.datetime, int]] = []
     with transaction.atomic():
         written = write_rows(
             "surveys_surveyresponse",

@@ -21,6 +21,7 @@ from units.models import (
     CompensationKind,
     LegalBasis,
     SanctionKind,
+    ServiceType,
     Severity,
     Unit,
     Violation,
@@ -128,10 +129,22 @@ class Case(models.Model):
             f"{prefix}opened_at",
         )
 
+    @staticmethod
+    def origin_service_expression(prefix: str = "") -> Coalesce:
+        """The service type the case's customer rated or complained about (None for neither,
+        or when the answer or complaint named none), as an expression over cases."""
+        return Coalesce(
+            f"{prefix}survey_response__service_type", f"{prefix}complaint__service_type"
+        )
+
     def origin_at(self) -> datetime.datetime:
+        return self.origin()[0]
+
+    def origin(self) -> tuple[datetime.datetime, int | None]:
+        """(when, service type id) of the customer's poor rating or complaint, in one query."""
         return (
             Case.objects.filter(pk=self.pk)
-            .values_list(Case.origin_at_expression(), flat=True)
+            .values_list(Case.origin_at_expression(), Case.origin_service_expression())
             .get()
         )
 
@@ -498,16 +511,27 @@ class Delivery(models.Model):
     # so the days from it to the delivery (the recovery figures' median) are read from the
     # delivery alone.
     origin_at = models.DateTimeField(_("rated or complained at"))
+    # The service that rating or complaint was about (`Case.origin`), kept so the recovery
+    # figures per service read the delivery alone (no join through the case to the answer
+    # or the complaint). Neither changes once recorded.
+    service_type = models.ForeignKey(
+        ServiceType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("service rated or complained about"),
+    )
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         # The report's deliveries made in a period (the share within the deadline and the
-        # recovery figures' cases read from the index alone).
+        # recovery figures' cases and services read from the index alone).
         indexes = [
             models.Index(
-                fields=["unit", "delivered_at", "due_at", "case", "origin_at"],
-                name="delivery_unit_delivered_due",
+                fields=["unit", "delivered_at", "due_at", "case", "origin_at", "service_type"],
+                name="delivery_unit_delivered_svc",
             )
         ]
 

@@ -900,6 +900,7 @@ def deliver_compensation(
     if when is not None and decided is not None and when < decided:
         errors.add("delivered_at", _("The delivery cannot be before the compensation was decided."))
     errors.raise_any()
+    origin_at, origin_service = locked.origin()
     delivery = Delivery.objects.create(
         case=locked,
         unit=locked.unit,
@@ -911,7 +912,8 @@ def deliver_compensation(
         recorded_by=actor,
         recorded_at=now(),
         due_at=locked.due_at,
-        origin_at=locked.origin_at(),
+        origin_at=origin_at,
+        service_type_id=origin_service,
     )
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {

@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FloatField, Func, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q
 
 from cases.models import Delivery
 from surveys.ikm import day_bounds
 from units.models import Unit
 
-from .models import RECOVERED_FROM
+from .models import RECOVERED_FROM, FollowUp
 
-ANSWERED = Q(case__followup__answered_at__isnull=False)
-RECOVERED = Q(case__followup__score__gte=RECOVERED_FROM)
+# A delivery's case has one follow-up at most, found by the delivery's own case id (its
+# unique index): no join through the case.
+ANSWERED = Q(Exists(FollowUp.objects.filter(case=OuterRef("case"), answered_at__isnull=False)))
+RECOVERED = Q(Exists(FollowUp.objects.filter(case=OuterRef("case"), score__gte=RECOVERED_FROM)))
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,16 @@ def _counts(qs) -> dict:
     )
 
 
-def _rows(qs, label: str) -> list[RecoveryRow]:
+def _rows(qs, label: str, *, distinct: bool = True) -> list[RecoveryRow]:
+    """Deliveries per `label`; `distinct=False` where each delivery is one row of the join
+    (a path of foreign keys and one-to-one relations: nothing to count twice). A delivery is
+    counted by its case (one each), which the period's index holds: no read of the table."""
     rows = (
         qs.values(group=F(label))
         .annotate(
-            compensated=Count("pk", distinct=True),
-            answered=Count("pk", filter=ANSWERED, distinct=True),
-            recovered=Count("pk", filter=RECOVERED, distinct=True),
+            compensated=Count("case", distinct=distinct),
+            answered=Count("case", filter=ANSWERED, distinct=distinct),
+            recovered=Count("case", filter=RECOVERED, distinct=distinct),
         )
         .order_by("group")
     )
@@ -129,15 +133,9 @@ def recovery_share(unit: Unit, start: datetime.date, end: datetime.date) -> Reco
 
 def recovery_figures(unit: Unit, start: datetime.date, end: datetime.date) -> RecoveryFigures:
     deliveries = delivered_between(unit, start, end)
-    by_service = _rows(
-        deliveries.annotate(
-            service=Coalesce(
-                "case__survey_response__service_type__name",
-                "case__complaint__service_type__name",
-            )
-        ),
-        "service",
-    )
+    # The service of the case's origin, kept on the delivery (`Delivery.service_type`); its
+    # case has one follow-up at most, so each delivery is one row.
+    by_service = _rows(deliveries, "service_type__name", distinct=False)
     # Every delivery has one case, the case one origin and one follow-up at most: it falls in
     # exactly one row per service (those of no service under "—"), so the rows add up to the
     # period's totals.

@@ -86,6 +86,8 @@ def test_the_totals_add_up_the_services_including_deliveries_of_no_service(unit,
     case.survey_response.__class__.objects.filter(pk=case.survey_response_id).update(
         service_type=None
     )
+    # An answer's service never changes in Pulih: the delivery keeps it as its case's origin's.
+    Delivery.objects.filter(case=case).update(service_type=None)
     figures = recovery_figures(unit, *period())
     rows = {r.label: (r.compensated, r.answered, r.recovered) for r in figures.by_service}
     assert rows == {"—": (1, 1, 1), "Layanan informasi": (4, 3, 1)}
@@ -156,3 +158,28 @@ def test_public_results_show_the_recovery_beside_the_ikm(client, unit, seeded):
     html = client.get(f"/u/{unit.code}/hasil/").content.decode()
     assert 'id="public-recovery"' in html
     assert "pelanggan yang dirugikan pulih" in html
+
+
+def test_the_delivery_keeps_the_service_rated_and_the_backfill_writes_the_same(unit, make_case):
+    """The workflow records the service of the case's origin on its delivery (what the
+    recovery figures per service read), and migration 0013 fills it in for deliveries
+    recorded before it from the case's answer or complaint, the same value."""
+    import importlib
+    import types
+
+    from django.apps import apps
+    from django.db import connection
+
+    case = make_case(CaseState.CLOSED)
+    delivery = Delivery.objects.get(case=case)
+    assert delivery.service_type_id == case.survey_response.service_type_id is not None
+    Delivery.objects.filter(pk=delivery.pk).update(service_type=None)
+    migration = importlib.import_module("cases.migrations.0013_delivery_service_type")
+    migration.fill_services(apps, types.SimpleNamespace(connection=connection))
+    delivery.refresh_from_db()
+    assert delivery.service_type_id == case.survey_response.service_type_id
+    today = timezone.localdate()
+    figures = recovery_figures(unit, today - datetime.timedelta(days=30), today)
+    assert [(s.label, s.compensated) for s in figures.by_service] == [
+        (case.survey_response.service_type.name, 1)
+    ]
