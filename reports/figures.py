@@ -18,7 +18,7 @@ from cases.models import Case, CaseState, Decree, Delivery
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from recovery.stats import RecoveryFigures, recovery_figures
-from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for
+from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_by_service_and_officer, ikm_for
 from surveys.models import SurveyResponse
 from surveys.sample import adequacy, profile_table
 from units.models import ServiceType, Unit, User, Violation
@@ -93,35 +93,47 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     ikm = ikm_for(unit, start=start, end=end)
     sample = adequacy(unit, start, end, ikm.respondents)
     previous_start, previous_end = previous_quarter(start)
-    by_service = ikm_by(unit, "service_type", start=start, end=end)
-    by_officer = ikm_by(unit, "officer", start=start, end=end)
-    services = _names(ServiceType, (k for k, _ in by_service))
-    officers = _names(User, (k for k, _ in by_officer))
-    flagged = SurveyResponse.objects.filter(
-        unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
+    by_service, by_officer = ikm_by_service_and_officer(unit, start=start, end=end)
+    # The period's poor ratings counted per (service type, officer) pair in one aggregate over
+    # the flagged answers' index, then added up per service and per officer.
+    pairs = (
+        SurveyResponse.objects.filter(
+            unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
+        )
+        .values_list("service_type", "officer")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    poor_services = list(
-        flagged.filter(service_type__isnull=False)
-        .values("service_type__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "service_type__name")[:TOP]
-    )
-    poor_officers = list(
-        flagged.filter(officer__isnull=False)
-        .values("officer")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "officer")[:TOP]
-    )
-    poor_officer_users = _names(User, (r["officer"] for r in poor_officers))
+    poor_by_service: dict[int, int] = {}
+    poor_by_officer: dict[int, int] = {}
+    for service, officer, n in pairs:
+        if service is not None:
+            poor_by_service[service] = poor_by_service.get(service, 0) + n
+        if officer is not None:
+            poor_by_officer[officer] = poor_by_officer.get(officer, 0) + n
+    # In the database's order of their names: the poor ratings' ties are ranked by name.
+    named = ServiceType.objects.filter(pk__in={*(k for k, _ in by_service), *poor_by_service})
+    services = {s.pk: s for s in named.order_by("name", "pk")}
+    officers = _names(User, {*(k for k, _ in by_officer), *poor_by_officer})
+    # Per service name, as the report names them (two types of one name count as one).
+    poor_by_name: dict[str, int] = {}
+    for service in services.values():
+        if service.pk in poor_by_service:
+            poor_by_name[service.name] = (
+                poor_by_name.get(service.name, 0) + poor_by_service[service.pk]
+            )
+    rank = {name: i for i, name in enumerate(poor_by_name)}
+    poor_services = sorted(poor_by_name.items(), key=lambda r: (-r[1], rank[r[0]]))[:TOP]
+    poor_officers = sorted(poor_by_officer.items(), key=lambda r: (-r[1], r[0]))[:TOP]
     cases = Case.objects.filter(unit=unit, opened_at__gte=since, opened_at__lt=until)
-    cases_by_state = dict(cases.order_by().values_list("state").annotate(n=Count("pk")))
+    cases_by_state = dict(cases.order_by().values_list("state").annotate(n=Count("*")))
     decrees = Decree.objects.filter(unit=unit, issued_at__gte=since, issued_at__lt=until)
     decree_share = decrees.aggregate(
-        whole=Count("pk"), part=Count("pk", filter=Q(issued_at__lte=F("due_at")))
+        whole=Count("*"), part=Count("issued_at", filter=Q(issued_at__lte=F("due_at")))
     )
     deliveries = Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
     delivery_share = deliveries.aggregate(
-        whole=Count("pk"), part=Count("pk", filter=Q(delivered_at__lte=F("due_at")))
+        whole=Count("*"), part=Count("delivered_at", filter=Q(delivered_at__lte=F("due_at")))
     )
     now = timezone.now()
     # From the period's decrees (an index range) to the violations their proposal found.
@@ -134,7 +146,7 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     violations = _names(Violation, (r["violation"] for r in violation_counts))
     complaints = Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
     complaint_counts = complaints.aggregate(
-        received=Count("pk"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
+        received=Count("*"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
     )
     return Figures(
         unit=unit,
@@ -157,8 +169,8 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
         overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
         violations=[(violations[r["violation"]], r["n"]) for r in violation_counts],
-        poor_by_service=[(r["service_type__name"], r["n"]) for r in poor_services],
-        poor_by_officer=[(poor_officer_users[r["officer"]], r["n"]) for r in poor_officers],
+        poor_by_service=poor_services,
+        poor_by_officer=[(officers[officer], n) for officer, n in poor_officers],
         complaints_received=complaint_counts["received"],
         complaints_answered=complaint_counts["answered"],
         complaints_table=monthly_table(unit, start=start, end=end),

@@ -476,3 +476,25 @@ def test_an_import_of_an_old_month_adds_to_its_month_rows(tmp_path, unit, servic
     ]:
         respondents, totals = raw_totals(unit, start=start, end=end)
         assert ikm_for(unit, start=start, end=end) == compute_ikm(totals, respondents=respondents)
+
+
+def test_the_ikm_per_service_and_per_officer_from_one_query_equals_each_ones_own(
+    unit, every_way_in, django_assert_num_queries
+):
+    """The pairs' sums added up per service type and per officer are the IKM of each, as
+    `ikm_by` reads it and as the responses themselves give it."""
+    from surveys.ikm import ikm_by, ikm_by_service_and_officer, raw_totals
+    from units.models import ServiceType, User
+
+    start, end = DAY, DAY + datetime.timedelta(days=1)
+    with django_assert_num_queries(1):
+        by_service, by_officer = ikm_by_service_and_officer(unit, start=start, end=end)
+    assert by_service == ikm_by(unit, "service_type", start=start, end=end)
+    assert by_officer == ikm_by(unit, "officer", start=start, end=end)
+    assert len(by_officer) >= 2  # the form's officer and the import's named ones
+    for key, result in by_service:
+        n, totals = raw_totals(unit, start=start, end=end, service_type=ServiceType(pk=key))
+        assert result == compute_ikm(totals, respondents=n)
+    for key, result in by_officer:
+        n, totals = raw_totals(unit, start=start, end=end, officer=User(pk=key))
+        assert result == compute_ikm(totals, respondents=n)
