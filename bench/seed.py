@@ -637,6 +637,7 @@ def _case_rows(
                     "",
                     m(submitted),  # the case's origin: the poor rating
                     service,  # and its service
+                    len(rows.compensations),  # the compensation delivered
                 )
             )
     return rows
@@ -751,6 +752,7 @@ CASE_TABLES = {
             "unacknowledged_reason",
             "origin_at",
             "service_type_id",
+            "compensation_id",
         ],
     ),
 }

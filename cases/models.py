@@ -522,16 +522,34 @@ class Delivery(models.Model):
         related_name="+",
         verbose_name=_("service rated or complained about"),
     )
+    # The compensation delivered (the case's), so the recovery figures per kind of
+    # compensation go from the delivery to its kinds without a join through the case.
+    compensation = models.ForeignKey(
+        Compensation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compensation"),
+    )
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         # The report's deliveries made in a period (the share within the deadline and the
-        # recovery figures' cases and services read from the index alone).
+        # recovery figures' cases, services and compensations read from the index alone).
         indexes = [
             models.Index(
-                fields=["unit", "delivered_at", "due_at", "case", "origin_at", "service_type"],
-                name="delivery_unit_delivered_svc",
+                fields=[
+                    "unit",
+                    "delivered_at",
+                    "due_at",
+                    "case",
+                    "origin_at",
+                    "service_type",
+                    "compensation",
+                ],
+                name="delivery_unit_delivered_rec",
             )
         ]
 

@@ -896,7 +896,9 @@ def deliver_compensation(
     )
     if when is not None and when > now() + datetime.timedelta(minutes=5):
         errors.add("delivered_at", _("The delivery cannot be in the future."))
-    decided = Compensation.objects.filter(case=locked).values_list("decided_at", flat=True).first()
+    compensation, decided = Compensation.objects.filter(case=locked).values_list(
+        "pk", "decided_at"
+    ).first() or (None, None)
     if when is not None and decided is not None and when < decided:
         errors.add("delivered_at", _("The delivery cannot be before the compensation was decided."))
     errors.raise_any()
@@ -914,6 +916,7 @@ def deliver_compensation(
         due_at=locked.due_at,
         origin_at=origin_at,
         service_type_id=origin_service,
+        compensation_id=compensation,
     )
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {

@@ -145,6 +145,6 @@ def recovery_figures(unit: Unit, start: datetime.date, end: datetime.date) -> Re
         answered=sum(r.answered for r in by_service),
         recovered=sum(r.recovered for r in by_service),
         median_days=median_days_to_delivery(deliveries, count=compensated),
-        by_kind=_rows(deliveries, "case__compensation__kinds__name"),
+        by_kind=_rows(deliveries, "compensation__kinds__name"),
         by_service=by_service,
     )

@@ -1,22 +1,13 @@
 """A delivery keeps the service its case's customer rated or complained about (the answer's
-service type, else the complaint's), filled here for the deliveries already recorded, so the
-recovery figures per service read the delivery alone; the period's deliveries index carries
-it (replacing the index it extends)."""
+service type, else the complaint's) and the compensation it delivered (its case's), so the
+recovery figures per service and per kind read from the delivery without a join through the
+case; the period's deliveries index carries both (replacing the index it extends). Filled for
+the deliveries already recorded by 0014 (on PostgreSQL, the foreign keys' indexes cannot be
+built in the transaction that has just written them)."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
-
-
-def fill_services(apps, schema_editor):
-    Case = apps.get_model("cases", "Case")
-    Delivery = apps.get_model("cases", "Delivery")
-    service = Case.objects.filter(pk=OuterRef("case_id")).values(
-        service=Coalesce("survey_response__service_type", "complaint__service_type")
-    )[:1]
-    Delivery.objects.update(service_type=Subquery(service))
 
 
 class Migration(migrations.Migration):
@@ -39,7 +30,18 @@ class Migration(migrations.Migration):
                 verbose_name="service rated or complained about",
             ),
         ),
-        migrations.RunPython(fill_services, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="delivery",
+            name="compensation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.compensation",
+                verbose_name="compensation",
+            ),
+        ),
         migrations.RemoveIndex(
             model_name="delivery",
             name="delivery_unit_delivered_due",
@@ -47,8 +49,16 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="delivery",
             index=models.Index(
-                fields=["unit", "delivered_at", "due_at", "case", "origin_at", "service_type"],
-                name="delivery_unit_delivered_svc",
+                fields=[
+                    "unit",
+                    "delivered_at",
+                    "due_at",
+                    "case",
+                    "origin_at",
+                    "service_type",
+                    "compensation",
+                ],
+                name="delivery_unit_delivered_rec",
             ),
         ),
     ]

@@ -161,9 +161,9 @@ def test_public_results_show_the_recovery_beside_the_ikm(client, unit, seeded):
 
 
 def test_the_delivery_keeps_the_service_rated_and_the_backfill_writes_the_same(unit, make_case):
-    """The workflow records the service of the case's origin on its delivery (what the
-    recovery figures per service read), and migration 0013 fills it in for deliveries
-    recorded before it from the case's answer or complaint, the same value."""
+    """The workflow records the service of the case's origin and the compensation on its
+    delivery (what the recovery figures per service and per kind read), and migration 0014
+    fills them in for deliveries recorded before it from the case, the same values."""
     import importlib
     import types
 
@@ -173,11 +173,13 @@ def test_the_delivery_keeps_the_service_rated_and_the_backfill_writes_the_same(u
     case = make_case(CaseState.CLOSED)
     delivery = Delivery.objects.get(case=case)
     assert delivery.service_type_id == case.survey_response.service_type_id is not None
-    Delivery.objects.filter(pk=delivery.pk).update(service_type=None)
-    migration = importlib.import_module("cases.migrations.0013_delivery_service_type")
-    migration.fill_services(apps, types.SimpleNamespace(connection=connection))
+    assert delivery.compensation_id == case.compensation.pk
+    Delivery.objects.filter(pk=delivery.pk).update(service_type=None, compensation=None)
+    migration = importlib.import_module("cases.migrations.0014_fill_delivery_service_compensation")
+    migration.fill(apps, types.SimpleNamespace(connection=connection))
     delivery.refresh_from_db()
     assert delivery.service_type_id == case.survey_response.service_type_id
+    assert delivery.compensation_id == case.compensation.pk
     today = timezone.localdate()
     figures = recovery_figures(unit, today - datetime.timedelta(days=30), today)
     assert [(s.label, s.compensated) for s in figures.by_service] == [
