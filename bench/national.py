@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import datetime
 import json
+import os
 import shutil
 import sys
 import time
@@ -41,7 +42,7 @@ from .report import (
     write_section,
 )
 
-DATABASE = "pulih_national"
+DATABASE = os.environ.get("BENCH_NATIONAL_DATABASE", "pulih_national")
 UNITS = 500
 RESPONSES = 10_000_000
 CASES = 1_000_000
