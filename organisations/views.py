@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pulih.lib.replica import reads_from_replica
@@ -45,6 +46,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "children": organisation.children.all(),
             "form": form,
             "r": rollup(organisation, start, end),
+            # Each unit's link carries the period: written once, not once per unit.
+            "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
         },
     )
 
