@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pulih.lib.replica import reads_from_replica
@@ -47,6 +48,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "children": organisation.children.all(),
             "form": form,
             "r": rollup(organisation, start, end),
+            # Each unit's link carries the period: written once, not once per unit.
+            "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
         },
     )
 
