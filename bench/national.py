@@ -12,7 +12,9 @@ Measured, each against the raw SQL scan of the responses it summarises (bench/ro
 the organisation's IKM both ways (`ikm_of_units`, over the year), the whole roll-up
 (`organisations.rollup.rollup`, the dashboard's default period), the organisation dashboard
 `/organisasi/<code>/` and the public national page `/o/<code>/` over HTTP (gunicorn, DEBUG
-off), with the dashboard also against the framework floor page of the same server.
+off), with the dashboard also against the framework floor page of the same server (reported:
+the 5x-the-floor target is make bench's, for 20 units; issue 17 judges these pages against
+their raw scans).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import argparse
 import contextlib
 import datetime
 import json
+import os
 import shutil
 import sys
 import time
@@ -41,7 +44,7 @@ from .report import (
     write_section,
 )
 
-DATABASE = "pulih_national"
+DATABASE = os.environ.get("BENCH_NATIONAL_DATABASE", "pulih_national")
 UNITS = 500
 RESPONSES = 10_000_000
 CASES = 1_000_000
@@ -54,7 +57,6 @@ SMALL_CODE = "nasional-dg-01-1"  # one regional group: the small data size of th
 LEADER = "nasional-pimpinan"
 PASSWORD = "bench-national-2026"  # noqa: S105 (a throw-away local account)
 ZONE = "Asia/Jakarta"
-PAGE_TARGET = 5.0
 TIME_LIMIT_S = 900
 MIN_FREE_GB = 10
 SECTION_TITLE = "National data set (`make bench-national`)"
@@ -592,19 +594,19 @@ def figures(run: dict) -> list[Figure]:
         )
     )
     dash = http["organisation dashboard"]
-    times = ratio(dash["p95_ms"], base["p95_ms"])
     counts = m["queries"]
+    # Reported, not judged: issue 17 judges the national pages against their raw scans (§6);
+    # the 5x-the-floor target is make bench's, for a ministry of 20 units, where this page
+    # lists 20 rows, not 500. Its query count must still not grow with the units.
     out.append(
         Figure(
-            "organisation dashboard against the framework floor",
+            "organisation dashboard against the framework floor (reported; judged against "
+            "its raw scans above)",
             dash["p50_ms"],
             dash["p95_ms"],
-            target=f"p95 ≤ {PAGE_TARGET:g}× the framework floor's, queries constant",
             reference=f"framework floor p95 {fmt_ms(base['p95_ms'])} ms",
-            ratio=times,
-            met=times is not None
-            and times <= PAGE_TARGET
-            and counts[ROOT_CODE] == counts[SMALL_CODE],
+            ratio=ratio(dash["p95_ms"], base["p95_ms"]),
+            met=None if counts[ROOT_CODE] == counts[SMALL_CODE] else False,
             note=(
                 f"{counts[ROOT_CODE]} queries for 500 units, {counts[SMALL_CODE]} for the 10 "
                 f"units of {SMALL_CODE}"

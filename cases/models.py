@@ -111,6 +111,9 @@ class Case(models.Model):
             # The case list, newest first, and the report's cases per state opened in a period
             # (from the index alone).
             models.Index(fields=["unit", "opened_at", "state"], name="case_unit_opened"),
+            # A unit's cases but those about the reader (the case list's count, from the index
+            # alone) and an officer's cases in a unit.
+            models.Index(fields=["unit", "officer"], name="case_unit_officer"),
         ]
 
     def __str__(self) -> str:

@@ -65,9 +65,8 @@ class Organisation(models.Model):
         return Organisation.objects.filter(path__startswith=self.path)
 
     def units_below(self) -> models.QuerySet[Unit]:
-        return Unit.objects.filter(
-            organisation_links__organisation__path__startswith=self.path
-        ).distinct()
+        # No DISTINCT: a unit has one place in the tree (OrganisationUnit.unit is one-to-one).
+        return Unit.objects.filter(organisation_links__organisation__path__startswith=self.path)
 
 
 class OrganisationUnit(models.Model):

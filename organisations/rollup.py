@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -34,7 +35,7 @@ class UnitRow:
     spent: int
     budget: int | None
 
-    @property
+    @cached_property  # read twice per row of a roll-up of hundreds of units
     def sample_required(self) -> int:
         return sample_size(self.population)
 

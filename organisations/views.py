@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pulih.lib.replica import reads_from_replica
@@ -14,6 +16,7 @@ from reports.forms import PeriodForm
 from reports.periods import previous_quarter
 from reports.render import report_context
 from surveys.ikm import ikm_of_units, mean_score
+from units.models import Unit
 
 from .access import get_organisation_for_user, get_unit_below, readable_organisations
 from .models import Organisation
@@ -45,6 +48,8 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
             "children": organisation.children.all(),
             "form": form,
             "r": rollup(organisation, start, end),
+            # Each unit's link carries the period: written once, not once per unit.
+            "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
         },
     )
 
@@ -76,11 +81,14 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     quarter, ranked, with the organisation's own figure both ways."""
     organisation = get_object_or_404(Organisation, code=code)
     start, end = previous_quarter(timezone.localdate())
-    units = organisation.units_below()
-    pooled, per_unit = ikm_of_units(units, start=start, end=end)
+    units = list(organisation.units_below().only("pk", "code", "name").order_by("name"))
+    pooled, per_unit = ikm_of_units(
+        Unit.objects.filter(pk__in=[u.pk for u in units]), start=start, end=end
+    )
+    results_url = _results_url()
     ranked = sorted(
-        ((unit, per_unit[unit.pk]) for unit in units if unit.pk in per_unit),
-        key=lambda pair: (-(pair[1].score or 0), pair[0].name),
+        ((unit, per_unit[unit.pk], results_url(unit)) for unit in units if unit.pk in per_unit),
+        key=lambda row: (-(row[1].score or 0), row[0].name),
     )
     return render(
         request,
@@ -91,7 +99,15 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
             "end": end,
             "ranked": ranked,
             "pooled": pooled,
-            "mean_of_units": mean_score(result for _u, result in ranked),
-            "units_without_answers": units.exclude(pk__in=list(per_unit)).order_by("name"),
+            "mean_of_units": mean_score(result for _u, result, _url in ranked),
+            "units_without_answers": [u for u in units if u.pk not in per_unit],
         },
     )
+
+
+def _results_url():
+    """A unit's public results page, the URL reversed once for all the ranked units (a
+    ministry's page links hundreds; a unit's code is a slug, which needs no quoting)."""
+    pattern = reverse("reports:results", args=["unit-code"])
+    head, tail = pattern.split("unit-code", 1)
+    return lambda unit: f"{head}{unit.code}{tail}"

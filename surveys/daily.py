@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from units.deadlines import due_date, holiday_window, rule_for, unit_holidays
@@ -29,12 +29,24 @@ def responses_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
     ).order_by("submitted_at", "pk")
 
 
+def day_totals(unit: Unit, day: datetime.date) -> tuple[int, int]:
+    """How many responses `day` had, and how many of them were flagged: one query."""
+    totals = responses_on(unit, day).aggregate(
+        answers=Count("pk"), flagged=Count("pk", filter=Q(flagged=True))
+    )
+    return totals["answers"], totals["flagged"]
+
+
+def flagged_responses(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
+    """The day's flagged responses, in order."""
+    return responses_on(unit, day).filter(flagged=True)
+
+
 def flagged_on(unit: Unit, day: datetime.date) -> QuerySet[SurveyResponse]:
     """The day's flagged responses with their officer, service, the daily check's decision
     and the cases and improvement items that followed."""
     return (
-        responses_on(unit, day)
-        .filter(flagged=True)
+        flagged_responses(unit, day)
         .select_related("officer", "service_type", "review__decided_by")
         .prefetch_related("cases", "improvement_items")
     )
@@ -74,24 +86,10 @@ class DayStatus:
         return self.check is None
 
 
-def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
-    """Every day in start..end with responses, newest first, with its sign-off and deadline."""
-    days = (
-        UnitDayTally.objects.filter(
-            unit=unit, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
-        )
-        .values("day", n=F("respondents"))
-        .order_by("-day")
-    )
-    checks = {
-        c.day: c
-        for c in DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
-            "signed_by"
-        )
-    }
-    rule = rule_for(unit, "daily_check")
-    # The unit's holidays over the whole range read once, not once per day.
-    holidays = unit_holidays(unit, start, (end - start).days + holiday_window(rule[0]))
+def _statuses(
+    unit: Unit, days, checks: dict, rule: tuple[int, str], holidays: frozenset[datetime.date]
+) -> list[DayStatus]:
+    """`days` (rows of day and respondents, newest first) with their sign-off and deadline."""
     return [
         DayStatus(
             row["day"],
@@ -104,7 +102,62 @@ def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> lis
     ]
 
 
+def _days_with_answers(unit: Unit, start: datetime.date, end: datetime.date):
+    return (
+        UnitDayTally.objects.filter(
+            unit=unit, profile_field=WHOLE_DAY, day__gte=start, day__lte=end
+        )
+        .values("day", n=F("respondents"))
+        .order_by("-day")
+    )
+
+
+def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
+    """Every day in start..end with responses, newest first, with its sign-off and deadline."""
+    checks = {
+        c.day: c
+        for c in DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
+            "signed_by"
+        )
+    }
+    rule = rule_for(unit, "daily_check")
+    # The unit's holidays over the whole range read once, not once per day.
+    holidays = unit_holidays(unit, start, (end - start).days + holiday_window(rule[0]))
+    return _statuses(unit, _days_with_answers(unit, start, end), checks, rule, holidays)
+
+
 def missed_days(unit: Unit, *, today: datetime.date | None = None) -> list[DayStatus]:
     today = today or unit.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS)
     return [s for s in day_statuses(unit, start=start, end=today) if s.missed]
+
+
+@dataclass(frozen=True)
+class DayCheck:
+    """What the daily check shows of a day besides its answers: its sign-off (or None), when
+    that is due, and the missed days of the last three months, newest first."""
+
+    check: DailyCheck | None
+    due: datetime.datetime
+    missed: list[DayStatus]
+
+
+def day_check(unit: Unit, day: datetime.date, *, today: datetime.date) -> DayCheck:
+    """`day`'s sign-off and deadline and the missed days (as `missed_days`), with the unit's
+    rule, holidays and sign-offs read once for both."""
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS)
+    first = min(start, day)
+    checks = {
+        c.day: c
+        for c in DailyCheck.objects.filter(
+            Q(day__gte=start, day__lte=today) | Q(day=day), unit=unit
+        ).select_related("signed_by")
+    }
+    rule = rule_for(unit, "daily_check")
+    holidays = unit_holidays(unit, first, (today - first).days + holiday_window(rule[0]))
+    statuses = _statuses(unit, _days_with_answers(unit, start, today), checks, rule, holidays)
+    return DayCheck(
+        checks.get(day),
+        check_due(unit, day, rule, holidays=holidays),
+        [s for s in statuses if s.missed],
+    )

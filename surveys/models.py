@@ -176,7 +176,12 @@ class SurveyResponse(models.Model):
     def unverified(self) -> bool:
         """A response that names an officer without a receipt behind it (the walk-in poster,
         an imported form): anybody could have written it, so it is referred only with a note."""
-        return self.service_record_id is None and self.officer_id is not None
+        return self.is_unverified(self.service_record_id, self.officer_id)
+
+    @staticmethod
+    def is_unverified(service_record_id: int | None, officer_id: int | None) -> bool:
+        """`unverified` of a response read as plain values."""
+        return service_record_id is None and officer_id is not None
 
     def answers_row(self) -> list[int | None]:
         """U1..U9 in order, None where not answered."""

@@ -22,7 +22,7 @@ from pulih.lib.forms import add_domain_errors, domain_error_messages
 from pulih.lib.http import post_only
 from units.access import role_required
 from units.letters import letterhead, take_letter_number
-from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, Unit
+from units.models import ELEMENT_CODES, FIRST_DAY, LAST_DAY, Role, ServiceType, Unit, User
 
 from . import daily as daily_q
 from .access import (
@@ -61,6 +61,7 @@ from .models import (
     ImprovementStatus,
     ResponseSource,
     ServiceRecord,
+    SurveyResponse,
 )
 from .profile import PROFILE_LABELS, options_for, options_history, set_profile_options
 from .sample import adequacy, ikm_for_profile, profile_filter, profile_table
@@ -374,59 +375,141 @@ def survey_walk_in(request: HttpRequest, code: str, service: str) -> HttpRespons
 # --- the daily check -------------------------------------------------------------------------
 
 
-def _flag_rows(unit: Unit, responses) -> list[dict]:
-    """The flagged responses with their poor elements and follow-up (cases, improvement items,
-    the daily check's decision); `referable` when the check may still refer or decline it."""
+def _choice_labels(model, field: str) -> dict:
+    """A choice field's labels by value in the request's language: translated once per page,
+    not once per row (what `get_<field>_display` answers: the value itself when unknown)."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _display_names(ids) -> dict[int, str]:
+    """The display names of the people a page names (a handful), by id: one query."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    people = User.objects.filter(pk__in=ids).only(
+        "full_name", "first_name", "last_name", "username"
+    )
+    return {person.pk: person.display_name for person in people}
+
+
+# What a flagged response's row shows, read as plain values (no model instances: a page or
+# a month's recap lists many).
+FLAG_COLUMNS = (
+    "pk",
+    "submitted_at",
+    "service_type__name",
+    "officer_id",
+    "service_record_id",
+    "flagged_elements",
+    "comment",
+    *(code.lower() for code in ELEMENT_CODES),
+    "review__outcome",
+    "review__note",
+    "review__decided_by",
+)
+
+
+def _flagged_values(responses) -> list[tuple]:
+    """The FLAG_COLUMNS of the flagged responses (a queryset, in order)."""
+    return list(responses.values_list(*FLAG_COLUMNS))
+
+
+def _people_of_flagged(found: list[tuple]) -> list[int]:
+    """Who the flagged rows name: their officers and the daily check's deciders."""
+    return [row[3] for row in found] + [row[-1] for row in found]
+
+
+def _flag_rows(unit: Unit, found: list[tuple], names: dict[int, str]) -> list[dict]:
+    """The flagged responses (`_flagged_values`) with their poor elements and follow-up
+    (cases, improvement items, the daily check's decision; `names`: `_display_names` of
+    `_people_of_flagged`): their cases and their improvement items read in one query each.
+    Ids and scores are labels, not quantities: given as text, which a template prints as it
+    is (a number it would format for the language, at some cost, on every row)."""
+    ids = [row[0] for row in found]
+    follow_up: dict[int, tuple[list, list]] = {pk: ([], []) for pk in ids}
+    if ids:
+        # The cases that followed, through the reverse relation (the cases app sits above).
+        case_model = SurveyResponse._meta.get_field("cases").related_model
+        states = _choice_labels(case_model, "state")
+        cases = case_model.objects.filter(survey_response_id__in=ids)
+        for response_id, pk, state in cases.values_list("survey_response_id", "pk", "state"):
+            follow_up[response_id][0].append((str(pk), states.get(state, state)))
+        statuses = _choice_labels(ImprovementItem, "status")
+        items = ImprovementItem.objects.filter(survey_response_id__in=ids)
+        for response_id, pk, status in items.values_list("survey_response_id", "pk", "status"):
+            follow_up[response_id][1].append((str(pk), statuses.get(status, status)))
+    officer_elements = set(unit.officer_elements)
     rows = []
-    labels: dict = {}  # each state's or status's label, translated once per page, not per row
-
-    def label(obj, name: str) -> str:
-        value = getattr(obj, name)
-        if (name, value) not in labels:
-            labels[(name, value)] = getattr(obj, f"get_{name}_display")()
-        return labels[(name, value)]
-
-    for r in responses:
-        answers = r.answers()
-        codes = [c for c in r.flagged_elements.split(",") if c]
+    for pk, at, service, officer_id, record_id, flagged_elements, comment, *rest in found:
+        values, (outcome, note, decided_by) = rest[:-3], rest[-3:]
+        answers = {c: v for c, v in zip(ELEMENT_CODES, values, strict=True) if v is not None}
+        cases, items = follow_up[pk]
         rows.append(
             {
-                "response": r,
+                "pk": str(pk),
+                "submitted_at": at,
+                "service": service,
+                "officer": names.get(officer_id) if officer_id is not None else None,
+                "unverified": SurveyResponse.is_unverified(record_id, officer_id),
+                "comment": comment,
                 "elements": [
                     {
                         "code": c,
                         "name": ELEMENT_NAMES[c],
-                        "score": answers.get(c),
+                        "score": str(answers[c]) if c in answers else None,
                         "label": ANSWER_LABELS[c][answers[c] - 1] if c in answers else "",
-                        "officer_element": c in unit.officer_elements,
+                        "officer_element": c in officer_elements,
                     }
-                    for c in codes
+                    for c in flagged_elements.split(",")
+                    if c
                 ],
-                "cases": [(case, label(case, "state")) for case in r.cases.all()],
-                "items": [(item, label(item, "status")) for item in r.improvement_items.all()],
-                "review": getattr(r, "review", None),
+                "cases": cases,
+                "items": items,
+                "review": None
+                if outcome is None
+                else {"outcome": outcome, "note": note, "decided_by": names.get(decided_by)},
             }
         )
     return rows
 
 
 DAY_PAGE_SIZE = 50
-# What the table of the day's responses shows: a thousand a day are paged, each row read with
-# these columns only.
-DAY_TABLE_FIELDS = [
+# What the table of the day's responses shows: a thousand a day are paged, each row read as
+# plain values of these columns.
+DAY_TABLE_COLUMNS = (
     "submitted_at",
     "flagged",
     "source",
     *(code.lower() for code in ELEMENT_CODES),
     "service_type__name",
-    "officer__full_name",
-    "officer__first_name",
-    "officer__last_name",
-    "officer__username",
-]
+    "officer_id",
+)
 # The missed days listed: the most recent ones, which the back office can still act on; the
 # older ones of the three months are counted, with a link to the earliest.
 MISSED_SHOWN = 10
+
+
+def _page(rows, count: int, number):
+    """Page `number` of `rows`, whose total `count` is already known."""
+    paginator = Paginator(rows, DAY_PAGE_SIZE)
+    paginator.count = count  # a cached property: the paginator does not count again
+    return paginator.get_page(number)
+
+
+def _day_table(found: list[tuple], names: dict[int, str]) -> list[dict]:
+    sources = _choice_labels(SurveyResponse, "source")
+    return [
+        {
+            # Hours and minutes on the clock the page shows, as the template's `time:"H:i"`.
+            "time": timezone.localtime(at).strftime("%H:%M"),
+            "flagged": flagged,
+            "service": service,
+            "officer": names.get(officer_id),
+            "answers": values,
+            "source": sources.get(source, source),
+        }
+        for at, flagged, source, *values, service, officer_id in found
+    ]
 
 
 @role_required(*RESULT_READERS)
@@ -434,25 +517,31 @@ def daily(request: HttpRequest) -> HttpResponse:
     unit = request.unit
     today = unit.today()
     day = min(_parse_date(request.GET.get("day"), today), today)
-    # A busy unit gets over a thousand answers a day: the full table is paged.
-    responses = Paginator(
-        daily_q.responses_on(unit, day)
-        .select_related("service_type", "officer")
-        .only(*DAY_TABLE_FIELDS),
-        DAY_PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
-    flagged_page = Paginator(daily_q.flagged_on(unit, day), DAY_PAGE_SIZE).get_page(
-        request.GET.get("flagged_page")
+    # A busy unit gets over a thousand answers a day: both tables are paged, their totals
+    # counted together.
+    answers, flagged_total = daily_q.day_totals(unit, day)
+    responses = _page(
+        daily_q.responses_on(unit, day).values_list(*DAY_TABLE_COLUMNS),
+        answers,
+        request.GET.get("page"),
     )
-    flagged = _flag_rows(unit, flagged_page)
+    flagged_page = _page(
+        daily_q.flagged_responses(unit, day), flagged_total, request.GET.get("flagged_page")
+    )
+    flagged_found = _flagged_values(flagged_page.object_list)
+    found = list(responses.object_list)
+    # The people both tables name, in one query.
+    names = _display_names([*_people_of_flagged(flagged_found), *(row[-1] for row in found)])
+    flagged = _flag_rows(unit, flagged_found, names)
     for row in flagged:
         row["referable"] = (
             not row["cases"]
             and row["review"] is None
             and any(e["officer_element"] for e in row["elements"])
         )
-    check = DailyCheck.objects.filter(unit=unit, day=day).select_related("signed_by").first()
-    missed = daily_q.missed_days(unit, today=today)
+    day_rows = _day_table(found, names)
+    status = daily_q.day_check(unit, day, today=today)
+    check, missed = status.check, status.missed
     can_sign = bool(request.roles & DAY_SIGNERS)
     context = {
         "day": day,
@@ -461,6 +550,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         "next": day + datetime.timedelta(days=1) if day < today else None,
         "day_form": DayForm(initial={"day": day}),
         "responses": responses,
+        "day_rows": day_rows,
         "day_query": urlencode({"day": day.isoformat()}),
         "codes": ELEMENT_CODES,
         "flagged": flagged,
@@ -468,7 +558,7 @@ def daily(request: HttpRequest) -> HttpResponse:
         "ikm_day": ikm_for(unit, start=day, end=day),
         "ikm_month": ikm_for(unit, start=day.replace(day=1), end=day),
         "check": check,
-        "due": daily_q.check_due(unit, day),
+        "due": status.due,
         "can_sign": can_sign and check is None,
         # Referring a flagged response into a case, or recording why not (steps B → C).
         "can_refer": can_sign,
@@ -564,12 +654,10 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         raise Http404
     with_officers = reads_officer_figures(request.user, unit)
     since, until = day_bounds(unit, start, end)
-    flagged_qs = (
-        unit.survey_responses.filter(submitted_at__gte=since, submitted_at__lt=until, flagged=True)
-        .select_related("officer", "service_type")
-        .select_related("review__decided_by")
-        .prefetch_related("cases", "improvement_items")
-        .order_by("submitted_at")
+    flagged = _flagged_values(
+        unit.survey_responses.filter(
+            submitted_at__gte=since, submitted_at__lt=until, flagged=True
+        ).order_by("submitted_at")
     )
     checks = DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
         "signed_by"
@@ -579,7 +667,7 @@ def daily_recap(request: HttpRequest) -> HttpResponse:
         "start": start,
         "end": end,
         "result": ikm_for(unit, start=start, end=end),
-        "flagged": _flag_rows(unit, flagged_qs),
+        "flagged": _flag_rows(unit, flagged, _display_names(_people_of_flagged(flagged))),
         "checks": checks,
         "statuses": daily_q.day_statuses(unit, start=start, end=end),
         "charts": ikm_charts(unit, start=start, end=end, with_officers=with_officers),

@@ -178,6 +178,23 @@ def test_the_list_filters_by_state_officer_and_period(client, make_case, people)
     assert listed("start=2026-04-01") == {may.pk}
 
 
+def test_the_list_shows_each_reader_what_they_read_in_full(client, make_case, people, unit):
+    from units.models import Membership
+
+    Membership.objects.create(unit=unit, user=people["coordinator"], role=Role.OFFICER)
+    review, hearing = make_case(S.REVIEW), make_case(S.HEARING)
+    about_coordinator = make_case(S.REVIEW, officer=people["coordinator"])
+
+    def listed(role):
+        login(client, people, role)
+        html = client.get("/kasus/").content.decode()
+        return {c.pk for c in (review, hearing, about_coordinator) if f'id="case-{c.pk}"' in html}
+
+    assert listed("head") == {review.pk, hearing.pk, about_coordinator.pk}
+    assert listed("back_office") == {review.pk, about_coordinator.pk}  # what it refers
+    assert listed("coordinator") == {review.pk, hearing.pk}  # never a case about oneself
+
+
 def test_the_list_costs_a_fixed_number_of_queries(
     client, make_case, people, django_assert_max_num_queries
 ):
