@@ -162,7 +162,7 @@ def test_public_results_show_the_recovery_beside_the_ikm(client, unit, seeded):
 
 def test_the_delivery_keeps_the_service_rated_and_the_backfill_writes_the_same(unit, make_case):
     """The workflow records the service of the case's origin and the compensation on its
-    delivery (what the recovery figures per service and per kind read), and migration 0014
+    delivery (what the recovery figures per service and per kind read), and migration 0015
     fills them in for deliveries recorded before it from the case, the same values."""
     import importlib
     import types
@@ -175,7 +175,7 @@ def test_the_delivery_keeps_the_service_rated_and_the_backfill_writes_the_same(u
     assert delivery.service_type_id == case.survey_response.service_type_id is not None
     assert delivery.compensation_id == case.compensation.pk
     Delivery.objects.filter(pk=delivery.pk).update(service_type=None, compensation=None)
-    migration = importlib.import_module("cases.migrations.0014_fill_delivery_service_compensation")
+    migration = importlib.import_module("cases.migrations.0015_fill_delivery_service_compensation")
     migration.fill(apps, types.SimpleNamespace(connection=connection))
     delivery.refresh_from_db()
     assert delivery.service_type_id == case.survey_response.service_type_id

@@ -1,4 +1,4 @@
-"""The service rated and the compensation of every delivery recorded before 0013: from its
+"""The service rated and the compensation of every delivery recorded before 0014: from its
 case, as the workflow records them (`Case.origin`, the case's compensation)."""
 
 from django.db import migrations
@@ -28,6 +28,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0013_delivery_service_type")]
+    dependencies = [("cases", "0014_delivery_service_type")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

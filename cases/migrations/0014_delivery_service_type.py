@@ -2,7 +2,7 @@
 service type, else the complaint's) and the compensation it delivered (its case's), so the
 recovery figures per service and per kind read from the delivery without a join through the
 case; the period's deliveries index carries both (replacing the index it extends). Filled for
-the deliveries already recorded by 0014 (on PostgreSQL, the foreign keys' indexes cannot be
+the deliveries already recorded by 0015 (on PostgreSQL, the foreign keys' indexes cannot be
 built in the transaction that has just written them)."""
 
 import django.db.models.deletion
@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_report_indexes_delivery_origin"),
+        ("cases", "0013_case_unit_officer_index"),
         ("units", "0007_unit_api_token_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
