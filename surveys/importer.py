@@ -629,12 +629,17 @@ def import_file(
             total = sum(1 for _row in _data_rows(table, plan))
         store = ValuesStore(unit)
         with transaction.atomic(), _collector_skips_what_is_held():
-            with _stored_alongside(store.add) as store_next:
+            with _stored_alongside(store.insert) as insert_next:
+
+                def store_batch(batch: list[tuple]) -> None:
+                    store.count(batch)  # here: the inserting thread has the database's wait
+                    insert_next(batch)
+
                 scan = _scan(
                     table,
                     plan,
                     unit,
-                    store=store_next,
+                    store=store_batch,
                     batch_size=batch_size,
                     progress=progress,
                     total=total,

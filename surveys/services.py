@@ -384,14 +384,15 @@ def store_values(unit: Unit, rows: list[Sequence]) -> None:
 
 
 class ValuesStore:
-    """`store_values` a batch at a time (the import's): `add(rows)` per batch, `finish()`
-    after the last, in one transaction. Most rows are inserted as they come; the few that
-    open an improvement item wait for `HELD_ROWS` of them (or the end) and go together, and
-    the tallies are summed over all batches and written once, at the end (each row written
-    once, and locked from there to the commit). Memory: at most `HELD_ROWS` rows and a tally
-    row per key (the days, service types and officers), never all the rows."""
+    """`store_values` a batch at a time (the import's): `add(rows)` (or `count` and
+    `insert`) per batch, `finish()` after the last, in one transaction. Most rows are
+    inserted as they come; the few that open an improvement item wait for `HELD_ROWS` of
+    them (or the end) and go together, and the tallies are summed over all batches and
+    written once, at the end (each row written once, and locked from there to the commit).
+    Memory: at most `HELD_ROWS` rows and a tally row per key (the days, service types and
+    officers), never all the rows."""
 
-    HELD_ROWS = 2_000
+    HELD_ROWS = 500
 
     def __init__(self, unit: Unit) -> None:
         self.unit = unit
@@ -399,6 +400,26 @@ class ValuesStore:
         self.totals = tally.Totals()
 
     def add(self, rows: Sequence[Sequence]) -> None:
+        """Store a batch: `count` it, `insert` it."""
+        self.count(rows)
+        self.insert(rows)
+
+    def count(self, rows: Sequence[Sequence]) -> None:
+        """Add a batch to the tallies' sums (no database: the import counts a batch while
+        another thread inserts the one before)."""
+        unit, at = self.unit, _slots()
+        counters = tally.Counters()
+        answers, profiles = at.answers, at.profiles
+        service_type_id, officer_id = at.service_type_id, at.officer_id
+        submitted_at = at.submitted_at
+        for row in rows:
+            key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
+            counters.add_answers(key, answers(row), profiles(row))
+        self.totals.absorb(counters)
+
+    def insert(self, rows: Sequence[Sequence]) -> None:
+        """Insert a batch's responses (those that open an improvement item when `HELD_ROWS`
+        of them wait, or at `finish`)."""
         unit, at = self.unit, _slots()
         # A response that rates an institution's element poor gets an improvement item,
         # which refers to it: those are built and come back with their primary key. The
@@ -416,14 +437,6 @@ class ValuesStore:
         insert_values(SurveyResponse, plain)
         if len(self.improving) >= self.HELD_ROWS:
             self._store_improving()
-        counters = tally.Counters()
-        answers, profiles = at.answers, at.profiles
-        service_type_id, officer_id = at.service_type_id, at.officer_id
-        submitted_at = at.submitted_at
-        for row in rows:
-            key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
-            counters.add_answers(key, answers(row), profiles(row))
-        self.totals.absorb(counters)
 
     def finish(self) -> None:
         self._store_improving()

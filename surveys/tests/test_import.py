@@ -482,15 +482,15 @@ def test_an_error_while_storing_a_batch_leaves_nothing(
     from surveys.services import ValuesStore
 
     stored_batches = []
-    add = ValuesStore.add
+    insert = ValuesStore.insert
 
-    def failing_add(self, rows):
+    def failing_insert(self, rows):
         if len(stored_batches) == 2:
             raise RuntimeError("disk full")
-        add(self, rows)
+        insert(self, rows)
         stored_batches.append(len(rows))
 
-    monkeypatch.setattr(ValuesStore, "add", failing_add)
+    monkeypatch.setattr(ValuesStore, "insert", failing_insert)
     rows = [row(at=f"2026-11-02 09:{minute:02d}:00") for minute in range(40)]
     with pytest.raises(RuntimeError, match="disk full"):
         importer.import_file(write_csv(tmp_path, rows), unit, batch_size=7)
