@@ -456,6 +456,15 @@ FIXES = [
     "items; the tally rule gathers a batch's answers per key and sums them a column at a "
     "time (`tally.summed`); while the import runs, the garbage collector's full passes "
     "skip what the process held before it (`gc.freeze`).",
+    "storing alongside reading (PostgreSQL): a batch is inserted by a second thread while "
+    "the first reads and counts the next, so the server's work (the COPY, the table's "
+    "indexes, the foreign-key checks, which Django defers to the commit and "
+    "`pulih.lib.bulk.insert_values` now has checked batch by batch) overlaps the parsing "
+    "instead of following it; the tallies are summed over all batches (`tally.Totals`) and "
+    "upserted once at the end, the rows that open an improvement item stored together "
+    "(`services.ValuesStore`); the response table's own index on `unit`, covered by "
+    "`(unit, submitted_at)`, is gone (migration `surveys.0010`). SQLite stores in process: "
+    "there the batches are stored in turn, as before.",
 ]
 
 

@@ -9,9 +9,10 @@ One code for `manage.py import_skm` and the web import:
    `parse_row` (the one parser), collect each bad row, column and reason, the period, the
    respondents and the IKM the file alone gives. Nothing is written.
 2. `import_file(...)` does the same in one transaction, and while no row has been bad it
-   stores the parsed rows a batch at a time as it reads them, through the service's own
-   write path (`services.response_values` and `store_values`: the same flag rule, tally rule
-   and insert as a response from the form, in bulk). After the first bad row it stores
+   stores the parsed rows a batch at a time as it reads them (in a second thread, while it
+   reads the next), through the service's own write path (`services.response_values` and
+   `ValuesStore`: the same flag rule, tally rule and insert as a response from the form, in
+   bulk). After the first bad row it stores
    nothing more but reads on to the end, to report every bad row; then the transaction is
    rolled back: nothing is written.
 
@@ -22,14 +23,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 import gc
+import queue
 import re
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,7 +43,7 @@ from .headers import FIELDS, field_label, header_score, normalise, read_answer, 
 from .ikm import compute_ikm
 from .models import COMMENT_MAX_LENGTH, PROFILE_FIELDS, ResponseSource, SurveyFormMapping
 from .profile import options_for, profile_values
-from .services import response_values, store_values, unit_officers
+from .services import ValuesStore, response_values, unit_officers
 
 SEEN_NAMES = 10_000  # service and officer cells remembered as read
 BATCH_SIZE = 2_000  # rows per insert; one batch at most is held in memory
@@ -48,6 +51,10 @@ MAX_ERRORS = 1000  # reported in full up to this many; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title or merged rows may stand above the header
 SAMPLE_ROWS = 5
 DATE_ORDERS = ("dmy", "mdy")
+# While a batch is stored alongside the reading, the reading hands the interpreter over this
+# often (seconds; Python's default is 0.005): the storing thread, back from each wait on the
+# database, goes on within this rather than 5 ms later.
+SWITCH_INTERVAL = 0.0005
 
 Progress = Callable[[int, int], None]  # rows done, rows in all (0 while still counting)
 
@@ -620,21 +627,83 @@ def import_file(
         total = plan.rows
         if total is None:  # the date order was given: count the rows for the progress
             total = sum(1 for _row in _data_rows(table, plan))
+        store = ValuesStore(unit)
         with transaction.atomic(), _collector_skips_what_is_held():
-            scan = _scan(
-                table,
-                plan,
-                unit,
-                store=functools.partial(store_values, unit),
-                batch_size=batch_size,
-                progress=progress,
-                total=total,
-            )
+            with _stored_alongside(store.insert) as insert_next:
+
+                def store_batch(batch: list[tuple]) -> None:
+                    store.count(batch)  # here: the inserting thread has the database's wait
+                    insert_next(batch)
+
+                scan = _scan(
+                    table,
+                    plan,
+                    unit,
+                    store=store_batch,
+                    batch_size=batch_size,
+                    progress=progress,
+                    total=total,
+                )
             if scan.errors:
                 raise ImportFailed(scan.errors, scan.more)  # rolls back what was stored
+            store.finish()
     except Unreadable as exc:
         raise ImportFailed([RowError(0, "-", str(exc))]) from None
     return scan.rows
+
+
+@contextlib.contextmanager
+def _stored_alongside(store: Callable[[list[tuple]], None]) -> Iterator[Callable]:
+    """A `store` that stores each batch in a second thread while this one reads the next.
+
+    On a database server (PostgreSQL) storing a batch is mostly waiting for the server
+    (inserting the rows, their indexes, their foreign key checks), and reading is this
+    process's own work, so the two overlap: the import takes about the longer of the two,
+    not their sum. SQLite stores in this process, on the same interpreter: there the batch
+    is stored here, in turn with the reading.
+
+    One batch waits at most (memory stays flat) and batches are stored in order. The thread
+    uses this thread's connection, in its transaction (this thread does not use it
+    meanwhile). The first error in storing is raised here, at the next batch or at the end,
+    and nothing more is stored: the caller's transaction is rolled back."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    if wrapper.vendor == "sqlite":
+        yield store
+        return
+    pending: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        connections[DEFAULT_DB_ALIAS] = wrapper
+        try:
+            while (batch := pending.get()) is not None:
+                if not failed:
+                    try:
+                        store(batch)
+                    except BaseException as exc:  # noqa: BLE001 (raised in the reading thread)
+                        failed.append(exc)
+        finally:
+            del connections[DEFAULT_DB_ALIAS]
+
+    def store_next(batch: list[tuple]) -> None:
+        if failed:
+            raise failed[0]
+        pending.put(batch)
+
+    wrapper.inc_thread_sharing()
+    writer = threading.Thread(target=work, name="import-store", daemon=True)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    writer.start()
+    try:
+        yield store_next
+    finally:
+        pending.put(None)
+        writer.join()
+        sys.setswitchinterval(interval)
+        wrapper.dec_thread_sharing()
+    if failed:
+        raise failed[0]
 
 
 @contextlib.contextmanager

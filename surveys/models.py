@@ -102,8 +102,14 @@ class ServiceRecord(models.Model):
 class SurveyResponse(models.Model):
     """One customer's answers; each element 1–4 or null when not answered."""
 
+    # No index of its own: response_unit_submitted (unit, submitted_at) serves every lookup
+    # by unit (a second index on the same leading column only costs each insert).
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="survey_responses",
+        verbose_name=_("unit"),
+        db_index=False,
     )
     service_record = models.OneToOneField(
         ServiceRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="response"

@@ -4,10 +4,10 @@ improvement items and tallies), and the back office's daily sign-off.
 One write path per answer: the web form and the API store through `submit_response`, the
 import a batch at a time; all build their responses' values with `response_values` (the flag
 rule; `new_response` makes the form's an instance) and store them with `store_responses` or,
-an import's batch as plain values, `store_values` (the insert, `tally.add_tallies`: the daily
-tallies and the unit's day tallies, improvement items), in the caller's transaction. A poor
-rating of an officer's element only flags the response; the back office's daily check refers
-it to a case (the cases side).
+an import's batches as plain values, `store_values` or `ValuesStore` (the insert,
+`tally.add_tallies`: the daily tallies and the unit's day tallies, improvement items), in the
+caller's transaction. A poor rating of an officer's element only flags the response; the back
+office's daily check refers it to a case (the cases side).
 """
 
 from __future__ import annotations
@@ -376,35 +376,80 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
 
 
 def store_values(unit: Unit, rows: list[Sequence]) -> None:
-    """`store_responses` for a batch of the import: new responses of `unit` given as their
-    column values (`response_values`)."""
-    at = _slots()
-    # A response that rates an institution's element poor gets an improvement item now,
-    # which refers to it: those are built and come back with their primary key. The rest,
-    # most of an import (a flagged one's case comes later, from the daily check), go as they
-    # are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL), ten times
-    # cheaper than bulk_create.
-    improving, plain = [], []
-    for row in rows:
-        if row[at.flagged]:
-            response = SurveyResponse(*row)
-            if poor_elements(unit, response.answers())[1]:
-                improving.append(response)
-                continue
-        plain.append(row)
-    if improving:
-        SurveyResponse.objects.bulk_create(improving)
-        open_improvement_items(unit, improving)
-    insert_values(SurveyResponse, plain)
-    # The tallies last: their rows are shared by every answer of the unit's day (the
-    # whole-day row by all of them), and a row lock is held until the commit.
-    counters = tally.Counters()
-    answers, profiles = at.answers, at.profiles
-    service_type_id, officer_id, submitted_at = at.service_type_id, at.officer_id, at.submitted_at
-    for row in rows:
-        key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
-        counters.add_answers(key, answers(row), profiles(row))
-    tally.add_tallies(unit, counters)
+    """`store_responses` for new responses of `unit` given as their column values
+    (`response_values`)."""
+    store = ValuesStore(unit)
+    store.add(rows)
+    store.finish()
+
+
+class ValuesStore:
+    """`store_values` a batch at a time (the import's): `add(rows)` (or `count` and
+    `insert`) per batch, `finish()` after the last, in one transaction. Most rows are
+    inserted as they come; the few that open an improvement item wait for `HELD_ROWS` of
+    them (or the end) and go together, and the tallies are summed over all batches and
+    written once, at the end (each row written once, and locked from there to the commit).
+    Memory: at most `HELD_ROWS` rows and a tally row per key (the days, service types and
+    officers), never all the rows."""
+
+    HELD_ROWS = 500
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.improving: list[SurveyResponse] = []
+        self.totals = tally.Totals()
+
+    def add(self, rows: Sequence[Sequence]) -> None:
+        """Store a batch: `count` it, `insert` it."""
+        self.count(rows)
+        self.insert(rows)
+
+    def count(self, rows: Sequence[Sequence]) -> None:
+        """Add a batch to the tallies' sums (no database: the import counts a batch while
+        another thread inserts the one before)."""
+        unit, at = self.unit, _slots()
+        counters = tally.Counters()
+        answers, profiles = at.answers, at.profiles
+        service_type_id, officer_id = at.service_type_id, at.officer_id
+        submitted_at = at.submitted_at
+        for row in rows:
+            key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
+            counters.add_answers(key, answers(row), profiles(row))
+        self.totals.absorb(counters)
+
+    def insert(self, rows: Sequence[Sequence]) -> None:
+        """Insert a batch's responses (those that open an improvement item when `HELD_ROWS`
+        of them wait, or at `finish`)."""
+        unit, at = self.unit, _slots()
+        # A response that rates an institution's element poor gets an improvement item,
+        # which refers to it: those are built and come back with their primary key. The
+        # rest, most of an import (a flagged one's case comes later, from the daily check),
+        # go as they are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL),
+        # ten times cheaper than bulk_create.
+        plain = []
+        for row in rows:
+            if row[at.flagged]:
+                response = SurveyResponse(*row)
+                if poor_elements(unit, response.answers())[1]:
+                    self.improving.append(response)
+                    continue
+            plain.append(row)
+        insert_values(SurveyResponse, plain)
+        if len(self.improving) >= self.HELD_ROWS:
+            self._store_improving()
+
+    def finish(self) -> None:
+        self._store_improving()
+        # The tallies last: their rows are shared by every answer of the unit's day (the
+        # whole-day row by all of them), and a row lock is held until the commit.
+        tally.add_tallies(self.unit, self.totals)
+        self.totals = tally.Totals()
+
+    def _store_improving(self) -> None:
+        if self.improving:
+            SurveyResponse.objects.bulk_create(self.improving)
+            open_improvement_items(self.unit, self.improving)
+            self.improving = []
 
 
 def open_improvement_items(unit: Unit, flagged: Iterable[SurveyResponse]) -> list:

@@ -10,7 +10,8 @@ stores it, to
 - the UnitMonthTally rows of the same keys with the day's month for the day (its first day).
 
 `Counters` gathers a batch's answers per key (one response, or an import's batch), `summed`
-adds them up a column at a time, and `add_tallies` writes them: per table one `INSERT … ON
+adds them up a column at a time (`Totals` keeps the sums of an import's batches, written once
+at its end), and `add_tallies` writes them: per table one `INSERT … ON
 CONFLICT DO UPDATE SET x = x + EXCLUDED.x` on its unique index (SQLite: `executemany` over
 the keys; PostgreSQL: one statement, an import's batch as column arrays): no read, no
 savepoint, no retry when two responses of a new key arrive together. On PostgreSQL the
@@ -106,6 +107,31 @@ class Counters:
         if any(profile):
             for day_key in profile_keys(day, profile):
                 _gather(self.days, day_key, answers)
+
+    def totals(self) -> tuple[dict[TallyKey, list[int]], dict[DayKey, list[int]]]:
+        """Each key's counts (`summed`): DailyTally keys, UnitDayTally keys."""
+        daily = {key: summed(answers) for key, answers in self.daily.items()}
+        return daily, {key: summed(answers) for key, answers in self.days.items()}
+
+
+@dataclass
+class Totals:
+    """The counts of many batches of one unit's responses, per key, summed as each batch
+    comes (an import's: its tallies are written once, at its end). Holds a row per key, never
+    the answers: its size is the keys' (days × service types × officers), not the rows'."""
+
+    daily: dict[TallyKey, list[int]] = field(default_factory=dict)
+    days: dict[DayKey, list[int]] = field(default_factory=dict)
+
+    def absorb(self, counters: Counters) -> None:
+        daily, days = counters.totals()
+        for key, counts in daily.items():
+            _add(self.daily, key, counts)
+        for key, counts in days.items():
+            _add(self.days, key, counts)
+
+    def totals(self) -> tuple[dict[TallyKey, list[int]], dict[DayKey, list[int]]]:
+        return self.daily, self.days
 
 
 def profile_keys(day: datetime.date, profile: Sequence[str]) -> Iterator[DayKey]:
@@ -234,14 +260,14 @@ def _upsert(cursor, model: type[models.Model], rows: list[list]) -> None:
         cursor.executemany(sql, rows)
 
 
-def add_tallies(unit: Unit, counters: Counters) -> None:
+def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
     """Add each key's counts to its tally row (creating it if new): one statement per table."""
     adapt = connection.ops.adapt_datefield_value
+    daily_counts, day_counts = counters.totals()
     daily = [
-        [unit.pk, adapt(key[0]), key[1], key[2], *summed(counters.daily[key])]
-        for key in sorted(counters.daily, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
+        [unit.pk, adapt(key[0]), key[1], key[2], *daily_counts[key]]
+        for key in sorted(daily_counts, key=lambda k: (k[0], k[1] or 0, k[2] or 0))
     ]
-    day_counts = {key: summed(answers) for key, answers in counters.days.items()}
     days = [
         [unit.pk, adapt(key[0]), key[1], key[2], *day_counts[key]] for key in sorted(day_counts)
     ]

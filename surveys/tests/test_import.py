@@ -445,14 +445,19 @@ def stored() -> dict:
 
 
 def test_an_import_in_many_batches_equals_one_in_a_single_batch(
-    tmp_path, unit, people, service_type
+    tmp_path, unit, people, service_type, monkeypatch
 ):
+    """However the rows are batched, and however many rows that open an improvement item
+    are held before they are stored, the same rows, items and tallies."""
     import time_machine
     from django.db import transaction
 
+    from surveys.services import ValuesStore
+
     path = write_csv(tmp_path, mixed_rows())
     results = []
-    for batch_size in (1000, 3):
+    for batch_size, held in ((1000, 2000), (3, 2000), (3, 1)):
+        monkeypatch.setattr(ValuesStore, "HELD_ROWS", held)
         with (
             time_machine.travel(
                 datetime.datetime(2026, 11, 20, 9, tzinfo=datetime.UTC), tick=False
@@ -462,10 +467,36 @@ def test_an_import_in_many_batches_equals_one_in_a_single_batch(
             assert importer.import_file(path, unit, batch_size=batch_size) == 40
             results.append(stored())
             transaction.set_rollback(True)
-    single, batched = results
+    single, batched, held_one = results
     assert single["cases"] == []  # flagged only: the daily check refers them
     assert single["items"] and single["tallies"]
     assert batched == single
+    assert held_one == single
+
+
+def test_an_error_while_storing_a_batch_leaves_nothing(
+    tmp_path, unit, people, service_type, monkeypatch
+):
+    """A batch is stored while the next is read (on PostgreSQL, in a second thread): an
+    error in storing one stops the import with that error, and nothing stays written."""
+    from surveys.services import ValuesStore
+
+    stored_batches = []
+    insert = ValuesStore.insert
+
+    def failing_insert(self, rows):
+        if len(stored_batches) == 2:
+            raise RuntimeError("disk full")
+        insert(self, rows)
+        stored_batches.append(len(rows))
+
+    monkeypatch.setattr(ValuesStore, "insert", failing_insert)
+    rows = [row(at=f"2026-11-02 09:{minute:02d}:00") for minute in range(40)]
+    with pytest.raises(RuntimeError, match="disk full"):
+        importer.import_file(write_csv(tmp_path, rows), unit, batch_size=7)
+    assert stored_batches == [7, 7]  # nothing stored after the failing batch
+    assert not SurveyResponse.objects.exists()
+    assert not DailyTally.objects.exists()
 
 
 def test_imported_flags_open_what_the_form_opens(tmp_path, unit, people, service_type):
