@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from pulih.lib.bulk import insert_rows, insert_values
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.prepared import prepared
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
 
@@ -478,8 +479,9 @@ def submit_response(
     )
     # One atomic block: on its own the transaction (a failed insert rolls it all back); inside
     # a caller's transaction a savepoint, so that transaction keeps working after a 409.
+    # Its statements are the same for every answer: prepared once per connection.
     try:
-        with transaction.atomic():
+        with prepared(), transaction.atomic():
             store_responses(unit, [response])
     except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
         raise StateConflict(_("This survey has already been answered.")) from exc
@@ -551,7 +553,8 @@ def submit_survey(
     The one-to-one between response and record (a unique column) is what guarantees one
     answer per token when two arrive at once: the second insert fails and answers 409.
     """
-    record, answered = record_for_token(token)
+    with prepared():
+        record, answered = record_for_token(token)
     if answered:
         raise StateConflict(_("This survey has already been answered. Thank you!"))
     if timezone.now() > survey_closes_at(record):
