@@ -670,6 +670,44 @@ flush): with three writers on one unit that upsert waited 3.0 ms at the median w
 daily one waited 0.6 ms, and 1.0 ms with `synchronous_commit=off` (not adopted: a crash
 could then lose answers already confirmed). The benchmark answers for one unit, so it
 meets this wait on every answer; a real unit gets a few answers a minute.
+
+**2026-12-02, third look (issue 18's target of 33 %).** Where an answer's time went, in
+process (bench.submit_cpu's harness, cProfile on CPU time, and on PostgreSQL the backend's
+own CPU read from /proc around every statement): on PostgreSQL the server spent 1.4 ms per
+answer against the floor's 0.3 ms, parsing and planning every statement again (the token's
+SELECT alone 0.32 ms: Django binds parameters on the client); on both databases compiling
+the token's SELECT cost the client more than running it (0.2 ms on SQLite, 0.35 ms on
+PostgreSQL); on SQLite, Django turned each tally upsert's positional parameters into the
+driver's with a regular expression over its 1.6 KB of text (22 µs, three per answer). Within
+the one write path:
+
+11. **Prepared statements for the answer on PostgreSQL** (`pulih.lib.prepared`): inside
+   `submit_survey` and `submit_response` the connection binds parameters on the server and
+   psycopg prepares each statement the second time it runs on the connection (Django's own
+   ServerBindingCursor; the rest of Pulih keeps client-side binding). The same statements;
+   the server's CPU per answer 1.42 → 0.98 ms (token SELECT 0.32 → 0.11 ms).
+12. **The token's row read by the SQL the ORM compiled for it once** per connection
+   (`pulih.lib.compiled.CompiledRead`: the same `values_list`, its SQL and the ORM's own
+   converters kept, the token put in its marker's place; nothing written this way, unlike
+   fix 3): `record_for_token` 270 → 62 µs on SQLite, 530 → 235 µs on PostgreSQL.
+13. **A response's three tally upserts in one PostgreSQL statement** (data-modifying WITHs,
+   one round trip less; PostgreSQL runs the main statement, then the WITHs last first: the
+   lock order of before), and named parameters for SQLite's one-row upserts (one string
+   formatting instead of the regular expression).
+
+In process, client and server CPU together, the floor's share went from 21–22 % to 26–27 % on
+SQLite and from 24–25 % to 31–37 % on PostgreSQL (machine shared, load average 5–8). Over HTTP
+(bench.submit_rate's run on the kept bench sets, main's tree and this one in turn at load
+average 8–9, which flatters every share; a quiet run is still to be made): SQLite 33 % and 37 %
+→ 40 % and 41 %, PostgreSQL 37 % → 44 %. What remains: the response's `save()` (about 0.15 ms
+on SQLite, 0.33 ms on PostgreSQL with its round trip), the transaction (on PostgreSQL psycopg
+sends BEGIN as a round trip of its own; COMMIT checks the response's four foreign keys and
+flushes the WAL), DRF's request, parser and renderer (about 0.13 ms), and on SQLite the WAL
+frames of the pages an answer changes (the response's table and six indexes, three tally rows).
+Measured and not kept: without the response's single-column indexes on unit (covered by
+`response_unit_submitted`), officer and service type, SQLite's share rose 27 → 29 % (PostgreSQL
+within the noise); the officer and service-type indexes serve the PROTECT checks when a user or
+a service type is deleted.
 """
 
 

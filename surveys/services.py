@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pulih.lib.bulk import insert_rows, insert_values
+from pulih.lib.compiled import CompiledRead
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
+from pulih.lib.prepared import prepared
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
 
@@ -523,8 +525,9 @@ def submit_response(
     )
     # One atomic block: on its own the transaction (a failed insert rolls it all back); inside
     # a caller's transaction a savepoint, so that transaction keeps working after a 409.
+    # Its statements are the same for every answer: prepared once per connection.
     try:
-        with transaction.atomic():
+        with prepared(), transaction.atomic():
             store_responses(unit, [response])
     except IntegrityError as exc:  # the one-to-one on service_record: answered meanwhile
         raise StateConflict(_("This survey has already been answered.")) from exc
@@ -544,18 +547,21 @@ def _loaded(model: type, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 _ANSWER_KEY = "response__id"
+# Where the token goes in record_for_token's read: no token can be this (is_token).
+_TOKEN_MARKER = "\x00token"
 
 
 @functools.cache
-def _token_rows() -> tuple[tuple[str, ...], QuerySet]:
-    """The names and the queryset of `record_for_token`'s one row, built once (resolving its
-    joins costs as much as running it; `.get()` works on a copy)."""
+def _token_read() -> tuple[tuple[str, ...], CompiledRead]:
+    """The names and the read of `record_for_token`'s one row, which the ORM compiles once
+    per connection (compiling its two joins and nine columns cost more than running it)."""
     names = (
         *_loaded(ServiceRecord, RECORD_FIELDS),
         *(f"unit__{name}" for name in UNIT_FIELDS),
         _ANSWER_KEY,
     )
-    return names, ServiceRecord.objects.values_list(*names)
+    rows = ServiceRecord.objects.values_list(*names).filter(survey_token=_TOKEN_MARKER)
+    return names, CompiledRead(rows, _TOKEN_MARKER)
 
 
 def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
@@ -572,13 +578,17 @@ def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
     """
     if not is_token(token):
         raise ServiceRecord.DoesNotExist
-    names, rows = _token_rows()
-    values = dict(zip(names, rows.get(survey_token=token), strict=True))
+    names, read = _token_read()
+    found = read.rows(token)  # survey_token is unique: one row or none
+    if not found:
+        raise ServiceRecord.DoesNotExist
+    values = dict(zip(names, found[0], strict=True))
+    db = read.db
     record_fields = _loaded(ServiceRecord, RECORD_FIELDS)
-    record = ServiceRecord.from_db(rows.db, record_fields, [values[f] for f in record_fields])
+    record = ServiceRecord.from_db(db, record_fields, [values[f] for f in record_fields])
     unit_fields = _loaded(Unit, ("id", *UNIT_FIELDS))
     values["unit__id"] = record.unit_id
-    record.unit = Unit.from_db(rows.db, unit_fields, [values[f"unit__{f}"] for f in unit_fields])
+    record.unit = Unit.from_db(db, unit_fields, [values[f"unit__{f}"] for f in unit_fields])
     return record, values[_ANSWER_KEY] is not None
 
 
@@ -596,7 +606,8 @@ def submit_survey(
     The one-to-one between response and record (a unique column) is what guarantees one
     answer per token when two arrive at once: the second insert fails and answers 409.
     """
-    record, answered = record_for_token(token)
+    with prepared():
+        record, answered = record_for_token(token)
     if answered:
         raise StateConflict(_("This survey has already been answered. Thank you!"))
     if timezone.now() > survey_closes_at(record):

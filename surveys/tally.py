@@ -14,12 +14,12 @@ adds them up a column at a time (`Totals` keeps the sums of an import's batches,
 at its end), and `add_tallies` writes them: per table one `INSERT … ON
 CONFLICT DO UPDATE SET x = x + EXCLUDED.x` on its unique index (SQLite: `executemany` over
 the keys; PostgreSQL: one statement, an import's batch as column arrays): no read, no
-savepoint, no retry when two responses of a new key arrive together. On PostgreSQL the
-UnitMonthTally rows are added by the UnitDayTally statement itself (a data-modifying WITH:
-no second round trip); on SQLite, in process, by one more statement. The keys go in one
-fixed order (DailyTally first, then the unit's month and day rows, each sorted, in one
-statement shape), so two writers touching the same rows lock them in the same order and
-never deadlock.
+savepoint, no retry when two responses of a new key arrive together. On PostgreSQL a
+response's rows of all three tables go in one statement (data-modifying WITHs: one round
+trip), an import's batch in two (the daily rows; the day rows, which add the month rows
+themselves); on SQLite, in process, one statement per table. The keys go in one fixed order
+(DailyTally first, then the unit's month and day rows, each sorted, in one statement shape),
+so two writers touching the same rows lock them in the same order and never deadlock.
 """
 
 from __future__ import annotations
@@ -141,8 +141,19 @@ def profile_keys(day: datetime.date, profile: Sequence[str]) -> Iterator[DayKey]
             yield day, name, answer
 
 
+@dataclass(frozen=True)
+class _Upsert:
+    """One tally table's upsert in pieces: `INSERT INTO table (columns)`, the fields of those
+    columns in order, and `ON CONFLICT (its unique key) DO UPDATE SET x = table.x +
+    EXCLUDED.x` for every count."""
+
+    insert: str
+    fields: tuple[str, ...]
+    conflict: str
+
+
 @functools.cache
-def _upsert_sql(model: type[models.Model], vendor: str) -> str:
+def _parts(model: type[models.Model]) -> _Upsert:
     meta = model._meta
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
@@ -160,25 +171,40 @@ def _upsert_sql(model: type[models.Model], vendor: str) -> str:
         keys = ["unit", day, "profile_field", "profile_value"]
         # unitdaytally_one_per_key, unitmonthtally_one_per_key
         target = ", ".join(col(f) for f in ("unit", "profile_field", day, "profile_value"))
-    fields = [*keys, *COUNT_FIELDS]
+    fields = (*keys, *COUNT_FIELDS)
     columns = ", ".join(col(f) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
     sets = ", ".join(f"{col(c)} = {table}.{col(c)} + EXCLUDED.{col(c)}" for c in COUNT_FIELDS)
-    return (
-        f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (identifiers from meta)
-        f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+    return _Upsert(
+        insert=f"INSERT INTO {table} ({columns})",  # (identifiers from the model's meta)
+        fields=fields,
+        conflict=f"ON CONFLICT ({target}) DO UPDATE SET {sets}",
     )
 
 
 @functools.cache
+def _upsert_sql(model: type[models.Model]) -> str:
+    """The upsert of one row, its parameters named after the fields (`%(unit)s`, …): Django
+    hands named parameters to SQLite's driver with one string formatting, where positional
+    ones cost a regular expression over the whole statement (1.6 KB) on every execute."""
+    upsert = _parts(model)
+    marks = ", ".join(f"%({name})s" for name in upsert.fields)
+    return f"{upsert.insert} VALUES ({marks}) {upsert.conflict}"
+
+
+@functools.cache
 def _unnest_sql(model: type[models.Model]) -> str:
-    """The same upsert with its VALUES as one row per element of column arrays (PostgreSQL)."""
-    insert, conflict = _upsert_sql(model, "postgresql").split(" VALUES ", 1)
-    conflict = conflict.split(" ON CONFLICT ", 1)[1]
-    names = insert[insert.index("(") + 1 : insert.rindex(")")].split(", ")
-    by_column = {connection.ops.quote_name(f.column): f for f in model._meta.concrete_fields}
-    arrays = ", ".join(f"%s::{by_column[name].db_type(connection)}[]" for name in names)
-    return f"{insert} SELECT * FROM unnest({arrays}) ON CONFLICT {conflict}"  # noqa: S608
+    """The upsert of one row per element of column arrays (PostgreSQL)."""
+    upsert = _parts(model)
+    by_name = {f.name: f for f in model._meta.concrete_fields}
+    arrays = ", ".join(f"%s::{by_name[name].db_type(connection)}[]" for name in upsert.fields)
+    return f"{upsert.insert} SELECT * FROM unnest({arrays}) {upsert.conflict}"  # noqa: S608
+
+
+def _values(model: type[models.Model], rows: int) -> str:
+    """The upsert of `rows` rows of positional parameters."""
+    upsert = _parts(model)
+    row = "(" + ", ".join(["%s"] * len(upsert.fields)) + ")"
+    return f"{upsert.insert} VALUES {', '.join([row] * rows)} {upsert.conflict}"
 
 
 def month_of_day_sql(vendor: str) -> str:
@@ -188,46 +214,46 @@ def month_of_day_sql(vendor: str) -> str:
     return "date(\"day\", 'start of month')"
 
 
-# Up to this many day rows (a response's: its whole day and its profile answers) go to the
-# statement as plain VALUES, the month rows summed here; more (an import's batch) as one array
-# per column, summed per month in SQL: adapting a list costs the client more than a handful of
-# scalars, and the server plans plain VALUES cheaper than a CTE that groups and sorts.
+# Up to this many rows of each tally (a response's: one daily row, its whole day and its
+# profile answers) go to one statement as plain VALUES, the month rows summed here; more (an
+# import's batch) as one array per column, summed per month in SQL: adapting a list costs the
+# client more than a handful of scalars, and the server plans plain VALUES cheaper than a CTE
+# that groups and sorts.
 _VALUES_ROWS = 8
 
 
 @functools.cache
-def _values_sql(days: int, months: int) -> str:
-    """PostgreSQL: the UnitDayTally upsert of `days` rows of parameters and, in the same
-    statement (a data-modifying WITH), the UnitMonthTally upsert of `months` rows."""
-    day_sql = _upsert_sql(UnitDayTally, "postgresql")
-    month_sql = _upsert_sql(UnitMonthTally, "postgresql")
+def _values_sql(daily: int, days: int, months: int) -> str:
+    """PostgreSQL: all of a response's tally rows in one statement (one round trip): the
+    DailyTally upsert of `daily` rows of parameters and, in data-modifying WITHs, the
+    UnitDayTally upsert of `days` rows and the UnitMonthTally upsert of `months` rows; the
+    parameters in that textual order: the day rows, the month rows, the daily rows.
 
-    def rows(sql: str, count: int) -> str:
-        insert, rest = sql.split(" VALUES ", 1)
-        row, conflict = rest.split(" ON CONFLICT ", 1)
-        return f"{insert} VALUES {', '.join([row] * count)} ON CONFLICT {conflict}"
-
-    return f"WITH d AS ({rows(day_sql, days)}) {rows(month_sql, months)}"
+    PostgreSQL runs the main statement first and then the WITHs, the last first: the daily
+    row, the month rows, the day rows, as `add_tallies` writes them elsewhere."""
+    return (
+        f"WITH d AS ({_values(UnitDayTally, days)}), "
+        f"m AS ({_values(UnitMonthTally, months)}) "
+        f"{_values(DailyTally, daily)}"
+    )
 
 
 @functools.cache
 def _arrays_sql() -> str:
     """PostgreSQL: the UnitDayTally upsert of column arrays, and in the same statement the
     UnitMonthTally upsert of the same rows summed per month."""
-    day_insert, conflict = _unnest_sql(UnitDayTally).split(" SELECT * FROM unnest(", 1)
-    arrays, conflict = conflict.split(") ON CONFLICT ", 1)
-    month_insert, month_conflict = _upsert_sql(UnitMonthTally, "postgresql").split(" VALUES ", 1)
-    month_conflict = month_conflict.split(" ON CONFLICT ", 1)[1]
+    day, month = _parts(UnitDayTally), _parts(UnitMonthTally)
     quote = connection.ops.quote_name
     names = [quote(UnitDayTally._meta.get_field(f).column) for f in ("unit", "day")]
     names += [quote(f) for f in ("profile_field", "profile_value", *COUNT_FIELDS)]
+    arrays = _unnest_sql(UnitDayTally).split(" SELECT * FROM unnest(", 1)[1]
+    arrays = arrays.split(") ON CONFLICT ", 1)[0]
     sums = ", ".join(f"SUM({name})" for name in names[4:])
-    month = month_of_day_sql(connection.vendor)
     return (
         f"WITH v ({', '.join(names)}) AS (SELECT * FROM unnest({arrays})), "  # noqa: S608
-        f"d AS ({day_insert} SELECT * FROM v ON CONFLICT {conflict}) "
-        f"{month_insert} SELECT {names[0]}, {month}, {names[2]}, {names[3]}, "
-        f"{sums} FROM v GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 ON CONFLICT {month_conflict}"
+        f"d AS ({day.insert} SELECT * FROM v {day.conflict}) "
+        f"{month.insert} SELECT {names[0]}, {month_of_day_sql(connection.vendor)}, {names[2]}, "
+        f"{names[3]}, {sums} FROM v GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 {month.conflict}"
     )
 
 
@@ -248,20 +274,21 @@ def month_tally_sql(connection) -> str:
 
 
 def _upsert(cursor, model: type[models.Model], rows: list[list]) -> None:
-    sql = _upsert_sql(model, connection.vendor)
     if len(rows) == 1:
-        cursor.execute(sql, rows[0])
+        cursor.execute(_upsert_sql(model), dict(zip(_parts(model).fields, rows[0], strict=True)))
     elif rows and connection.vendor == "postgresql":
         # A batch of the import: every key in one statement, one array per column (a round
         # trip and a plan per key cost more than the key); a batch's keys are distinct, as
         # ON CONFLICT needs.
         cursor.execute(_unnest_sql(model), [list(column) for column in zip(*rows, strict=True)])
     elif rows:
-        cursor.executemany(sql, rows)
+        fields = _parts(model).fields
+        cursor.executemany(_upsert_sql(model), [dict(zip(fields, r, strict=True)) for r in rows])
 
 
 def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
-    """Add each key's counts to its tally row (creating it if new): one statement per table."""
+    """Add each key's counts to its tally row (creating it if new): one statement per table
+    (PostgreSQL: one for a response's rows of all three)."""
     adapt = connection.ops.adapt_datefield_value
     daily_counts, day_counts = counters.totals()
     daily = [
@@ -273,10 +300,10 @@ def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
     ]
     if not daily:
         return
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        _upsert(cursor, DailyTally, daily)
-        postgresql = connection.vendor == "postgresql"
-        if postgresql and len(days) > _VALUES_ROWS:
+        if postgresql and (len(days) > _VALUES_ROWS or len(daily) > _VALUES_ROWS):
+            _upsert(cursor, DailyTally, daily)
             cursor.execute(_arrays_sql(), [list(c) for c in zip(*days, strict=True)])
             return
         by_month: dict[tuple, list[int]] = {}
@@ -286,9 +313,10 @@ def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
             [unit.pk, adapt(key[0]), key[1], key[2], *by_month[key]] for key in sorted(by_month)
         ]
         if postgresql:
-            params = [v for row in days for v in row] + [v for row in months for v in row]
-            cursor.execute(_values_sql(len(days), len(months)), params)
+            params = [v for rows in (days, months, daily) for row in rows for v in row]
+            cursor.execute(_values_sql(len(daily), len(days), len(months)), params)
             return
+        _upsert(cursor, DailyTally, daily)
         _upsert(cursor, UnitDayTally, days)
         _upsert(cursor, UnitMonthTally, months)
 

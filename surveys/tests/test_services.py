@@ -193,6 +193,50 @@ def test_a_customers_answer_reads_one_row_and_loads_nothing_later(unit, record):
     assert DailyTally.objects.get().day == day
 
 
+def test_the_tokens_compiled_read_gives_what_the_orm_reads(unit, record, people, service_type):
+    """record_for_token runs the SQL the ORM compiled once: the same row, converted the same
+    way (an aware service time), as the QuerySet reads it now, answered or not."""
+    from surveys.services import _token_read, record_for_token
+
+    names, read = _token_read()
+    other = record_service(
+        unit, actor=people["officer"], service_type=service_type, officer=people["officer"]
+    )
+    submit_survey(other.survey_token, answers=GOOD)
+    for token, answered in ((record.survey_token, False), (other.survey_token, True)):
+        orm = ServiceRecord.objects.values_list(*names).get(survey_token=token)
+        assert read.rows(token) == [list(orm)]
+        found, is_answered = record_for_token(token)
+        assert is_answered is answered
+        assert found.served_at == ServiceRecord.objects.get(survey_token=token).served_at
+        assert timezone.is_aware(found.served_at)
+    assert read.rows("x" * 24) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_a_customers_answer_runs_prepared_statements_on_postgresql(unit, service_type, people):
+    """The second answer on a connection binds and runs the statements prepared by the first
+    (its token's SELECT, the response's INSERT, the tally upsert); the connection's other
+    statements stay as Django sends them."""
+    records = [
+        record_service(
+            unit, actor=people["officer"], service_type=service_type, officer=people["officer"]
+        )
+        for _ in range(3)
+    ]
+    for record in records:
+        submit_survey(record.survey_token, answers=GOOD)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "surveys_servicerecord"' in s for s in statements), statements
+    assert any('INSERT INTO "surveys_surveyresponse"' in s for s in statements), statements
+    assert any('INSERT INTO "surveys_dailytally"' in s for s in statements), statements
+    assert not any("pg_prepared_statements" in s for s in statements)
+    assert connection.connection.prepare_threshold is None  # as Django left it
+    assert DailyTally.objects.get().respondents == 3
+
+
 def test_unknown_token_is_not_found(db):
     with pytest.raises(ServiceRecord.DoesNotExist):
         submit_survey("nope", answers=GOOD)
