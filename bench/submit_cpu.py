@@ -143,15 +143,22 @@ def queries(unit_code: str) -> dict:
     """The statements of one plain and one poor answer through the survey API."""
     from django.core.handlers.wsgi import WSGIHandler
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     poster = Poster(WSGIHandler())
     out = {}
     bodies = {"plain": PLAIN, "poor": POOR}
     for (name, body), token in zip(bodies.items(), _tokens(unit_code, 2), strict=True):
-        with CaptureQueriesContext(connection) as captured:
+        sent: list[str] = []
+
+        # The statements as sent (with their placeholders): Django's query log cannot
+        # render a statement a server-binding cursor sent (pulih.lib.prepared), only None.
+        def record(execute, sql, params, many, context, sent=sent):
+            sent.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(record):
             poster.post(f"{SURVEY_PATH}{token}/", body)
-        out[name] = [q["sql"] for q in captured.captured_queries]
+        out[name] = sent
     out["statuses"] = poster.statuses
     return out
 

@@ -81,10 +81,13 @@ def test_each_rollup_and_page_is_a_ratio_to_the_raw_scan_of_its_period():
     assert named(figures, "public national page").ratio == 60 / 1100
 
 
-def test_the_dashboard_is_also_judged_against_the_framework_floor_and_its_queries():
-    assert named(national.figures(fake_run()), "organisation dashboard against").met is True
+def test_the_dashboard_against_the_framework_floor_is_reported_and_its_queries_judged():
+    # Issue 17 judges the national pages against their raw scans; the ratio to the floor is
+    # reported for the record, whatever it is, but a query count that grows fails the run.
+    reported = named(national.figures(fake_run()), "organisation dashboard against")
+    assert reported.met is None and reported.ratio == 4.5 and not reported.target
     slow = national.figures(fake_run(dashboard_p50=110))
-    assert named(slow, "organisation dashboard against").met is False
+    assert named(slow, "organisation dashboard against").met is None
     grows = national.figures(fake_run(small_queries=19))
     assert named(grows, "organisation dashboard against").met is False
 
