@@ -112,17 +112,26 @@ def _days_with_answers(unit: Unit, start: datetime.date, end: datetime.date):
     )
 
 
-def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
-    """Every day in start..end with responses, newest first, with its sign-off and deadline."""
+def _calendar(
+    unit: Unit, start: datetime.date, end: datetime.date, also: datetime.date | None = None
+) -> tuple[dict, tuple[int, str], frozenset[datetime.date]]:
+    """The unit's sign-offs over start..end (and of the day `also`), its daily-check rule and
+    its holidays from the earliest of those days on: each read once for every day's
+    deadline, not once per day."""
+    days, first = Q(day__gte=start, day__lte=end), start
+    if also is not None:
+        days, first = days | Q(day=also), min(start, also)
     checks = {
-        c.day: c
-        for c in DailyCheck.objects.filter(unit=unit, day__gte=start, day__lte=end).select_related(
-            "signed_by"
-        )
+        c.day: c for c in DailyCheck.objects.filter(days, unit=unit).select_related("signed_by")
     }
     rule = rule_for(unit, "daily_check")
-    # The unit's holidays over the whole range read once, not once per day.
-    holidays = unit_holidays(unit, start, (end - start).days + holiday_window(rule[0]))
+    holidays = unit_holidays(unit, first, (end - first).days + holiday_window(rule[0]))
+    return checks, rule, holidays
+
+
+def day_statuses(unit: Unit, *, start: datetime.date, end: datetime.date) -> list[DayStatus]:
+    """Every day in start..end with responses, newest first, with its sign-off and deadline."""
+    checks, rule, holidays = _calendar(unit, start, end)
     return _statuses(unit, _days_with_answers(unit, start, end), checks, rule, holidays)
 
 
@@ -146,15 +155,7 @@ def day_check(unit: Unit, day: datetime.date, *, today: datetime.date) -> DayChe
     """`day`'s sign-off and deadline and the missed days (as `missed_days`), with the unit's
     rule, holidays and sign-offs read once for both."""
     start = today - datetime.timedelta(days=LOOKBACK_DAYS)
-    first = min(start, day)
-    checks = {
-        c.day: c
-        for c in DailyCheck.objects.filter(
-            Q(day__gte=start, day__lte=today) | Q(day=day), unit=unit
-        ).select_related("signed_by")
-    }
-    rule = rule_for(unit, "daily_check")
-    holidays = unit_holidays(unit, first, (today - first).days + holiday_window(rule[0]))
+    checks, rule, holidays = _calendar(unit, start, today, also=day)
     statuses = _statuses(unit, _days_with_answers(unit, start, today), checks, rule, holidays)
     return DayCheck(
         checks.get(day),

@@ -320,11 +320,7 @@ def period_sums(
         key = row[:width]
         if at is not None:
             key = (*key[:at], _as_date(key[at]), *key[at + 1 :])
-        counts = [int(v) for v in row[width:]]
-        totals = {
-            code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)
-        }
-        out[key] = (counts[0], totals)
+        out[key] = counts_totals([int(v) for v in row[width:]])
     return out
 
 
@@ -383,6 +379,13 @@ def totals_of(row: Mapping) -> tuple[int, dict[str, tuple[int, int]]]:
         for code in ELEMENT_CODES
     }
     return int(row["respondents"] or 0), totals
+
+
+def counts_totals(counts: list[int]) -> tuple[int, dict[str, tuple[int, int]]]:
+    """(respondents, {code: (sum, count)}) of a tally's counts in column order: respondents,
+    then each element's sum and count (`tally.COUNT_FIELDS`, as the raw sums select them)."""
+    totals = {code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)}
+    return counts[0], totals
 
 
 def ikm_for(
@@ -486,8 +489,7 @@ def ikm_by_service_and_officer(
     out: tuple[list, list] = ([], [])
     for groups, results in zip(by, out, strict=True):
         for key in sorted(groups):
-            n, *sums = groups[key]
-            totals = {c: (sums[2 * i], sums[2 * i + 1]) for i, c in enumerate(ELEMENT_CODES)}
+            n, totals = counts_totals(groups[key])
             result = compute_ikm(totals, respondents=n, legacy_weight=legacy)
             if not result.empty:
                 results.append((key, result))

@@ -213,7 +213,10 @@ def test_the_tokens_compiled_read_gives_what_the_orm_reads(unit, record, people,
     assert read.rows("x" * 24) == []
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="prepared statements exist only on PostgreSQL: run with `make test-pg` (CI does)",
+)
 def test_a_customers_answer_runs_prepared_statements_on_postgresql(unit, service_type, people):
     """The second answer on a connection binds and runs the statements prepared by the first
     (its token's SELECT, the response's INSERT, the tally upsert); the connection's other
