@@ -8,6 +8,7 @@ scope limits the rate of attempts. Tokens are django-rest-knox tokens: see `api.
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from knox.models import AuthToken
@@ -92,7 +93,11 @@ class MyTokensView(APIView):
     @extend_schema(responses={200: TokenOut(many=True), **errors(401, 403)})
     def get(self, request):
         current = request.auth if isinstance(request.auth, AuthToken) else None
-        rows = AuthToken.objects.filter(user=request.user).order_by("-created")
+        rows = (
+            AuthToken.objects.filter(user=request.user)
+            .exclude(expiry__lt=timezone.now())
+            .order_by("-created")
+        )
         for row in rows:
             row.current = current is not None and row.digest == current.digest
         return Response(TokenOut(rows, many=True).data)

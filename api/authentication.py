@@ -4,6 +4,7 @@ management command, the task worker) does not load DRF's schema machinery."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
@@ -24,6 +25,16 @@ class TokenAuthentication(KnoxTokenAuthentication):
                 _("The account is locked after too many failed logins.")
             )
         return (user, auth_token)
+
+    def _cleanup_token(self, auth_token) -> bool:
+        """Refuse (and delete) this token once past its expiry. knox would also read every
+        other token of the person on each call to delete the expired ones: that is done
+        when the person is issued a new token (`api.tokens.issue_token`) instead, and the
+        list of their tokens leaves expired ones out."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
 
 
 class TokenScheme(OpenApiAuthenticationExtension):

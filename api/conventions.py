@@ -30,7 +30,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
 from pulih.lib.bounds import DATETIME_SCHEMA, validate_date_in_range
-from units.access import units_for
+from units.access import member_unit, units_for
 from units.models import Unit, User
 
 MAX_LIMIT = 200
@@ -70,9 +70,8 @@ def staff_unit(
 
     404 for a code that is not one of the user's units (no hint that it exists); 403 when the
     rule says no; 400 when the code is missing but `required`, or names none of several."""
-    units = units_for(request.user).order_by("code")
     if code:
-        unit = None if "\x00" in code else units.filter(code=code).first()
+        unit = None if "\x00" in code else member_unit(request.user, code)
         if unit is None:
             raise NotFound(_("Unknown unit."))
         if allowed is not None and not allowed(request.user, unit):
@@ -80,6 +79,7 @@ def staff_unit(
         return unit
     if required:
         raise ValidationError({"unit": [_("This field is required.")]})
+    units = units_for(request.user).order_by("code")
     candidates = [u for u in units if allowed is None or allowed(request.user, u)]
     if not candidates:
         raise PermissionDenied(_("Your role in this unit does not allow this."))

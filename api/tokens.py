@@ -33,7 +33,9 @@ def token_lifetime(user) -> datetime.timedelta:
 
 
 def issue_token(user) -> tuple[AuthToken, str]:
-    """A new token for `user`: (the stored row, the token to hand over once)."""
+    """A new token for `user`: (the stored row, the token to hand over once). Their expired
+    tokens go now (a token in use is checked on its own: `api.authentication`)."""
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
     return AuthToken.objects.create(user=user, expiry=token_lifetime(user))
 
 

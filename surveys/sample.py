@@ -170,11 +170,13 @@ def profile_filter(unit: Unit, values: Mapping[str, object]) -> dict[str, str]:
     """The profile answers to filter the IKM by, from a query (`sex=Perempuan`, …): each must
     be an answer of the unit's list or one its responses hold (imports keep their own
     wording: the unit's day tallies have a row of it). Raises InvalidInput naming each bad field."""
+    given = {n: str(values.get(n) or "").strip() for n in PROFILE_FIELDS}
+    if not any(given.values()):
+        return {}
     options = options_for(unit)
     chosen: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    for name in PROFILE_FIELDS:
-        value = str(values.get(name) or "").strip()
+    for name, value in given.items():
         if not value:
             continue
         if value in options[name] or (

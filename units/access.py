@@ -32,13 +32,26 @@ def roles_in(user: User, unit: Unit | None) -> frozenset[str]:
     return cache[unit.pk]
 
 
+def member_unit(user: User, code: str) -> Unit | None:
+    """The unit with `code` if `user` holds a role in it, else None; its roles are read in
+    the same query and kept for the request, as `roles_in` keeps them."""
+    if not user.is_authenticated:
+        return None
+    rows = list(Membership.objects.filter(user=user, unit__code=code).select_related("unit"))
+    if not rows:
+        return None
+    unit = rows[0].unit
+    user.__dict__.setdefault("_pulih_roles", {})[unit.pk] = frozenset(m.role for m in rows)
+    return unit
+
+
 def has_role(user: User, unit: Unit | None, *roles: str) -> bool:
     return bool(roles_in(user, unit) & set(roles))
 
 
 def get_unit_for_user(user: User, code: str) -> Unit:
     """The unit with `code` if `user` belongs to it; 404 otherwise (no hint that it exists)."""
-    unit = units_for(user).filter(code=code).first()
+    unit = member_unit(user, code)
     if unit is None:
         raise Http404
     return unit

@@ -69,6 +69,24 @@ def test_a_shorter_unit_setting_shortens_the_token(people, unit):
         assert not works(token)
 
 
+def test_an_expired_token_is_refused_left_out_of_the_list_and_deleted(people, unit):
+    unit.api_token_days = 7
+    unit.save()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        old, used = login(), login()
+        clock.shift(datetime.timedelta(days=8))
+        assert not works(used)  # refused, and deleted as it is refused
+        assert AuthToken.objects.filter(user=people["back_office"]).count() == 1
+        fresh = login()  # a new token: the person's other expired one goes
+        assert AuthToken.objects.filter(user=people["back_office"]).count() == 1
+        assert len(with_token(fresh).get(ME).json()) == 1
+        assert not works(old)
+        clock.shift(datetime.timedelta(days=8))
+        session = Client()
+        session.force_login(people["back_office"])
+        assert session.get(ME).json() == []  # expired: never listed, whichever way one asks
+
+
 def test_the_person_lists_and_revokes_their_own_tokens_only(people):
     first, second = login(), login()
     other = login("cici")
