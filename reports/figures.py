@@ -12,7 +12,7 @@ import functools
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
@@ -113,6 +113,46 @@ def _violation_counts(
         return [(violation, int(n)) for violation, n in cursor.fetchall()]
 
 
+@functools.cache
+def _period_counts_sql() -> str:
+    """The period's counts from four index ranges in one statement (one round trip, nothing
+    for the ORM to build on every view), each row (figure, key, part, whole): the cases opened
+    per state; the decrees issued and those within their deadline; the compensations
+    delivered and those on time; the complaints received and those answered."""
+    period = "unit_id = %s AND {0} >= %s AND {0} < %s"
+    return " UNION ALL ".join(
+        [
+            f"SELECT 'state', state, COUNT(*), COUNT(*) FROM {Case._meta.db_table}"  # noqa: S608
+            f" WHERE {period.format('opened_at')} GROUP BY state",
+            "SELECT 'decrees', NULL, COUNT(CASE WHEN issued_at <= due_at THEN 1 END), COUNT(*)"  # noqa: S608
+            f" FROM {Decree._meta.db_table} WHERE {period.format('issued_at')}",
+            "SELECT 'deliveries', NULL,"  # noqa: S608
+            " COUNT(CASE WHEN delivered_at <= due_at THEN 1 END), COUNT(*)"
+            f" FROM {Delivery._meta.db_table} WHERE {period.format('delivered_at')}",
+            "SELECT 'complaints', NULL, COUNT(CASE WHEN status = %s THEN 1 END), COUNT(*)"  # noqa: S608
+            f" FROM {Complaint._meta.db_table} WHERE {period.format('received_at')}",
+        ]
+    )
+
+
+def _period_counts(
+    unit: Unit, since: datetime.datetime, until: datetime.datetime
+) -> dict[str, dict[str | None, tuple[int, int]]]:
+    """{figure: {key: (part, whole)}} of `_period_counts_sql` over [since, until); a case
+    state's part and whole are both its count (no state without cases)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    period = [unit.pk, adapt(since), adapt(until)]
+    out: dict[str, dict[str | None, tuple[int, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _period_counts_sql(),
+            [*period, *period, *period, ComplaintStatus.ANSWERED.value, *period],
+        )
+        for figure, key, part, whole in cursor.fetchall():
+            out.setdefault(figure, {})[key] = (int(part), int(whole))
+    return out
+
+
 def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     since, until = day_bounds(unit, start, end)
     ikm = ikm_for(unit, start=start, end=end)
@@ -150,23 +190,10 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     rank = {name: i for i, name in enumerate(poor_by_name)}
     poor_services = sorted(poor_by_name.items(), key=lambda r: (-r[1], rank[r[0]]))[:TOP]
     poor_officers = sorted(poor_by_officer.items(), key=lambda r: (-r[1], r[0]))[:TOP]
-    cases = Case.objects.filter(unit=unit, opened_at__gte=since, opened_at__lt=until)
-    cases_by_state = dict(cases.order_by().values_list("state").annotate(n=Count("*")))
-    decrees = Decree.objects.filter(unit=unit, issued_at__gte=since, issued_at__lt=until)
-    decree_share = decrees.aggregate(
-        whole=Count("*"), part=Count("issued_at", filter=Q(issued_at__lte=F("due_at")))
-    )
-    deliveries = Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
-    delivery_share = deliveries.aggregate(
-        whole=Count("*"), part=Count("delivered_at", filter=Q(delivered_at__lte=F("due_at")))
-    )
+    counts = _period_counts(unit, since, until)
     now = timezone.now()
     violation_counts = _violation_counts(unit, since, until)
     violations = _names(Violation, (violation for violation, _n in violation_counts))
-    complaints = Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
-    complaint_counts = complaints.aggregate(
-        received=Count("*"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
-    )
     return Figures(
         unit=unit,
         start=start,
@@ -182,16 +209,16 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         sample_required=sample.sample_required,
         sample_adequate=sample.sample_adequate,
         profile=profile_table(unit, start, end),
-        cases_by_state=cases_by_state,
-        decrees_on_time=Share(decree_share["part"], decree_share["whole"]),
-        compensations_on_time=Share(delivery_share["part"], delivery_share["whole"]),
+        cases_by_state={state: n for state, (_n, n) in counts.get("state", {}).items()},
+        decrees_on_time=Share(*counts["decrees"][None]),
+        compensations_on_time=Share(*counts["deliveries"][None]),
         overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
         overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
         violations=[(violations[violation], n) for violation, n in violation_counts],
         poor_by_service=poor_services,
         poor_by_officer=[(officers[officer], n) for officer, n in poor_officers],
-        complaints_received=complaint_counts["received"],
-        complaints_answered=complaint_counts["answered"],
+        complaints_received=counts["complaints"][None][1],
+        complaints_answered=counts["complaints"][None][0],
         complaints_table=monthly_table(unit, start=start, end=end),
         budget=budget_status(unit, end.year),
         recovery=recovery_figures(unit, start, end),
