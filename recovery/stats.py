@@ -2,26 +2,24 @@
 
 Every figure is one aggregate query, whatever the data size: the period's totals are the sum
 of its rows per service (each delivery falls in exactly one), and the median reads the count
-from them.
+from them. Hand-written SQL (one string per database, cached), as `surveys.ikm.period_sums`:
+the dashboard asks for these on every view, and building them with the ORM cost about as much
+as running them.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q
+from django.db import connection
 
-from cases.models import Delivery
+from cases.models import CompensationItem, Delivery
 from surveys.ikm import day_bounds
-from units.models import Unit
+from units.models import CompensationKind, ServiceType, Unit
 
 from .models import RECOVERED_FROM, FollowUp
-
-# A delivery's case has one follow-up at most, found by the delivery's own case id (its
-# unique index): no join through the case.
-ANSWERED = Q(Exists(FollowUp.objects.filter(case=OuterRef("case"), answered_at__isnull=False)))
-RECOVERED = Q(Exists(FollowUp.objects.filter(case=OuterRef("case"), score__gte=RECOVERED_FROM)))
 
 
 @dataclass(frozen=True)
@@ -51,100 +49,127 @@ class RecoveryFigures:
         return round(100 * self.recovered / self.answered, 1) if self.answered else None
 
 
-def _counts(qs) -> dict:
-    return qs.aggregate(
-        compensated=Count("pk", distinct=True),
-        answered=Count("pk", filter=ANSWERED, distinct=True),
-        recovered=Count("pk", filter=RECOVERED, distinct=True),
+# The unit's deliveries of a period (the `(unit, delivered_at, …)` index), each with its
+# case's follow-up: one at most (its unique case index), found by the delivery's own case id,
+# so each delivery stays one row. Parameters: RECOVERED_FROM, then `_period_params`'s.
+_ANSWERED = "f.answered_at IS NOT NULL"
+_RECOVERED = "f.score >= %s"
+
+
+def _deliveries(columns: str, joins: str = "") -> str:
+    return (
+        f"SELECT {columns} FROM {Delivery._meta.db_table} d{joins}"  # noqa: S608
+        f" LEFT JOIN {FollowUp._meta.db_table} f ON f.case_id = d.case_id"
+        " WHERE d.unit_id = %s AND d.delivered_at >= %s AND d.delivered_at < %s"
     )
 
 
-def _rows(qs, label: str, *, distinct: bool = True) -> list[RecoveryRow]:
-    """Deliveries per `label`; `distinct=False` where each delivery is one row of the join
-    (a path of foreign keys and one-to-one relations: nothing to count twice). A delivery is
-    counted by its case (one each), which the period's index holds: no read of the table."""
-    rows = (
-        qs.values(group=F(label))
-        .annotate(
-            compensated=Count("case", distinct=distinct),
-            answered=Count("case", filter=ANSWERED, distinct=distinct),
-            recovered=Count("case", filter=RECOVERED, distinct=distinct),
-        )
-        .order_by("group")
+@functools.cache
+def _by_service_sql() -> str:
+    """Per name of the service rated (kept on the delivery): counted per service type in the
+    period's index, then added up per name (two types of one name make one row; deliveries of
+    no service, the NULL name)."""
+    per_type = _deliveries(
+        f"d.service_type_id AS service, COUNT(*) AS n,"
+        f" COUNT(CASE WHEN {_ANSWERED} THEN 1 END) AS answered,"
+        f" COUNT(CASE WHEN {_RECOVERED} THEN 1 END) AS recovered"
     )
+    return (
+        "SELECT s.name, SUM(g.n), SUM(g.answered), SUM(g.recovered)"  # noqa: S608
+        f" FROM ({per_type} GROUP BY d.service_type_id) g"
+        f" LEFT JOIN {ServiceType._meta.db_table} s ON s.id = g.service"
+        " GROUP BY s.name ORDER BY 1 ASC"
+    )
+
+
+@functools.cache
+def _by_kind_sql() -> str:
+    """Per name of the kinds of compensation delivered (the delivery keeps its compensation):
+    a delivery counts once per name, however many of its kinds bear it (the distinct pairs of
+    name and case; the follow-up is the case's). Deliveries of no kind, the NULL name."""
+    pairs = _deliveries(
+        f"DISTINCT k.name AS name, d.case_id AS case_id,"
+        f" CASE WHEN {_ANSWERED} THEN 1 ELSE 0 END AS answered,"
+        f" CASE WHEN {_RECOVERED} THEN 1 ELSE 0 END AS recovered",
+        f" LEFT JOIN {CompensationItem._meta.db_table} ck ON ck.compensation_id = d.compensation_id"
+        f" LEFT JOIN {CompensationKind._meta.db_table} k ON k.id = ck.compensationkind_id",
+    )
+    return (
+        "SELECT name, COUNT(*), SUM(answered), SUM(recovered)"  # noqa: S608
+        f" FROM ({pairs}) t GROUP BY name ORDER BY 1 ASC"
+    )
+
+
+# Days from `origin_at` to `delivered_at` as a float, in each database's own date arithmetic.
+_WAITED = {
+    "sqlite": "julianday(d.delivered_at) - julianday(d.origin_at)",
+    "postgresql": "EXTRACT(EPOCH FROM (d.delivered_at - d.origin_at)) / 86400.0",
+}
+
+
+@functools.cache
+def _median_sql(vendor: str) -> str:
+    """The one or two middle values of the period's waits (LIMIT and OFFSET from the count)."""
+    waited = (
+        f"SELECT ({_WAITED[vendor]}) AS waited FROM {Delivery._meta.db_table} d"  # noqa: S608
+        " WHERE d.unit_id = %s AND d.delivered_at >= %s AND d.delivered_at < %s"
+    )
+    return f"{waited} ORDER BY 1 ASC LIMIT %s OFFSET %s"
+
+
+def _period_params(unit: Unit, start: datetime.date, end: datetime.date) -> list:
+    since, until = day_bounds(unit, start, end)
+    adapt = connection.ops.adapt_datetimefield_value
+    return [unit.pk, adapt(since), adapt(until)]
+
+
+def _rows(sql: str, params: list) -> list[RecoveryRow]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [RECOVERED_FROM, *params])
+        rows = cursor.fetchall()
     return [
-        RecoveryRow(r["group"] or "—", r["compensated"], r["answered"], r["recovered"])
-        for r in rows
+        RecoveryRow(label or "—", int(compensated), int(answered), int(recovered))
+        for label, compensated, answered, recovered in rows
     ]
 
 
-class DaysBetween(Func):
-    """Days from `start` to `end` (two datetimes) as a float, in each database's own date
-    arithmetic (Django's duration subtraction calls a Python function per row on SQLite)."""
-
-    output_field = FloatField()
-    arity = 2
-
-    def __init__(self, end, start, **extra):
-        super().__init__(end, start, **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(julianday(%(expressions)s))",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-    def as_postgresql(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="(EXTRACT(EPOCH FROM (%(expressions)s)) / 86400.0)",
-            arg_joiner=" - ",
-            **extra,
-        )
-
-
-def median_days_to_delivery(deliveries, count: int | None = None) -> float | None:
-    """Median days from the poor rating (or complaint, or the case's opening) to delivery;
-    `count`, the number of `deliveries` when the caller already has it."""
-    # From the delivery's row alone (its case's origin is kept on it): no join.
-    waited = deliveries.annotate(waited=DaysBetween("delivered_at", "origin_at")).order_by("waited")
-    if count is None:
-        count = waited.count()
+def median_days_to_delivery(period: list, count: int) -> float | None:
+    """Median days from the poor rating (or complaint, or the case's opening) to delivery of
+    the `count` deliveries of a period (`_period_params`); from the delivery's row alone (its
+    case's origin is kept on it): no join."""
     if not count:
         return None
-    middle = list(waited.values_list("waited", flat=True)[(count - 1) // 2 : count // 2 + 1])
+    first, last = (count - 1) // 2, count // 2  # the middle one, or the middle two
+    with connection.cursor() as cursor:
+        cursor.execute(_median_sql(connection.vendor), [*period, last - first + 1, first])
+        # As floats (PostgreSQL's division gives a numeric), as the ORM's FloatField did.
+        middle = [float(waited) for (waited,) in cursor.fetchall()]
     return round(sum(middle) / len(middle), 1)
-
-
-def delivered_between(unit: Unit, start: datetime.date, end: datetime.date):
-    since, until = day_bounds(unit, start, end)
-    return Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
 
 
 def recovery_share(unit: Unit, start: datetime.date, end: datetime.date) -> RecoveryRow:
     """One query: compensated, answered and recovered customers of a period (public page)."""
-    counts = _counts(delivered_between(unit, start, end))
-    return RecoveryRow("", counts["compensated"], counts["answered"], counts["recovered"])
+    by_service = _rows(_by_service_sql(), _period_params(unit, start, end))
+    return RecoveryRow(
+        "",
+        sum(r.compensated for r in by_service),
+        sum(r.answered for r in by_service),
+        sum(r.recovered for r in by_service),
+    )
 
 
 def recovery_figures(unit: Unit, start: datetime.date, end: datetime.date) -> RecoveryFigures:
-    deliveries = delivered_between(unit, start, end)
-    # The service of the case's origin, kept on the delivery (`Delivery.service_type`); its
-    # case has one follow-up at most, so each delivery is one row.
-    by_service = _rows(deliveries, "service_type__name", distinct=False)
+    period = _period_params(unit, start, end)
     # Every delivery has one case, the case one origin and one follow-up at most: it falls in
     # exactly one row per service (those of no service under "—"), so the rows add up to the
     # period's totals.
+    by_service = _rows(_by_service_sql(), period)
     compensated = sum(r.compensated for r in by_service)
     return RecoveryFigures(
         compensated=compensated,
         answered=sum(r.answered for r in by_service),
         recovered=sum(r.recovered for r in by_service),
-        median_days=median_days_to_delivery(deliveries, count=compensated),
-        by_kind=_rows(deliveries, "compensation__kinds__name"),
+        median_days=median_days_to_delivery(period, compensated),
+        by_kind=_rows(_by_kind_sql(), period),
         by_service=by_service,
     )

@@ -8,13 +8,15 @@ they cannot disagree.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
-from cases.models import Case, CaseState, Decree, Delivery
+from cases.models import Case, CaseState, Decree, Delivery, ProposalViolation
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from recovery.stats import RecoveryFigures, recovery_figures
@@ -88,6 +90,69 @@ def _ranked(pairs, lookup):
     return [(lookup[key], result) for key, result in pairs if key in lookup]
 
 
+@functools.cache
+def _violations_sql() -> str:
+    # From the period's decrees (the `(unit, issued_at, …, proposal)` index) straight to the
+    # violations their proposal found (its `(proposal, violation)` index): the proposal's own
+    # row has nothing to add, so no join through it.
+    return (
+        f"SELECT pv.violation_id, COUNT(*) FROM {Decree._meta.db_table} d"  # noqa: S608
+        f" INNER JOIN {ProposalViolation._meta.db_table} pv ON pv.proposal_id = d.proposal_id"
+        " WHERE d.unit_id = %s AND d.issued_at >= %s AND d.issued_at < %s"
+        " GROUP BY pv.violation_id ORDER BY 2 DESC, 1 ASC"
+    )
+
+
+def _violation_counts(
+    unit: Unit, since: datetime.datetime, until: datetime.datetime
+) -> list[tuple[int, int]]:
+    """(violation id, decrees of [since, until) whose proposal found it), most found first."""
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(_violations_sql(), [unit.pk, adapt(since), adapt(until)])
+        return [(violation, int(n)) for violation, n in cursor.fetchall()]
+
+
+@functools.cache
+def _period_counts_sql() -> str:
+    """The period's counts from four index ranges in one statement (one round trip, nothing
+    for the ORM to build on every view), each row (figure, key, part, whole): the cases opened
+    per state; the decrees issued and those within their deadline; the compensations
+    delivered and those on time; the complaints received and those answered."""
+    period = "unit_id = %s AND {0} >= %s AND {0} < %s"
+    return " UNION ALL ".join(
+        [
+            f"SELECT 'state', state, COUNT(*), COUNT(*) FROM {Case._meta.db_table}"  # noqa: S608
+            f" WHERE {period.format('opened_at')} GROUP BY state",
+            "SELECT 'decrees', NULL, COUNT(CASE WHEN issued_at <= due_at THEN 1 END), COUNT(*)"  # noqa: S608
+            f" FROM {Decree._meta.db_table} WHERE {period.format('issued_at')}",
+            "SELECT 'deliveries', NULL,"  # noqa: S608
+            " COUNT(CASE WHEN delivered_at <= due_at THEN 1 END), COUNT(*)"
+            f" FROM {Delivery._meta.db_table} WHERE {period.format('delivered_at')}",
+            "SELECT 'complaints', NULL, COUNT(CASE WHEN status = %s THEN 1 END), COUNT(*)"  # noqa: S608
+            f" FROM {Complaint._meta.db_table} WHERE {period.format('received_at')}",
+        ]
+    )
+
+
+def _period_counts(
+    unit: Unit, since: datetime.datetime, until: datetime.datetime
+) -> dict[str, dict[str | None, tuple[int, int]]]:
+    """{figure: {key: (part, whole)}} of `_period_counts_sql` over [since, until); a case
+    state's part and whole are both its count (no state without cases)."""
+    adapt = connection.ops.adapt_datetimefield_value
+    period = [unit.pk, adapt(since), adapt(until)]
+    out: dict[str, dict[str | None, tuple[int, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _period_counts_sql(),
+            [*period, *period, *period, ComplaintStatus.ANSWERED.value, *period],
+        )
+        for figure, key, part, whole in cursor.fetchall():
+            out.setdefault(figure, {})[key] = (int(part), int(whole))
+    return out
+
+
 def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     since, until = day_bounds(unit, start, end)
     ikm = ikm_for(unit, start=start, end=end)
@@ -125,29 +190,10 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     rank = {name: i for i, name in enumerate(poor_by_name)}
     poor_services = sorted(poor_by_name.items(), key=lambda r: (-r[1], rank[r[0]]))[:TOP]
     poor_officers = sorted(poor_by_officer.items(), key=lambda r: (-r[1], r[0]))[:TOP]
-    cases = Case.objects.filter(unit=unit, opened_at__gte=since, opened_at__lt=until)
-    cases_by_state = dict(cases.order_by().values_list("state").annotate(n=Count("*")))
-    decrees = Decree.objects.filter(unit=unit, issued_at__gte=since, issued_at__lt=until)
-    decree_share = decrees.aggregate(
-        whole=Count("*"), part=Count("issued_at", filter=Q(issued_at__lte=F("due_at")))
-    )
-    deliveries = Delivery.objects.filter(unit=unit, delivered_at__gte=since, delivered_at__lt=until)
-    delivery_share = deliveries.aggregate(
-        whole=Count("*"), part=Count("delivered_at", filter=Q(delivered_at__lte=F("due_at")))
-    )
+    counts = _period_counts(unit, since, until)
     now = timezone.now()
-    # From the period's decrees (an index range) to the violations their proposal found.
-    violation_counts = list(
-        decrees.filter(proposal__violations__isnull=False)
-        .values(violation=F("proposal__violations"))
-        .annotate(n=Count("pk"))
-        .order_by("-n", "violation")
-    )
-    violations = _names(Violation, (r["violation"] for r in violation_counts))
-    complaints = Complaint.objects.filter(unit=unit, received_at__gte=since, received_at__lt=until)
-    complaint_counts = complaints.aggregate(
-        received=Count("*"), answered=Count("pk", filter=Q(status=ComplaintStatus.ANSWERED))
-    )
+    violation_counts = _violation_counts(unit, since, until)
+    violations = _names(Violation, (violation for violation, _n in violation_counts))
     return Figures(
         unit=unit,
         start=start,
@@ -163,16 +209,16 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         sample_required=sample.sample_required,
         sample_adequate=sample.sample_adequate,
         profile=profile_table(unit, start, end),
-        cases_by_state=cases_by_state,
-        decrees_on_time=Share(decree_share["part"], decree_share["whole"]),
-        compensations_on_time=Share(delivery_share["part"], delivery_share["whole"]),
+        cases_by_state={state: n for state, (_n, n) in counts.get("state", {}).items()},
+        decrees_on_time=Share(*counts["decrees"][None]),
+        compensations_on_time=Share(*counts["deliveries"][None]),
         overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
         overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
-        violations=[(violations[r["violation"]], r["n"]) for r in violation_counts],
+        violations=[(violations[violation], n) for violation, n in violation_counts],
         poor_by_service=poor_services,
         poor_by_officer=[(officers[officer], n) for officer, n in poor_officers],
-        complaints_received=complaint_counts["received"],
-        complaints_answered=complaint_counts["answered"],
+        complaints_received=counts["complaints"][None][1],
+        complaints_answered=counts["complaints"][None][0],
         complaints_table=monthly_table(unit, start=start, end=end),
         budget=budget_status(unit, end.year),
         recovery=recovery_figures(unit, start, end),

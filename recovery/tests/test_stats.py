@@ -98,6 +98,28 @@ def test_the_totals_add_up_the_services_including_deliveries_of_no_service(unit,
     assert (figures.answered, figures.recovered) == (4, 2)
 
 
+def test_rows_are_per_name_and_a_delivery_counts_once_per_name(unit, seeded):
+    """Two service types of one name make one row; a compensation of two kinds bearing one
+    name counts its delivery once in that name's row (and once in each other name's)."""
+    from units.models import CompensationKind, ServiceType
+
+    first, second = seeded[0], seeded[1]
+    twin = ServiceType.objects.create(unit=unit, code="informasi-2", name="Layanan informasi")
+    Delivery.objects.filter(case=first).update(service_type=twin)
+    compensation = first.compensation
+    [kind] = compensation.kinds.all()
+    same_name = CompensationKind.objects.create(unit=unit, code="maaf-2", name=kind.name)
+    other = CompensationKind.objects.create(unit=unit, code="voucher", name="Voucher")
+    compensation.kinds.add(same_name, other)
+    second.compensation.kinds.add(other)
+    figures = recovery_figures(unit, *period())
+    assert [(s.label, s.compensated, s.answered, s.recovered) for s in figures.by_service] == [
+        ("Layanan informasi", 5, 4, 2)
+    ]
+    rows = {k.label: (k.compensated, k.answered, k.recovered) for k in figures.by_kind}
+    assert rows == {kind.name: (5, 4, 2), "Voucher": (2, 2, 2)}
+
+
 def test_an_even_count_takes_the_mean_of_the_middle_two(unit, seeded):
     Delivery.objects.filter(case=seeded[-1]).update(
         delivered_at=timezone.now() - datetime.timedelta(days=100)
