@@ -1,6 +1,7 @@
 from html import escape
 
 from django import template
+from django.conf import settings
 from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape
@@ -77,5 +78,9 @@ def _e(value) -> str:
 
 
 def _n(value) -> str:
-    """A number as `{{ value }}` prints it: in the language's format, escaped."""
+    """A number as `{{ value }}` prints it: in the language's format, escaped. A whole number
+    without thousands separators is its digits (what `localize` returns then, after looking
+    up three formats: a hundred times a page)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return conditional_escape(str(localize(value)))
