@@ -8,6 +8,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -105,7 +106,9 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-opened_at"]
         indexes = [
-            models.Index(fields=["unit", "state"], name="case_unit_state"),
+            # A unit's cases in a state; with their opening, the cases opened in a period
+            # counted state by state from the index alone (an organisation's roll-up).
+            models.Index(fields=["unit", "state", "opened_at"], name="case_unit_state_opened"),
             # The overdue filter of the case list and send_reminders: due_at < now.
             models.Index(fields=["unit", "due_at"], name="case_unit_due"),
             # The case list, newest first, and the report's cases per state opened in a period
@@ -397,7 +400,14 @@ class Decree(models.Model):
         indexes = [
             models.Index(
                 fields=["unit", "issued_at", "due_at", "proposal"], name="decree_unit_issued_due"
-            )
+            ),
+            # The decrees issued by their deadline in a period, counted from this index alone
+            # (an organisation's roll-up) rather than by comparing two times on every decree.
+            models.Index(
+                fields=["unit", "issued_at"],
+                condition=Q(issued_at__lte=F("due_at")),
+                name="decree_unit_issued_on_time",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),

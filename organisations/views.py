@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from pulih.lib.replica import reads_from_replica
+from pulih.lib.urls import url_for_each
 from reports.figures import gather
 from reports.forms import PeriodForm
 from reports.periods import previous_quarter
@@ -85,9 +85,14 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     pooled, per_unit = ikm_of_units(
         Unit.objects.filter(pk__in=[u.pk for u in units]), start=start, end=end
     )
-    results_url = _results_url()
+    # A unit's code is a slug, written as it is in a URL.
+    results_url = url_for_each("reports:results")
     ranked = sorted(
-        ((unit, per_unit[unit.pk], results_url(unit)) for unit in units if unit.pk in per_unit),
+        (
+            (unit, per_unit[unit.pk], results_url(unit.code))
+            for unit in units
+            if unit.pk in per_unit
+        ),
         key=lambda row: (-(row[1].score or 0), row[0].name),
     )
     return render(
@@ -103,11 +108,3 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
             "units_without_answers": [u for u in units if u.pk not in per_unit],
         },
     )
-
-
-def _results_url():
-    """A unit's public results page, the URL reversed once for all the ranked units (a
-    ministry's page links hundreds; a unit's code is a slug, which needs no quoting)."""
-    pattern = reverse("reports:results", args=["unit-code"])
-    head, tail = pattern.split("unit-code", 1)
-    return lambda unit: f"{head}{unit.code}{tail}"

@@ -560,10 +560,14 @@ def ikm_of_units(
 ) -> tuple[IkmResult, dict[int, IkmResult]]:
     """The IKM over all the units' respondents pooled, and each unit's own, from the units'
     monthly and edge-day tallies (`period_sums`: one query grouped by unit, whatever the
-    number of responses); the pooled sums are the units' sums added up, exactly."""
-    legacy = dict(
-        units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
-    )
+    number of responses); the pooled sums are the units' sums added up, exactly. `units`:
+    a queryset, or a list of the units already read (their weights then read from them)."""
+    if isinstance(units, list):
+        legacy = {unit.pk: unit.ikm_weight for unit in units}
+    else:
+        legacy = dict(
+            units.model.objects.filter(pk__in=units.values("pk")).values_list("pk", "ikm_weight")
+        )
     respondents, sums = 0, dict.fromkeys(ELEMENT_CODES, (0, 0))
     per_unit = {}
     # The ids as a list (not the units' query as a subquery): the tallies' index then serves

@@ -562,7 +562,8 @@ def daily(request: HttpRequest) -> HttpResponse:
         "can_sign": can_sign and check is None,
         # Referring a flagged response into a case, or recording why not (steps B → C).
         "can_refer": can_sign,
-        "refer_officers": unit_officers(unit),
+        # Offered only to whoever may refer (the form is shown to them alone).
+        "refer_officers": unit_officers(unit) if can_sign else (),
         "sign_form": SignForm(initial={"day": day}),
         "missed": missed[:MISSED_SHOWN],
         "missed_earlier": len(missed) - MISSED_SHOWN if len(missed) > MISSED_SHOWN else 0,

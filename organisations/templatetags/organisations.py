@@ -1,8 +1,14 @@
 from html import escape
 
 from django import template
+from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format, localize
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from pulih.lib.urls import url_for_each
 
 from ..access import readable_organisations
 
@@ -35,3 +41,46 @@ def ranking_rows(ranked) -> SafeString:
             f'<td class="num">{localize(result.respondents)}</td></tr>'
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped or a number)
+
+
+@register.simple_tag
+def unit_rows(rows, organisation, period_query: str) -> SafeString:
+    """The organisation dashboard's ranked units (`Rollup.units`), each linked to its
+    dashboard for the period (`period_query`), written in one pass as the template's loop
+    wrote them: every value localised and escaped as `{{ }}` would, sums as `floatformat:"0g"`
+    writes them, the unit's URL reversed once for all."""
+    unit_url = url_for_each("organisations:unit", organisation.code)
+    query = conditional_escape(period_query)
+    adequate = _e(gettext("adequate"))
+    short = f'<b class="overdue">{_e(gettext("short"))}</b>'
+    out = []
+    for rank, row in enumerate(rows, 1):
+        unit, ikm = row.unit, row.ikm
+        score = "—" if ikm.score is None else _n(ikm.score)
+        sample = row.sample_adequate
+        sample = "—" if sample is None else adequate if sample else short
+        budget = f" / Rp {floatformat(row.budget, '0g')}" if row.budget else ""
+        out.append(
+            f'<tr data-unit="{_e(unit.code)}"><td>{_n(rank)}</td>'
+            f'<td><a href="{_e(unit_url(unit.code))}?{query}">{_e(unit.name)}</a></td>'
+            f'<td class="score">{score}</td><td>{_e(ikm.grade or "—")}</td>'
+            f'<td class="num respondents">{_n(ikm.respondents)}</td>'
+            f'<td class="num">{_n(row.population)} / {_n(row.sample_required)}</td>'
+            f'<td class="sample">{sample}</td>'
+            f'<td class="num">Rp {floatformat(row.spent, "0g")}{budget}</td></tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 (every value escaped or a number)
+
+
+def _e(value) -> str:
+    """A text as `{{ value }}` prints it in an HTML page."""
+    return conditional_escape(str(value))
+
+
+def _n(value) -> str:
+    """A number as `{{ value }}` prints it: in the language's format, escaped. A whole number
+    without thousands separators is its digits (what `localize` returns then, after looking
+    up three formats: a hundred times a page)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(str(localize(value)))

@@ -173,3 +173,64 @@ def test_a_unit_admin_cannot_place_units_in_organisations(client, people):
     admin_user.save()
     client.force_login(admin_user)
     assert client.get("/admin/organisations/organisation/").status_code == 403
+
+
+def test_cases_per_state_and_decrees_on_time_are_counted_in_each_units_own_days(tree, unit, people):
+    """Cases opened and decrees issued just inside and just outside the period, in units of
+    two time zones, in every state, decrees late or without a deadline: the roll-up's counts
+    equal those of the rows themselves, each unit read in its own local days."""
+    from cases.models import Case, CaseState, Decree, Proposal
+    from units.models import SanctionKind
+
+    other = tree["c"]
+    other.time_zone = "Asia/Jayapura"  # two hours ahead of the default unit's Jakarta
+    other.save(update_fields=["time_zone"])
+    start, end = datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)
+    sanction = SanctionKind.objects.filter(unit=unit).first()
+    officer, head = people["officer"], people["head"]
+    expected: dict[str, int] = {}
+    decrees = on_time = 0
+    n = 0
+    for u in (unit, other):
+        since, until = u.day_bounds(start, end)
+        edges = [
+            since,
+            since - datetime.timedelta(seconds=1),
+            until - datetime.timedelta(seconds=1),
+        ]
+        edges += [until, since + datetime.timedelta(days=40)]
+        for at in edges:
+            for i, state in enumerate(CaseState.values):
+                n += 1
+                case = Case.objects.create(
+                    unit=u, officer=officer, source_kind="manual", opened_at=at, state=state
+                )
+                inside = since <= at < until
+                expected[state] = expected.get(state, 0) + inside
+                if i % 3:
+                    continue
+                proposal = Proposal.objects.create(
+                    case=case, sanction=sanction, reasoning="x", proposed_by=head, proposed_at=at
+                )
+                # On time, late, or held to no deadline, in turn.
+                due = [at, at - datetime.timedelta(minutes=1), None][n % 3]
+                Decree.objects.create(
+                    case=case,
+                    unit=u,
+                    proposal=proposal,
+                    year=2026,
+                    sequence=n,
+                    number=f"SK-{n}",
+                    date=at.date(),
+                    sanction=sanction,
+                    signer=head,
+                    signer_name="Kepala",
+                    issued_at=at,
+                    due_at=due,
+                )
+                decrees += inside
+                on_time += inside and due is not None and at <= due
+    r = rollup(tree["ministry"], start, end)
+    assert r.cases_by_state == {s: c for s, c in expected.items() if c}
+    assert (r.decrees_total, r.decrees_on_time) == (decrees, on_time)
+    assert 0 < on_time < decrees

@@ -322,3 +322,28 @@ def test_a_referred_response_shows_its_case_and_state_on_the_page_and_the_recap(
     assert f"Kasus #{case.pk}" in row and case.get_state_display() in row
     text = pdf_text(client.get("/harian/rekap.pdf?start=2026-11-02&end=2026-11-02"))
     assert f"Kasus #{case.pk} ({case.get_state_display()})" in text
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 3, 8, tzinfo=datetime.UTC))
+def test_a_flagged_row_offers_referral_or_a_reason_then_shows_the_decision(client, people, monday):
+    """The row's checkbox and its "do not refer" form (with the page's CSRF token, posting
+    to that response), then, once declined, who declined it and why, and no form."""
+    from django.urls import reverse
+
+    from cases import intake
+    from surveys.models import SurveyResponse
+
+    poor = SurveyResponse.objects.get(flagged=True, officer=people["officer"])
+    html = page(client, people["back_office"]).content.decode()
+    row = html[html.index(f'id="response-{poor.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert f'<input type="checkbox" name="responses" value="{poor.pk}"' in row
+    decline = reverse("cases:decline-flagged", args=[poor.pk])
+    assert f'<form method="post" action="{decline}"><input type="hidden"' in row
+    assert 'name="csrfmiddlewaretoken"' in row and f'id="decline-{poor.pk}"' in row
+    intake.decline_flagged_response(poor, actor=people["back_office"], reason="Salah <isi>")
+    html = page(client, people["back_office"]).content.decode()
+    row = html[html.index(f'id="response-{poor.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Tidak diteruskan (Bella Back): Salah &lt;isi&gt;" in row
+    assert "<form" not in row and 'name="responses"' not in row
