@@ -277,7 +277,7 @@ class Plan:
     _officer_ids: dict[str, int | None] = field(default_factory=dict, repr=False)
     _answers: dict[str, dict[str | None, int | str]] = field(default_factory=dict, repr=False)
     _answer_rows: dict[tuple, tuple] = field(default_factory=dict, repr=False)
-    _answer_cells: Callable[[list], tuple] = field(default=tuple, repr=False)
+    _answer_cells: Callable[[list], tuple] = field(default=lambda cells: (), repr=False)
     # `now`, and a time in the unit's zone surely before it (see `parse_row`).
     _now: datetime.datetime | None = field(default=None, repr=False)
     _past: datetime.datetime | None = field(default=None, repr=False)
