@@ -57,9 +57,8 @@ class Table:
         """The rows of the file's first sheet, trailing empty cells dropped. Raises Unreadable
         for a row too long or a cell the CSV reader cannot take."""
         if self.kind == "csv":
-            yield from self._csv_rows()
-        else:
-            yield from self._sheet_rows()
+            return self._csv_rows()
+        return self._sheet_rows()
 
     def _csv_rows(self) -> Iterator[list[Cell]]:
         with self.path.open("rb") as raw:
@@ -67,7 +66,10 @@ class Table:
             reader = csv.reader(_bounded_lines(text), delimiter=self.delimiter, strict=False)
             try:
                 for cells in reader:
-                    yield _trim(cells)
+                    # Most rows end in a filled cell (a CSV's cells are all text): as they are.
+                    yield (
+                        cells if cells and cells[-1] and len(cells) <= MAX_COLUMNS else _trim(cells)
+                    )
             except csv.Error as exc:
                 raise Unreadable(
                     _("Row %(row)s cannot be read as CSV (%(reason)s).")

@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import gc
+import operator
 import queue
 import re
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
@@ -46,10 +49,15 @@ from .profile import options_for, profile_values
 from .services import ValuesStore, response_values, unit_officers
 
 SEEN_NAMES = 10_000  # service and officer cells remembered as read
+SEEN_ANSWERS = 100  # answer texts remembered as read per column, each up to
+SEEN_ANSWER_CHARS = 60  # characters
+SEEN_ANSWER_ROWS = 2_000  # rows' sets of such answers remembered as read
 BATCH_SIZE = 2_000  # rows per insert; one batch at most is held in memory
 MAX_ERRORS = 1000  # reported in full up to this many; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title or merged rows may stand above the header
 SAMPLE_ROWS = 5
+# More than a zone's offset ever changed (UTC-12 to UTC+14): see parse_row.
+SURELY_PAST = datetime.timedelta(days=2)
 DATE_ORDERS = ("dmy", "mdy")
 # While a batch is stored alongside the reading, the reading hands the interpreter over this
 # often (seconds; Python's default is 0.005): the storing thread, back from each wait on the
@@ -139,6 +147,29 @@ def parse_moment(value: object, zone: datetime.tzinfo, order: str | None) -> dat
     """A cell's date and time, aware: an offset written in the cell is kept, a naive time is
     the unit's. `order` ("dmy"/"mdy") reads numeric dates such as 11/3/2026. Raises
     ValueError with the reason."""
+    if type(value) is str and _is_plain_iso(value):
+        # "2026-11-03 09:14:22", what Pulih's own layout and most exports write (the text
+        # as it is: no spaces around it to strip), read in C; anything else it could be is
+        # read (and its reason given) below.
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is not None:
+                return moment
+            # The unit's time: built with its zone rather than `replace(tzinfo=…)`, which
+            # costs three times as much (its keyword arguments).
+            return datetime.datetime(
+                moment.year,
+                moment.month,
+                moment.day,
+                moment.hour,
+                moment.minute,
+                moment.second,
+                moment.microsecond,
+                zone,
+            )
     if isinstance(value, datetime.datetime):
         moment = value
     elif isinstance(value, datetime.date):
@@ -218,6 +249,9 @@ def _officer_key(name: str) -> str:
     return " ".join(words)
 
 
+_UNSEEN = object()  # a name not read yet
+
+
 @dataclass
 class Plan:
     """What each column means and what the rows' names refer to."""
@@ -236,7 +270,17 @@ class Plan:
     answer_columns: list[tuple[str, int]] = field(default_factory=list)
     profile_columns: list[tuple[str, int]] = field(default_factory=list)
     zone: datetime.tzinfo = datetime.UTC  # the unit's: a naive time in the file is its time
-    _seen: dict[tuple[str, str], int | None] = field(default_factory=dict, repr=False)
+    width: int = 0  # the cells a row needs to hold every column read
+    # What the cells read as, each text once: service and officer names (see `service_of`),
+    # the answers per answer column (`answer_of`) and rows' sets of answers (`answers_of`).
+    _service_ids: dict[str, int | None] = field(default_factory=dict, repr=False)
+    _officer_ids: dict[str, int | None] = field(default_factory=dict, repr=False)
+    _answers: dict[str, dict[str | None, int | str]] = field(default_factory=dict, repr=False)
+    _answer_rows: dict[tuple, tuple] = field(default_factory=dict, repr=False)
+    _answer_cells: Callable[[list], tuple] = field(default=lambda cells: (), repr=False)
+    # `now`, and a time in the unit's zone surely before it (see `parse_row`).
+    _now: datetime.datetime | None = field(default=None, repr=False)
+    _past: datetime.datetime | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.column_of = {name: i for i, name in enumerate(self.fields) if name}
@@ -244,27 +288,77 @@ class Plan:
         self.profile_columns = [
             (name, self.column_of[name]) for name in PROFILE_FIELDS if name in self.column_of
         ]
+        self.width = max(self.column_of.values(), default=-1) + 1
+        indexes = [i for _code, i in self.answer_columns]
+        if len(indexes) > 1:
+            self._answer_cells = operator.itemgetter(*indexes)
+        elif indexes:
+            self._answer_cells = lambda cells, i=indexes[0]: (cells[i],)
+        self._answers = {code: dict(_PLAIN_ANSWERS) for code, _i in self.answer_columns}
 
     def service_of(self, text: str) -> int | None:
         """The service type a cell names (a file repeats a handful of names: each is read
         once)."""
-        key = ("service", text)
-        if key in self._seen:
-            return self._seen[key]
-        return self._remember(key, self.services.get(normalise(text)))
+        found = self._service_ids.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._remember(self._service_ids, text, self.services.get(normalise(text)))
+        return found
 
     def officer_of(self, text: str) -> int | None:
         """The officer a cell names: username or name, with or without titles."""
-        key = ("officer", text)
-        if key in self._seen:
-            return self._seen[key]
-        found = self.officers.get(normalise(text)) or self.officers.get(_officer_key(text))
-        return self._remember(key, found)
+        found = self._officer_ids.get(text, _UNSEEN)
+        if found is _UNSEEN:
+            found = self.officers.get(normalise(text)) or self.officers.get(_officer_key(text))
+            self._remember(self._officer_ids, text, found)
+        return found
 
-    def _remember(self, key: tuple[str, str], value: int | None) -> int | None:
-        if len(self._seen) < SEEN_NAMES:  # a file of endless distinct names stays flat
-            self._seen[key] = value
+    def _remember(self, seen: dict, text: str, value: int | None) -> int | None:
+        if len(self._service_ids) + len(self._officer_ids) < SEEN_NAMES:  # endless names:
+            seen[text] = value  # memory stays flat
         return value
+
+    def answers_of(self, cells: tuple) -> tuple[Mapping[str, int], tuple[tuple[str, str], ...]]:
+        """(scores, errors) of a row's answer cells (`_answer_cells`: in the order of
+        `answer_columns`). Rows repeat a limited set of answers: each set is read once, its
+        scores shared by the rows that give it (a Mapping: read, never changed)."""
+        scores: dict[str, int] = {}
+        errors = []
+        for (code, _i), value in zip(self.answer_columns, cells, strict=True):
+            read = self.answer_of(code, value)
+            if type(read) is int:
+                if read:
+                    scores[code] = read
+            else:
+                errors.append((code, read))
+        if not scores and not errors:
+            errors.append((self.answer_columns[0][0], _("no question answered")))
+        result = (scores, tuple(errors))
+        # Only short texts are remembered (memory stays flat): a spreadsheet's True equals
+        # its 1 as a key, but is no answer.
+        if len(self._answer_rows) < SEEN_ANSWER_ROWS and all(
+            type(value) is str and len(value) <= SEEN_ANSWER_CHARS for value in cells
+        ):
+            self._answer_rows[cells] = result
+        return result
+
+    def answer_of(self, code: str, value: object) -> int | str:
+        """What a cell of element `code` answers: its score, 0 when unanswered, or the reason
+        it is no answer (`read_answer`'s). A column repeats a handful of texts (1–4 or the
+        labels of a form): each is read once."""
+        read = self._answers[code].get(value) if type(value) is str else None
+        if read is not None:
+            return read
+        try:
+            read = read_answer(value, code) or 0
+        except ValueError as exc:
+            read = str(exc)
+        if (
+            type(value) is str
+            and len(value) <= SEEN_ANSWER_CHARS
+            and len(self._answers[code]) < SEEN_ANSWERS
+        ):
+            self._answers[code][value] = read
+        return read
 
     def column_name(self, name: str) -> str:
         i = self.column_of.get(name)
@@ -402,14 +496,18 @@ def _data_rows(table: Table, plan: Plan) -> Iterator[tuple[int, list]]:
 # --- one row ---------------------------------------------------------------------------------
 
 
-@dataclass
-class Parsed:
+class Parsed(NamedTuple):
     submitted_at: datetime.datetime
     service_type_id: int | None
     officer_id: int | None
-    scores: dict[str, int]
+    scores: Mapping[str, int]
     comment: str
     profile: dict[str, str]
+
+
+# A Parsed of its six values in order, without the named tuple's Python-level __new__ (a
+# tenth of a row's parsing).
+_parsed = functools.partial(tuple.__new__, Parsed)
 
 
 def parse_row(
@@ -417,20 +515,30 @@ def parse_row(
 ) -> tuple[Parsed | None, list[tuple[str, str]]]:
     """The one parser of an imported row: (parsed row, []) or (None, [(field, reason), …])."""
     width = len(cells)
+    if width < plan.width:  # the reader drops a row's trailing empty cells: read as empty
+        cells = [*cells, *[""] * (plan.width - width)]
+        width = plan.width
     column_of = plan.column_of
     errors: list[tuple[str, str]] = []
     submitted_at = None
     i = column_of.get("submitted_at", width)
+    if plan._now is not now:
+        plan._now, plan._past = now, now.astimezone(plan.zone) - SURELY_PAST
     try:
         submitted_at = parse_moment(cells[i] if i < width else None, plan.zone, plan.date_order)
-        if submitted_at > now:
+        # Two times of one zone compare by their clock (no offset to look up, many times
+        # faster); a time more than SURELY_PAST on the clock before now's is before now
+        # whatever the offsets, and only a later one is compared with now itself.
+        if submitted_at > plan._past and submitted_at > now:
             errors.append(("submitted_at", _("in the future")))
     except (ValueError, OverflowError) as exc:
         errors.append(("submitted_at", str(exc)))
     service_type_id = None
     service_text = _text(cells, column_of.get("service", width), width)
     if service_text:
-        service_type_id = plan.service_of(service_text)
+        service_type_id = plan._service_ids.get(service_text, _UNSEEN)
+        if service_type_id is _UNSEEN:
+            service_type_id = plan.service_of(service_text)
         if service_type_id is None:
             errors.append(
                 ("service", _("unknown service type %(value)r") % {"value": service_text[:60]})
@@ -438,7 +546,9 @@ def parse_row(
     officer_id = None
     officer_text = _text(cells, column_of.get("officer", width), width)
     if officer_text:
-        officer_id = plan.officer_of(officer_text)
+        officer_id = plan._officer_ids.get(officer_text, _UNSEEN)
+        if officer_id is _UNSEEN:
+            officer_id = plan.officer_of(officer_text)
         if officer_id is None:
             errors.append(
                 (
@@ -446,23 +556,13 @@ def parse_row(
                     _("no officer of this unit is named %(value)r") % {"value": officer_text[:60]},
                 )
             )
-    scores: dict[str, int] = {}
-    bad_score = False
-    for code, i in plan.answer_columns:
-        value = cells[i] if i < width else None
-        score = _PLAIN_ANSWERS.get(value) if type(value) is str else None
-        if score is None:
-            try:
-                score = read_answer(value, code)
-            except ValueError as exc:
-                errors.append((code, str(exc)))
-                bad_score = True
-                continue
-            if score is None:
-                continue
-        scores[code] = score
-    if not scores and not bad_score:
-        errors.append((plan.answer_columns[0][0], _("no question answered")))
+    answers = plan._answer_cells(cells)
+    read = plan._answer_rows.get(answers)
+    if read is None:
+        read = plan.answers_of(answers)
+    scores, answer_errors = read
+    if answer_errors:
+        errors += answer_errors
     if errors:
         return None, errors
     profile = {}
@@ -470,7 +570,7 @@ def parse_row(
         raw_profile = {name: _text(cells, i, width) for name, i in plan.profile_columns}
         profile = profile_values(unit, raw_profile, strict=False, options=plan.profile_options)
     comment = _text(cells, column_of.get("comment", width), width)[:COMMENT_MAX_LENGTH]
-    return Parsed(submitted_at, service_type_id, officer_id, scores, comment, profile), []
+    return _parsed((submitted_at, service_type_id, officer_id, scores, comment, profile)), []
 
 
 def _text(cells: list, i: int, width: int) -> str:
@@ -485,7 +585,8 @@ def _text(cells: list, i: int, width: int) -> str:
     return str(value if value is not None else "").strip()
 
 
-_PLAIN_ANSWERS = {"1": 1, "2": 2, "3": 3, "4": 4}  # the common case, before read_answer's rules
+# The common texts of an answer column, before read_answer's rules: 0 = unanswered.
+_PLAIN_ANSWERS: dict[str | None, int | str] = {"1": 1, "2": 2, "3": 3, "4": 4, "": 0}
 
 
 # --- reading the whole file ------------------------------------------------------------------
@@ -493,7 +594,8 @@ _PLAIN_ANSWERS = {"1": 1, "2": 2, "3": 3, "4": 4}  # the common case, before rea
 
 @dataclass
 class Scan:
-    """What a pass over the file found."""
+    """What a pass over the file found: the rows and their errors; when nothing is stored
+    (the preview), also the period, the answers' sums and the first rows as read."""
 
     table: Table
     plan: Plan
@@ -531,6 +633,7 @@ def _scan(
     batch: list[tuple] = []
     stored = 0
     sums = scan.sums
+    source = ResponseSource.IMPORT
     for number, cells in _data_rows(table, plan):
         scan.rows += 1
         parsed, problems = parse_row(plan, cells, unit, now)
@@ -541,31 +644,32 @@ def _scan(
                 else:
                     scan.more += 1
             continue
-        if len(scan.sample) < SAMPLE_ROWS:
-            scan.sample.append((number, parsed))
-        moment = parsed.submitted_at
-        if scan.first is None or moment < scan.first:
-            scan.first = moment
-        if scan.last is None or moment > scan.last:
-            scan.last = moment
-        for code, score in parsed.scores.items():
-            element = sums[code]
-            element[0] += score
-            element[1] += 1
         if store is None:
+            if len(scan.sample) < SAMPLE_ROWS:
+                scan.sample.append((number, parsed))
+            moment = parsed.submitted_at
+            if scan.first is None or moment < scan.first:
+                scan.first = moment
+            if scan.last is None or moment > scan.last:
+                scan.last = moment
+            for code, score in parsed.scores.items():
+                element = sums[code]
+                element[0] += score
+                element[1] += 1
             if progress and scan.rows % 1000 == 0:
                 progress(scan.rows, 0)
         elif not scan.errors:
+            submitted_at, service_type_id, officer_id, scores, comment, profile = parsed
             batch.append(
                 response_values(
                     unit,
-                    parsed.scores,
-                    submitted_at=moment,
-                    comment=parsed.comment,
-                    service_type_id=parsed.service_type_id,
-                    officer_id=parsed.officer_id,
-                    source=ResponseSource.IMPORT,
-                    profile=parsed.profile,
+                    scores,
+                    submitted_at=submitted_at,
+                    comment=comment,
+                    service_type_id=service_type_id,
+                    officer_id=officer_id,
+                    source=source,
+                    profile=profile,
                 )
             )
             if len(batch) >= batch_size:

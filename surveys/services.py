@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -275,7 +276,7 @@ def response_values(
     officer_poor, institution_poor = poor_elements(unit, scores)
     at = _slots()
     values = at.blank.copy()  # None, and "" for each profile answer not stated
-    values[at.unit_id] = unit.pk
+    values[at.unit_id] = unit.id
     values[at.service_record_id] = service_record_id
     values[at.service_type_id] = service_type_id
     values[at.officer_id] = officer_id
@@ -289,9 +290,7 @@ def response_values(
     else:
         values[at.flagged] = False
         values[at.flagged_elements] = ""
-    answer = at.answer
-    for code, score in scores.items():
-        values[answer[code]] = score
+    values[at.answer_columns] = map(scores.get, ELEMENT_CODES)  # None where not answered
     if profile:
         for name, i in at.profile:
             values[i] = str(profile.get(name) or "")[:PROFILE_MAX_LENGTH]
@@ -314,6 +313,7 @@ class _Slots:
     flagged: int
     flagged_elements: int
     answer: dict[str, int]  # element code -> index
+    answer_columns: slice  # U1..U9, one after the other
     answers: Callable[[Sequence], tuple]  # a row's U1..U9
     profile: tuple[tuple[str, int], ...]  # (profile field, index), in PROFILE_FIELDS order
     profiles: Callable[[Sequence], tuple]  # a row's profile answers, in that order
@@ -324,6 +324,9 @@ def _slots() -> _Slots:
     columns = tuple(f.attname for f in SurveyResponse._meta.concrete_fields)
     index = {name: i for i, name in enumerate(columns)}
     answer = {code: index[code.lower()] for code in ELEMENT_CODES}
+    first = answer[ELEMENT_CODES[0]]
+    if list(answer.values()) != list(range(first, first + len(ELEMENT_CODES))):
+        raise ImproperlyConfigured("SurveyResponse's answers must be its columns U1..U9 in turn")
     named = (
         "unit_id",
         "service_record_id",
@@ -343,6 +346,7 @@ def _slots() -> _Slots:
         blank=blank,
         **{name: index[name] for name in named},
         answer=answer,
+        answer_columns=slice(first, first + len(ELEMENT_CODES)),
         answers=operator.itemgetter(*answer.values()),
         profile=tuple((name, index[name]) for name in PROFILE_FIELDS),
         profiles=operator.itemgetter(*(index[name] for name in PROFILE_FIELDS)),
@@ -409,14 +413,18 @@ class ValuesStore:
     def count(self, rows: Sequence[Sequence]) -> None:
         """Add a batch to the tallies' sums (no database: the import counts a batch while
         another thread inserts the one before)."""
-        unit, at = self.unit, _slots()
+        at = _slots()
         counters = tally.Counters()
-        answers, profiles = at.answers, at.profiles
-        service_type_id, officer_id = at.service_type_id, at.officer_id
-        submitted_at = at.submitted_at
-        for row in rows:
-            key = (local_day(unit, row[submitted_at]), row[service_type_id], row[officer_id])
-            counters.add_answers(key, answers(row), profiles(row))
+        # A column at a time (each row's DailyTally key: its local day, service type and
+        # officer), the rows' answers and profile answers as they stand in the row.
+        days = self.unit.local_dates([row[at.submitted_at] for row in rows])
+        service_types = [row[at.service_type_id] for row in rows]
+        officers = [row[at.officer_id] for row in rows]
+        counters.add_many(
+            zip(days, service_types, officers, strict=True),
+            map(at.answers, rows),
+            map(at.profiles, rows),
+        )
         self.totals.absorb(counters)
 
     def insert(self, rows: Sequence[Sequence]) -> None:

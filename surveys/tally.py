@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -62,8 +63,9 @@ def summed(rows: Sequence[Sequence[int | None]]) -> list[int]:
     U1..U9 in order, None where not answered) add: the tally rule."""
     counts = [len(rows)]
     for column in zip(*rows, strict=True):
-        answered = [score for score in column if score is not None]
-        counts += (sum(answered), len(answered))
+        # The sum of the answers (filter drops the None, and a 0 would add nothing) and
+        # their number, both counted in C.
+        counts += (sum(filter(None, column)), len(column) - column.count(None))
     return counts
 
 
@@ -72,8 +74,7 @@ def _add(counters: dict, key: tuple, values: list[int]) -> None:
     if counts is None:
         counters[key] = list(values)
         return
-    for i, value in enumerate(values):
-        counts[i] += value
+    counts[:] = map(operator.add, counts, values)
 
 
 def _gather(groups: dict, key: tuple, answers: Sequence[int | None]) -> None:
@@ -87,10 +88,11 @@ def _gather(groups: dict, key: tuple, answers: Sequence[int | None]) -> None:
 @dataclass
 class Counters:
     """The answers of some responses of one unit, gathered per key of each tally (summed
-    a column at a time when written: a batch of the import shares its keys)."""
+    a column at a time when written: a batch of the import shares its keys). A response
+    counts in its day's whole-day row too: those are the sums of the day's daily keys."""
 
     daily: dict[TallyKey, list[Sequence[int | None]]] = field(default_factory=dict)
-    days: dict[DayKey, list[Sequence[int | None]]] = field(default_factory=dict)
+    days: dict[DayKey, list[Sequence[int | None]]] = field(default_factory=dict)  # profiles
 
     def add(self, key: TallyKey, scores: Mapping[str, int], profile: Sequence[str]) -> None:
         """One response: its DailyTally `key`, its `scores`, and its profile answers in the
@@ -101,17 +103,37 @@ class Counters:
         self, key: TallyKey, answers: Sequence[int | None], profile: Sequence[str]
     ) -> None:
         """As `add`, with the answers as U1..U9 in order (None where not answered)."""
-        _gather(self.daily, key, answers)
-        day = key[0]
-        _gather(self.days, (day, WHOLE_DAY, ""), answers)
-        if any(profile):
-            for day_key in profile_keys(day, profile):
-                _gather(self.days, day_key, answers)
+        self.add_many([key], [answers], [profile])
+
+    def add_many(
+        self,
+        keys: Iterable[TallyKey],
+        answers: Iterable[Sequence[int | None]],
+        profiles: Iterable[Sequence[str]],
+    ) -> None:
+        """`add_answers` of many responses (an import's batch): their keys, answers and
+        profile answers in step."""
+        daily, days = self.daily, self.days
+        for key, row, profile in zip(keys, answers, profiles, strict=True):
+            group = daily.get(key)
+            if group is None:
+                daily[key] = [row]
+            else:
+                group.append(row)
+            if any(profile):
+                for day_key in profile_keys(key[0], profile):
+                    _gather(days, day_key, row)
 
     def totals(self) -> tuple[dict[TallyKey, list[int]], dict[DayKey, list[int]]]:
-        """Each key's counts (`summed`): DailyTally keys, UnitDayTally keys."""
+        """Each key's counts (`summed`): DailyTally keys, UnitDayTally keys (each day's
+        whole-day row: its daily keys' counts added up)."""
         daily = {key: summed(answers) for key, answers in self.daily.items()}
-        return daily, {key: summed(answers) for key, answers in self.days.items()}
+        days: dict[DayKey, list[int]] = {}
+        for key, counts in daily.items():
+            _add(days, (key[0], WHOLE_DAY, ""), counts)
+        for key, answers in self.days.items():
+            days[key] = summed(answers)
+        return daily, days
 
 
 @dataclass

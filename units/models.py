@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 import zoneinfo
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -266,6 +267,15 @@ class Unit(models.Model):
     def local_date(self, moment: datetime.datetime) -> datetime.date:
         """The unit's calendar day at `moment`."""
         return self.local_time(moment).date()
+
+    def local_dates(self, moments: Iterable[datetime.datetime]) -> list[datetime.date]:
+        """`local_date` of each of `moments` (an import's batch): the zone looked up once, and
+        a moment already on the unit's clock (a time read from its file) read as it is."""
+        zone = self.zone
+        return [
+            (moment if moment.tzinfo is zone else timezone.localtime(moment, zone)).date()
+            for moment in moments
+        ]
 
     def today(self) -> datetime.date:
         return self.local_time().date()
