@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 
 from cases.models import Case, CaseState, Compensation, Decree
+from pulih.lib.replica import read_connection
 from reports.periods import past_quarters, quarter_of
 from surveys.ikm import (
     IkmResult,
@@ -152,6 +152,7 @@ def case_figures(
     the ten counts of a ministry of thousands of units stay within the drivers' limits."""
     if not zones:
         return {}, 0, 0
+    connection = read_connection()
     adapt = connection.ops.adapt_datetimefield_value
     as_list = json.dumps if connection.vendor == "sqlite" else list
     period: list = []

@@ -13,9 +13,8 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db import connection
-
 from cases.models import CompensationItem, Delivery
+from pulih.lib.replica import read_connection
 from surveys.ikm import day_bounds
 from units.models import CompensationKind, ServiceType, Unit
 
@@ -119,12 +118,13 @@ def _median_sql(vendor: str) -> str:
 
 def _period_params(unit: Unit, start: datetime.date, end: datetime.date) -> list:
     since, until = day_bounds(unit, start, end)
+    connection = read_connection()
     adapt = connection.ops.adapt_datetimefield_value
     return [unit.pk, adapt(since), adapt(until)]
 
 
 def _rows(sql: str, params: list) -> list[RecoveryRow]:
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, [RECOVERED_FROM, *params])
         rows = cursor.fetchall()
     return [
@@ -140,6 +140,7 @@ def median_days_to_delivery(period: list, count: int) -> float | None:
     if not count:
         return None
     first, last = (count - 1) // 2, count // 2  # the middle one, or the middle two
+    connection = read_connection()
     with connection.cursor() as cursor:
         cursor.execute(_median_sql(connection.vendor), [*period, last - first + 1, first])
         # As floats (PostgreSQL's division gives a numeric), as the ORM's FloatField did.

@@ -11,7 +11,6 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from cases.budget import BudgetStatus, budget_status
 from cases.models import Case, CaseState, Decree, Delivery, ProposalViolation
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
+from pulih.lib.replica import read_connection
 from recovery.stats import RecoveryFigures, recovery_figures
 from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_by_service_and_officer, ikm_for
 from surveys.models import SurveyResponse
@@ -107,6 +107,7 @@ def _violation_counts(
     unit: Unit, since: datetime.datetime, until: datetime.datetime
 ) -> list[tuple[int, int]]:
     """(violation id, decrees of [since, until) whose proposal found it), most found first."""
+    connection = read_connection()
     adapt = connection.ops.adapt_datetimefield_value
     with connection.cursor() as cursor:
         cursor.execute(_violations_sql(), [unit.pk, adapt(since), adapt(until)])
@@ -140,6 +141,7 @@ def _period_counts(
 ) -> dict[str, dict[str | None, tuple[int, int]]]:
     """{figure: {key: (part, whole)}} of `_period_counts_sql` over [since, until); a case
     state's part and whole are both its count (no state without cases)."""
+    connection = read_connection()
     adapt = connection.ops.adapt_datetimefield_value
     period = [unit.pk, adapt(since), adapt(until)]
     out: dict[str, dict[str | None, tuple[int, int]]] = {}

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 from django.db.models import DateField, F, Func, Q, QuerySet, Sum
 
+from pulih.lib.replica import read_connection
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
 # The official names of the elements (unsur) and the labels of answers 1..4, as the
@@ -277,8 +278,6 @@ def period_sums(
 
     Hand-written SQL (one string per shape, cached): a roll-up or an API answer calls this
     a few times, and building the same query with the ORM cost more than running it."""
-    from django.db import connection
-
     from .models import WHOLE_DAY
 
     if not any(name.startswith("profile_field") for name in filters):
@@ -298,6 +297,7 @@ def period_sums(
     months, plus, minus = period_parts(start, end)
     if months is None and not plus:
         return {}
+    connection = read_connection()
     adapt = connection.ops.adapt_datefield_value
     sql = _period_sql(
         connection.vendor, tuple(group), tuple(where), months is not None, len(plus), len(minus)
@@ -470,8 +470,7 @@ def ikm_by_service_and_officer(
     whose integer sums are then added up per service type and per officer (exactly the sums
     of the two queries). Hand-written SQL, as `period_sums`: building it with the ORM cost
     more than running it."""
-    from django.db import connection
-
+    connection = read_connection()
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
         cursor.execute(_pairs_sql(), [unit.pk, adapt(start), adapt(end)])

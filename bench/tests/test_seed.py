@@ -14,7 +14,7 @@ from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
 from surveys.ikm import ikm_for, raw_totals
-from surveys.models import DailyTally, SurveyResponse, UnitDayTally
+from surveys.models import DailyTally, SurveyResponse, UnitDayTally, UnitMonthTally
 from units.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -118,6 +118,12 @@ def test_the_rollup_part_stops_when_a_tally_is_off(seeded):
     whole_days = UnitDayTally.objects.filter(unit__code="satuan-12", profile_field="")
     tally = whole_days.order_by("pk").first()
     UnitDayTally.objects.filter(pk=tally.pk).update(u3_sum=F("u3_sum") + 1)
+    # Its month's row too: a period's sums read a day from its own row or from its month's
+    # less the month's other days, whichever reads fewer rows (it depends on today's date);
+    # either way the period's sum is now one too many.
+    UnitMonthTally.objects.filter(
+        unit=tally.unit, profile_field="", month=tally.day.replace(day=1)
+    ).update(u3_sum=F("u3_sum") + 1)
     first = datetime.date.fromisoformat(seeded.first_day)
     with pytest.raises(SystemExit, match="differ from the raw scan"):
         rollup_part.measure(ORGANISATION, first, tally.day, reps=1, warmup=0)

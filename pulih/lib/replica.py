@@ -14,7 +14,8 @@ from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 REPLICA = "replica"
 SESSION_KEY = "pulih_wrote_at"
@@ -41,6 +42,12 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db != REPLICA
+
+
+def read_connection() -> BaseDatabaseWrapper:
+    """The connection a hand-written read runs on: the replica inside `replica_reads()`, the
+    primary otherwise, as the router sends the ORM's reads."""
+    return connections[REPLICA if _on_replica.get() and replica_configured() else DEFAULT_DB_ALIAS]
 
 
 @contextmanager
