@@ -261,6 +261,7 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
     from django.db import connection, transaction
 
     from cases.models import Case, Compensation, Decree, Proposal
+    from cases.tally import rebuild as rebuild_case_tallies
     from surveys.models import DailyTally, SurveyResponse, UnitDayTally
     from surveys.tally import month_tally_sql
 
@@ -427,10 +428,13 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
                 },
                 "FROM cases_decree d ORDER BY d.case_id",
             )
+            # Their tallies, recounted from the rows (cases.tally's rule, as the workflow keeps it).
+            case_tallies = rebuild_case_tallies()
         seconds["cases"] = time.monotonic() - t
         log(
             f"national: {n_cases:,} cases, {n_proposals:,} proposals, {n_decrees:,} decrees, "
-            f"{n_compensations:,} compensations in {seconds['cases']:.0f} s"
+            f"{n_compensations:,} compensations, {case_tallies:,} case tallies in "
+            f"{seconds['cases']:.0f} s"
         )
         cursor.execute("SET session_replication_role = DEFAULT")
         t = time.monotonic()

@@ -780,6 +780,7 @@ def seed(
     from django.db import connection, transaction
 
     from cases.models import DecreeSequence
+    from cases.tally import rebuild as rebuild_case_tallies
     from surveys.models import DailyTally, UnitDayTally
     from surveys.tally import month_tally_sql
     from units.models import Unit
@@ -847,13 +848,18 @@ def seed(
             for (unit_id, year), last in rows.sequences.items()
         )
     _reset_sequences()
+    with transaction.atomic():
+        # The case tallies, recounted from the rows just written (the workflow keeps them one
+        # change at a time; cases.tally.rebuild is its rule applied to all of them).
+        case_tallies = rebuild_case_tallies()
     seconds["cases"] = time.monotonic() - started
     by_state: dict[str, int] = {}
     for row in rows.cases:
         by_state[row[3]] = by_state.get(row[3], 0) + 1
     log(
         f"seed: {len(rows.cases):,} cases, {len(rows.events):,} events, "
-        f"{len(rows.decrees):,} decrees in {seconds['cases']:.1f} s"
+        f"{len(rows.decrees):,} decrees, {case_tallies:,} case tallies in "
+        f"{seconds['cases']:.1f} s"
     )
     started = time.monotonic()
     with connection.cursor() as cursor:

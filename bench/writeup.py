@@ -86,7 +86,9 @@ def _data(run: dict) -> list[str]:
         f"{PROFILE_STATED:.0%} (an answer of the regulation's list). The daily tallies are "
         "built by one INSERT … "
         "SELECT … GROUP BY over the responses, the units' day tallies by summing those and "
-        "grouping the profile answers, their monthly tallies by summing the day tallies; "
+        "grouping the profile answers, their monthly tallies by summing the day tallies, "
+        "the case tallies (cases per opening day and state, decrees, deliveries, violations, "
+        "spending) recounted by `cases.tally.rebuild`; "
         "every answer the run adds afterwards (survey API, import) goes through Pulih's own "
         "code, which keeps the tallies in the same transaction.",
         "",

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 
 from units.models import CompensationBudget, Unit
 
+from . import tally
 from .models import Compensation
 
 
@@ -38,10 +39,7 @@ def budget_status(unit: Unit, year: int) -> BudgetStatus:
         .values_list("amount", flat=True)
         .first()
     )
-    spent = Compensation.objects.filter(unit=unit, budget_year=year).aggregate(total=Sum("cost"))[
-        "total"
-    ]
-    return BudgetStatus(year=year, amount=amount, spent=spent or 0)
+    return BudgetStatus(year=year, amount=amount, spent=tally.spent(unit, year))
 
 
 def spending_against_budget(unit: Unit) -> list[BudgetStatus]:

@@ -8,7 +8,6 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -106,13 +105,12 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-opened_at"]
         indexes = [
-            # A unit's cases in a state; with their opening, the cases opened in a period
-            # counted state by state from the index alone (an organisation's roll-up).
+            # A unit's cases in a state, newest first (the case list's state filter, the
+            # home page's counts).
             models.Index(fields=["unit", "state", "opened_at"], name="case_unit_state_opened"),
             # The overdue filter of the case list and send_reminders: due_at < now.
             models.Index(fields=["unit", "due_at"], name="case_unit_due"),
-            # The case list, newest first, and the report's cases per state opened in a period
-            # (from the index alone).
+            # The case list, newest first, and its period filter.
             models.Index(fields=["unit", "opened_at", "state"], name="case_unit_opened"),
             # A unit's cases but those about the reader (the case list's count, from the index
             # alone) and an officer's cases in a unit.
@@ -395,20 +393,9 @@ class Decree(models.Model):
     class Meta:
         verbose_name = _("decree")
         verbose_name_plural = _("decrees")
-        # The report's and the roll-up's decrees issued in a period: the share within the
-        # deadline and the violations found (through the proposal) read from the index alone.
-        indexes = [
-            models.Index(
-                fields=["unit", "issued_at", "due_at", "proposal"], name="decree_unit_issued_due"
-            ),
-            # The decrees issued by their deadline in a period, counted from this index alone
-            # (an organisation's roll-up) rather than by comparing two times on every decree.
-            models.Index(
-                fields=["unit", "issued_at"],
-                condition=Q(issued_at__lte=F("due_at")),
-                name="decree_unit_issued_on_time",
-            ),
-        ]
+        # A unit's decrees of a period (an officer's earlier sanctions, cases/charge.py); the
+        # report's and the roll-up's counts read the case tallies (CaseTally).
+        indexes = [models.Index(fields=["unit", "issued_at"], name="decree_unit_issued")]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="unique_decree_number"),
             models.UniqueConstraint(
@@ -661,3 +648,47 @@ class IssuedDocument(AppendOnly, models.Model):
     def read(self) -> bytes:
         with self.file.open("rb") as handle:
             return handle.read()
+
+
+class CaseTally(models.Model):
+    """Running counts of one unit's case figures for one local day (the unit's time zone),
+    kept by cases/tally.py in the transaction of every change they count: the dashboard and
+    the roll-ups add up a period's days instead of counting its cases, decrees and deliveries
+    (a large unit's quarter holds thousands of each)."""
+
+    class Figure(models.TextChoices):
+        # key: a state; n: the cases opened on the day that are in that state now.
+        OPENED = "opened"
+        # n: the decrees issued on the day; part: those issued by their deadline.
+        DECREES = "decrees"
+        # n: the compensations delivered on the day; part: those delivered on time.
+        DELIVERIES = "deliveries"
+        # key: a violation's id; n: the decrees issued on the day whose proposal found it.
+        VIOLATION = "violation"
+        # day: 1 January of a budget year; n: its compensations decided; part: their cost.
+        SPENT = "spent"
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    figure = models.CharField(max_length=12, choices=Figure.choices)
+    key = models.CharField(max_length=20, blank=True, default="")
+    n = models.BigIntegerField(default=0)
+    part = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case tally")
+        verbose_name_plural = _("case tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "figure", "key", "day"], name="casetally_one_per_key"
+            )
+        ]
+        # A period's figures of one unit or of an organisation's units: day ranges per unit.
+        indexes = [
+            models.Index(
+                fields=["unit", "day", "figure", "key", "n", "part"], name="casetally_unit_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.figure} {self.key}: {self.n} {self.part}"

@@ -39,7 +39,7 @@ from units.models import (
 )
 from units.models import Violation as ViolationKind
 
-from . import deadlines, issuing, notify
+from . import deadlines, issuing, notify, tally
 from .attachments import store_attachments
 from .budget import budget_status
 from .models import (
@@ -271,6 +271,7 @@ def _advance(
     case.state = to_state
     case.due_rule, case.due_at = deadlines.running(case)
     case.save(update_fields=["state", "due_rule", "due_at"])
+    tally.moved(case, event.from_state, to_state)
     for field in ("state", "due_rule", "due_at"):
         setattr(original, field, getattr(case, field))
     if to_state != event.from_state:
@@ -425,6 +426,7 @@ def open_cases(unit: Unit, openings: Sequence[Opening], *, actor: User | None) -
         Case.objects.bulk_create(cases, batch_size=OPEN_BATCH)
         if any(case.pk is None for case in cases):  # a database that cannot return the ids
             raise RuntimeError("bulk_create returned no ids for the opened cases")
+    tally.opened(unit, cases)
     CaseEvent.objects.bulk_create(
         [
             CaseEvent(
@@ -774,6 +776,7 @@ def decide_decree(
         message = _("The unit's decree number pattern does not give a new number.")
         raise InvalidInput(message, fields={"issue_decree": [message]}) from exc
     issuing.issue_decree(decree, actor=actor)
+    tally.decree_issued(decree, proposal.violations.values_list("pk", flat=True))
     data = {
         "issue_decree": True,
         "number": number,
@@ -844,6 +847,7 @@ def decide_compensation(
         notify_channel=notify.channel_for(contact),
     )
     compensation.kinds.set(kinds)
+    tally.compensation_decided(compensation)
     issuing.issue_apology(compensation, actor=actor)
     data = {
         "compensations": [k.code for k in kinds],
@@ -918,6 +922,7 @@ def deliver_compensation(
         service_type_id=origin_service,
         compensation_id=compensation,
     )
+    tally.delivered(delivery)
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {
         "delivered_at": when.isoformat(),

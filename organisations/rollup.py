@@ -4,16 +4,15 @@ of aggregate queries, never the responses, never a customer's name, contact or c
 from __future__ import annotations
 
 import datetime
-import functools
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
-from cases.models import Case, CaseState, Compensation, Decree
-from pulih.lib.replica import read_connection
+from cases.models import CaseState
+from cases.stats import case_figures
+from cases.tally import spent_of_units
 from reports.periods import past_quarters, quarter_of
 from surveys.ikm import (
     IkmResult,
@@ -101,12 +100,7 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         .annotate(n=Count("pk"))
         .values_list("unit", "n")
     )
-    spent = dict(
-        Compensation.objects.filter(unit_id__in=ids, budget_year=end.year)
-        .values("unit")
-        .annotate(total=Sum("cost"))
-        .values_list("unit", "total")
-    )
+    spent = spent_of_units(ids, end.year)
     budgets = dict(
         CompensationBudget.objects.filter(unit_id__in=ids, year=end.year).values_list(
             "unit", "amount"
@@ -123,7 +117,7 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         for unit in units
     ]
     rows.sort(key=lambda r: (r.ikm.score is None, -(r.ikm.score or 0), r.unit.name))
-    cases_by_state, decrees_total, decrees_on_time = case_figures(zones, start, end)
+    cases = case_figures(ids, start, end)
     return Rollup(
         organisation=organisation,
         start=start,
@@ -131,62 +125,13 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         units=rows,
         pooled=pooled,
         mean_of_units=mean_score(r.ikm for r in rows),
-        cases_by_state=cases_by_state,
-        decrees_total=decrees_total,
-        decrees_on_time=decrees_on_time,
+        cases_by_state=cases.by_state,
+        decrees_total=cases.decrees[1],
+        decrees_on_time=cases.decrees[0],
         spent=sum(r.spent for r in rows),
         budget=sum(r.budget or 0 for r in rows),
         quarters=quarterly(ids, end),
     )
-
-
-def case_figures(
-    zones: dict[str, list[int]], start: datetime.date, end: datetime.date
-) -> tuple[dict[str, int], int, int]:
-    """The units' cases opened in start..end per state (the states with any), and their
-    decrees issued in it: all, and those issued by their deadline. One statement of counts,
-    each read from an index alone: a state's cases from (unit, state, opened_at) ranges —
-    grouping a quarter's cases by state instead read and sorted every one of them —, the
-    decrees from (unit, issued_at, due_at), those on time from a partial index. `zones` as
-    `in_period`'s; each zone's ids are one parameter (an array, or JSON on SQLite), so that
-    the ten counts of a ministry of thousands of units stay within the drivers' limits."""
-    if not zones:
-        return {}, 0, 0
-    connection = read_connection()
-    adapt = connection.ops.adapt_datetimefield_value
-    as_list = json.dumps if connection.vendor == "sqlite" else list
-    period: list = []
-    for zone, ids in zones.items():
-        since, until = day_bounds(Unit(time_zone=zone), start, end)
-        period += [as_list(ids), adapt(since), adapt(until)]
-    states = CaseState.values
-    params = [p for state in states for p in (state, *period)] + period + period
-    with connection.cursor() as cursor:
-        cursor.execute(_case_figures_sql(connection.vendor, len(zones)), params)
-        *counts, whole, part = cursor.fetchone()
-    return {s: n for s, n in zip(states, counts, strict=True) if n}, whole, part
-
-
-@functools.cache
-def _case_figures_sql(vendor: str, zones: int) -> str:
-    """`case_figures`' statement for that many time zones (hand-written: the ORM has no
-    statement of several counts, and building ten subqueries cost more than running them)."""
-    ids = (
-        "unit_id IN (SELECT value FROM json_each(%s))"
-        if vendor == "sqlite"
-        else "unit_id = ANY(%s)"
-    )
-
-    def within(column: str) -> str:
-        return " OR ".join([f"({ids} AND {column} >= %s AND {column} < %s)"] * zones)
-
-    # Built from the models' table names and placeholders only.
-    cases, decrees = Case._meta.db_table, Decree._meta.db_table
-    opened, issued = within("opened_at"), within("issued_at")
-    state = f"(SELECT COUNT(*) FROM {cases} WHERE state = %s AND ({opened}))"  # noqa: S608
-    whole = f"(SELECT COUNT(*) FROM {decrees} WHERE {issued})"  # noqa: S608
-    part = f"(SELECT COUNT(*) FROM {decrees} WHERE ({issued}) AND issued_at <= due_at)"  # noqa: S608
-    return "SELECT " + ", ".join([state] * len(CaseState) + [whole, part])
 
 
 def quarterly(units: QuerySet[Unit] | list[int], end: datetime.date, count: int = 4):

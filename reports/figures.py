@@ -15,7 +15,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
-from cases.models import Case, CaseState, Decree, Delivery, ProposalViolation
+from cases.models import Case, CaseState
+from cases.stats import case_figures
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from pulih.lib.replica import read_connection
@@ -91,68 +92,28 @@ def _ranked(pairs, lookup):
 
 
 @functools.cache
-def _violations_sql() -> str:
-    # From the period's decrees (the `(unit, issued_at, …, proposal)` index) straight to the
-    # violations their proposal found (its `(proposal, violation)` index): the proposal's own
-    # row has nothing to add, so no join through it.
+def _complaints_sql() -> str:
+    """The period's complaints received and those answered (the (unit, received_at) index)."""
     return (
-        f"SELECT pv.violation_id, COUNT(*) FROM {Decree._meta.db_table} d"  # noqa: S608
-        f" INNER JOIN {ProposalViolation._meta.db_table} pv ON pv.proposal_id = d.proposal_id"
-        " WHERE d.unit_id = %s AND d.issued_at >= %s AND d.issued_at < %s"
-        " GROUP BY pv.violation_id ORDER BY 2 DESC, 1 ASC"
+        "SELECT COUNT(CASE WHEN status = %s THEN 1 END), COUNT(*)"  # noqa: S608
+        f" FROM {Complaint._meta.db_table}"
+        " WHERE unit_id = %s AND received_at >= %s AND received_at < %s"
     )
 
 
-def _violation_counts(
+def _complaint_counts(
     unit: Unit, since: datetime.datetime, until: datetime.datetime
-) -> list[tuple[int, int]]:
-    """(violation id, decrees of [since, until) whose proposal found it), most found first."""
+) -> tuple[int, int]:
+    """(answered, received) of the complaints received in [since, until)."""
     connection = read_connection()
     adapt = connection.ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        cursor.execute(_violations_sql(), [unit.pk, adapt(since), adapt(until)])
-        return [(violation, int(n)) for violation, n in cursor.fetchall()]
-
-
-@functools.cache
-def _period_counts_sql() -> str:
-    """The period's counts from four index ranges in one statement (one round trip, nothing
-    for the ORM to build on every view), each row (figure, key, part, whole): the cases opened
-    per state; the decrees issued and those within their deadline; the compensations
-    delivered and those on time; the complaints received and those answered."""
-    period = "unit_id = %s AND {0} >= %s AND {0} < %s"
-    return " UNION ALL ".join(
-        [
-            f"SELECT 'state', state, COUNT(*), COUNT(*) FROM {Case._meta.db_table}"  # noqa: S608
-            f" WHERE {period.format('opened_at')} GROUP BY state",
-            "SELECT 'decrees', NULL, COUNT(CASE WHEN issued_at <= due_at THEN 1 END), COUNT(*)"  # noqa: S608
-            f" FROM {Decree._meta.db_table} WHERE {period.format('issued_at')}",
-            "SELECT 'deliveries', NULL,"  # noqa: S608
-            " COUNT(CASE WHEN delivered_at <= due_at THEN 1 END), COUNT(*)"
-            f" FROM {Delivery._meta.db_table} WHERE {period.format('delivered_at')}",
-            "SELECT 'complaints', NULL, COUNT(CASE WHEN status = %s THEN 1 END), COUNT(*)"  # noqa: S608
-            f" FROM {Complaint._meta.db_table} WHERE {period.format('received_at')}",
-        ]
-    )
-
-
-def _period_counts(
-    unit: Unit, since: datetime.datetime, until: datetime.datetime
-) -> dict[str, dict[str | None, tuple[int, int]]]:
-    """{figure: {key: (part, whole)}} of `_period_counts_sql` over [since, until); a case
-    state's part and whole are both its count (no state without cases)."""
-    connection = read_connection()
-    adapt = connection.ops.adapt_datetimefield_value
-    period = [unit.pk, adapt(since), adapt(until)]
-    out: dict[str, dict[str | None, tuple[int, int]]] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            _period_counts_sql(),
-            [*period, *period, *period, ComplaintStatus.ANSWERED.value, *period],
+            _complaints_sql(),
+            [ComplaintStatus.ANSWERED.value, unit.pk, adapt(since), adapt(until)],
         )
-        for figure, key, part, whole in cursor.fetchall():
-            out.setdefault(figure, {})[key] = (int(part), int(whole))
-    return out
+        answered, received = cursor.fetchone()
+    return int(answered), int(received)
 
 
 def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
@@ -192,10 +153,10 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     rank = {name: i for i, name in enumerate(poor_by_name)}
     poor_services = sorted(poor_by_name.items(), key=lambda r: (-r[1], rank[r[0]]))[:TOP]
     poor_officers = sorted(poor_by_officer.items(), key=lambda r: (-r[1], r[0]))[:TOP]
-    counts = _period_counts(unit, since, until)
+    cases = case_figures([unit.pk], start, end)
+    answered, received = _complaint_counts(unit, since, until)
     now = timezone.now()
-    violation_counts = _violation_counts(unit, since, until)
-    violations = _names(Violation, (violation for violation, _n in violation_counts))
+    violations = _names(Violation, (violation for violation, _n in cases.violations))
     return Figures(
         unit=unit,
         start=start,
@@ -211,16 +172,16 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         sample_required=sample.sample_required,
         sample_adequate=sample.sample_adequate,
         profile=profile_table(unit, start, end),
-        cases_by_state={state: n for state, (_n, n) in counts.get("state", {}).items()},
-        decrees_on_time=Share(*counts["decrees"][None]),
-        compensations_on_time=Share(*counts["deliveries"][None]),
+        cases_by_state=cases.by_state,
+        decrees_on_time=Share(*cases.decrees),
+        compensations_on_time=Share(*cases.deliveries),
         overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
         overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
-        violations=[(violations[violation], n) for violation, n in violation_counts],
+        violations=[(violations[violation], n) for violation, n in cases.violations],
         poor_by_service=poor_services,
         poor_by_officer=[(officers[officer], n) for officer, n in poor_officers],
-        complaints_received=counts["complaints"][None][1],
-        complaints_answered=counts["complaints"][None][0],
+        complaints_received=received,
+        complaints_answered=answered,
         complaints_table=monthly_table(unit, start=start, end=end),
         budget=budget_status(unit, end.year),
         recovery=recovery_figures(unit, start, end),
