@@ -158,8 +158,8 @@ class SurveyResponse(models.Model):
         indexes = [
             # IKM over a unit and period; the daily check's day listing.
             models.Index(fields=["unit", "submitted_at"], name="response_unit_submitted"),
-            # The report's poor ratings per service and officer read only the flagged few,
-            # from the index alone.
+            # The flagged few of a day or period (the daily check, the recap). (The report's
+            # poor ratings, for which it has its columns, now come from the tallies.)
             models.Index(
                 fields=["unit", "submitted_at", "service_type", "officer"],
                 condition=models.Q(flagged=True),

@@ -364,9 +364,9 @@ def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
         _upsert(cursor, UnitMonthTally, months)
 
 
-def _recounts() -> dict[str, models.Aggregate]:
+def _recounts() -> dict[str, models.Expression]:
     """Each count of a tally row as an aggregate over the responses under its key."""
-    recounts: dict[str, models.Aggregate] = {"respondents": Count("*")}
+    recounts: dict[str, models.Expression] = {"respondents": Count("*")}
     for code in ELEMENT_CODES:
         answer = code.lower()
         recounts[f"{answer}_sum"] = Coalesce(Sum(answer), 0)
