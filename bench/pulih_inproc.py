@@ -224,7 +224,8 @@ def check_every_unit(start: datetime.date, end: datetime.date) -> int:
     (the import writes into another unit than the measured one): the daily tallies (what an
     IKM per service or officer reads), the unit's whole-day tallies, its whole months and
     edge days (its IKM and the roll-ups) and the tally of every profile answer (the profile
-    table). Returns the units checked."""
+    table), and the flagged responses each counts (`flagged_differs`). Returns the units
+    checked."""
     from surveys.ikm import EMPTY, period_sums, raw_totals, tallies, tally_sums, totals_of
     from surveys.models import DailyTally, UnitDayTally
     from units.models import Unit
@@ -251,7 +252,60 @@ def check_every_unit(start: datetime.date, end: datetime.date) -> int:
         tallied = {(r["profile_field"], r["profile_value"]): totals_of(r) for r in stated}
         if tallied != raw_profile_totals(unit, start, end):
             raise SystemExit(f"{unit.code}: the profile tallies differ from the responses")
+        differs = flagged_differs(unit, start, end)
+        if differs:
+            raise SystemExit(f"{unit.code}: the flagged counts of the {differs} differ")
     return len(units)
+
+
+def flagged_differs(unit, start: datetime.date, end: datetime.date) -> str | None:
+    """Which tallies' flagged counts (the poor ratings) differ from the responses of `unit`'s
+    local days start..end, or None: the daily tallies per service type and officer (the
+    dashboard's poor ratings), the whole days and each profile answer of the unit's day
+    tallies; and whether its month rows hold their days' sums."""
+    from django.db.models import Count, Sum
+
+    from surveys.ikm import MonthStart, day_bounds
+    from surveys.models import (
+        PROFILE_FIELDS,
+        DailyTally,
+        SurveyResponse,
+        UnitDayTally,
+        UnitMonthTally,
+    )
+
+    since, until = day_bounds(unit, start, end)
+    flagged = SurveyResponse.objects.filter(
+        unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
+    )
+
+    def kept(rows, *keys) -> dict:
+        """{key: flagged} of the tally `rows` summed per `keys`, where any."""
+        sums = rows.values_list(*keys).annotate(n=Sum("flagged")).order_by()
+        return {tuple(row[:-1]): row[-1] for row in sums if row[-1]}
+
+    def raw(rows, *keys) -> dict:
+        counts = rows.values_list(*keys).annotate(n=Count("pk")).order_by()
+        return {tuple(row[:-1]): row[-1] for row in counts}
+
+    daily = DailyTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
+    if kept(daily, "service_type", "officer") != raw(flagged, "service_type", "officer"):
+        return "daily tallies"
+    days = UnitDayTally.objects.filter(unit=unit, day__gte=start, day__lte=end)
+    if (days.filter(profile_field="").aggregate(n=Sum("flagged"))["n"] or 0) != flagged.count():
+        return "unit-day tallies"
+    stated = {}
+    for name in PROFILE_FIELDS:
+        for (value,), n in raw(flagged.exclude(**{name: ""}), name).items():
+            stated[(name, value)] = n
+    if kept(days.exclude(profile_field=""), "profile_field", "profile_value") != stated:
+        return "profile tallies"
+    keys = ("profile_field", "profile_value")
+    by_month = UnitDayTally.objects.filter(unit=unit).annotate(month=MonthStart("day"))
+    months = UnitMonthTally.objects.filter(unit=unit)
+    if kept(months, "month", *keys) != kept(by_month, "month", *keys):
+        return "unit-month tallies"
+    return None
 
 
 def raw_profile_totals(unit, start: datetime.date, end: datetime.date) -> dict:

@@ -323,32 +323,40 @@ def _local_day_sql() -> str:
     return "date(submitted_at, '+7 hours')"
 
 
+# The counts of the responses under a tally's key, in SQL, in surveys.tally.COUNT_FIELDS'
+# order (the flagged ones last).
+_COUNTS_SQL = (
+    "COUNT(*), "
+    + ", ".join(f"COALESCE(SUM(u{n}), 0), COUNT(u{n})" for n in range(1, 10))
+    + ", COUNT(CASE WHEN flagged THEN 1 END)"
+)
+_COUNT_COLUMNS = (
+    "respondents, " + ", ".join(f"u{n}_sum, u{n}_n" for n in range(1, 10)) + ", flagged"
+)
+
+
 def _tally_sql() -> str:
     """The daily tallies of every response, in SQL: one row per unit, local day, service type
     and officer, the same sums and counts surveys/tally.py keeps."""
     day = _local_day_sql()
-    sums = ", ".join(f"COALESCE(SUM(u{n}), 0), COUNT(u{n})" for n in range(1, 10))
-    cols = ", ".join(f"u{n}_sum, u{n}_n" for n in range(1, 10))
     return (
         "INSERT INTO surveys_dailytally (unit_id, day, service_type_id, officer_id, "  # noqa: S608
-        f"respondents, {cols}) "
-        f"SELECT unit_id, {day}, service_type_id, officer_id, COUNT(*), {sums} "
+        f"{_COUNT_COLUMNS}) "
+        f"SELECT unit_id, {day}, service_type_id, officer_id, {_COUNTS_SQL} "
         f"FROM surveys_surveyresponse GROUP BY unit_id, {day}, service_type_id, officer_id"
     )
 
 
-_DAY_TALLY_COLUMNS = "unit_id, day, profile_field, profile_value, respondents, " + ", ".join(
-    f"u{n}_sum, u{n}_n" for n in range(1, 10)
-)
+_DAY_TALLY_COLUMNS = f"unit_id, day, profile_field, profile_value, {_COUNT_COLUMNS}"
 
 
 def _day_tally_sql() -> str:
     """The unit's whole-day tallies, in SQL: the daily tallies of each unit and day added up
     (run after `_tally_sql`)."""
-    sums = ", ".join(f"SUM(u{n}_sum), SUM(u{n}_n)" for n in range(1, 10))
+    sums = ", ".join(f"SUM({c})" for c in _COUNT_COLUMNS.split(", "))
     return (
         f"INSERT INTO surveys_unitdaytally ({_DAY_TALLY_COLUMNS}) "  # noqa: S608
-        f"SELECT unit_id, day, '', '', SUM(respondents), {sums} "
+        f"SELECT unit_id, day, '', '', {sums} "
         "FROM surveys_dailytally GROUP BY unit_id, day"
     )
 
@@ -359,16 +367,15 @@ def _profile_tally_sql() -> str:
     from surveys.models import PROFILE_FIELDS
 
     day = _local_day_sql()
-    answers = ", ".join(f"u{n}" for n in range(1, 10))
+    answers = ", ".join(f"u{n}" for n in range(1, 10)) + ", flagged"
     stated = " UNION ALL ".join(
         f"SELECT unit_id, {day} AS day, '{name}' AS field, {name} AS answer, {answers} "  # noqa: S608
         f"FROM surveys_surveyresponse WHERE {name} <> ''"
         for name in PROFILE_FIELDS
     )
-    sums = ", ".join(f"COALESCE(SUM(u{n}), 0), COUNT(u{n})" for n in range(1, 10))
     return (
         f"INSERT INTO surveys_unitdaytally ({_DAY_TALLY_COLUMNS}) "  # noqa: S608
-        f"SELECT unit_id, day, field, answer, COUNT(*), {sums} FROM ({stated}) stated "
+        f"SELECT unit_id, day, field, answer, {_COUNTS_SQL} FROM ({stated}) stated "
         "GROUP BY unit_id, day, field, answer"
     )
 

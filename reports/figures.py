@@ -11,7 +11,6 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 
-from django.db.models import Count
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
@@ -21,8 +20,7 @@ from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from pulih.lib.replica import read_connection
 from recovery.stats import RecoveryFigures, recovery_figures
-from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_by_service_and_officer, ikm_for
-from surveys.models import SurveyResponse
+from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, service_and_officer_figures
 from surveys.sample import adequacy, profile_table
 from units.models import ServiceType, Unit, User, Violation
 
@@ -121,24 +119,11 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     ikm = ikm_for(unit, start=start, end=end)
     sample = adequacy(unit, start, end, ikm.respondents)
     previous_start, previous_end = previous_quarter(start)
-    by_service, by_officer = ikm_by_service_and_officer(unit, start=start, end=end)
-    # The period's poor ratings counted per (service type, officer) pair in one aggregate over
-    # the flagged answers' index, then added up per service and per officer.
-    pairs = (
-        SurveyResponse.objects.filter(
-            unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
-        )
-        .values_list("service_type", "officer")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    poor_by_service: dict[int, int] = {}
-    poor_by_officer: dict[int, int] = {}
-    for service, officer, n in pairs:
-        if service is not None:
-            poor_by_service[service] = poor_by_service.get(service, 0) + n
-        if officer is not None:
-            poor_by_officer[officer] = poor_by_officer.get(officer, 0) + n
+    # The IKM per service and per officer and the period's poor ratings (flagged responses)
+    # of each, from the daily tallies in one statement.
+    per = service_and_officer_figures(unit, start=start, end=end)
+    by_service, by_officer = per.by_service, per.by_officer
+    poor_by_service, poor_by_officer = per.flagged_by_service, per.flagged_by_officer
     # In the database's order of their names: the poor ratings' ties are ranked by name.
     named = ServiceType.objects.filter(pk__in={*(k for k, _ in by_service), *poor_by_service})
     services = {s.pk: s for s in named.order_by("name", "pk")}

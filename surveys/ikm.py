@@ -383,7 +383,8 @@ def totals_of(row: Mapping) -> tuple[int, dict[str, tuple[int, int]]]:
 
 def counts_totals(counts: list[int]) -> tuple[int, dict[str, tuple[int, int]]]:
     """(respondents, {code: (sum, count)}) of a tally's counts in column order: respondents,
-    then each element's sum and count (`tally.COUNT_FIELDS`, as the raw sums select them)."""
+    then each element's sum and count (`tally.COUNT_FIELDS`, as the raw sums select them;
+    the counts after those, the flagged responses, are not the IKM's)."""
     totals = {code: (counts[2 * i + 1], counts[2 * i + 2]) for i, code in enumerate(ELEMENT_CODES)}
     return counts[0], totals
 
@@ -462,14 +463,29 @@ def ikm_by(
     return results
 
 
-def ikm_by_service_and_officer(
+@dataclass(frozen=True)
+class ServiceOfficerFigures:
+    """The IKM per service type and per officer (`ikm_by`'s lists: ids in order, groups
+    without any answer left out) and the flagged responses (poor ratings) of each, where any:
+    {id: count}."""
+
+    by_service: list[tuple[int, IkmResult]]
+    by_officer: list[tuple[int, IkmResult]]
+    flagged_by_service: dict[int, int]
+    flagged_by_officer: dict[int, int]
+
+
+def service_and_officer_figures(
     unit: Unit, *, start: datetime.date, end: datetime.date
-) -> tuple[list[tuple[int, IkmResult]], list[tuple[int, IkmResult]]]:
-    """`ikm_by(unit, "service_type", …)` and `ikm_by(unit, "officer", …)` from one SQL
-    aggregate: the daily tallies summed per (service type, officer) pair — a few dozen rows —
-    whose integer sums are then added up per service type and per officer (exactly the sums
-    of the two queries). Hand-written SQL, as `period_sums`: building it with the ORM cost
-    more than running it."""
+) -> ServiceOfficerFigures:
+    """`ikm_by(unit, "service_type", …)`, `ikm_by(unit, "officer", …)` and the flagged
+    responses per service type and per officer, from one SQL aggregate: the daily tallies
+    summed per (service type, officer) pair — a few dozen rows — whose integer sums are then
+    added up per service type and per officer (exactly the sums of the two queries, and the
+    count of the flagged responses of the period under each). Hand-written SQL, as
+    `period_sums`: building it with the ORM cost more than running it."""
+    from .tally import COUNT_FIELDS
+
     connection = read_connection()
     adapt = connection.ops.adapt_datefield_value
     with connection.cursor() as cursor:
@@ -485,14 +501,28 @@ def ikm_by_service_and_officer(
             else:
                 groups[key] = [int(v) for v in counts]
     legacy = unit.ikm_weight == IkmWeight.LEGACY
+    flagged_at = COUNT_FIELDS.index("flagged")
     out: tuple[list, list] = ([], [])
-    for groups, results in zip(by, out, strict=True):
+    flagged: tuple[dict, dict] = ({}, {})
+    for groups, results, poor in zip(by, out, flagged, strict=True):
         for key in sorted(groups):
             n, totals = counts_totals(groups[key])
             result = compute_ikm(totals, respondents=n, legacy_weight=legacy)
             if not result.empty:
                 results.append((key, result))
-    return out
+            # Whether or not any answer (a flagged response has one: its poor answer).
+            if groups[key][flagged_at]:
+                poor[key] = groups[key][flagged_at]
+    return ServiceOfficerFigures(*out, *flagged)
+
+
+def ikm_by_service_and_officer(
+    unit: Unit, *, start: datetime.date, end: datetime.date
+) -> tuple[list[tuple[int, IkmResult]], list[tuple[int, IkmResult]]]:
+    """`ikm_by(unit, "service_type", …)` and `ikm_by(unit, "officer", …)` from one SQL
+    aggregate (`service_and_officer_figures`)."""
+    figures = service_and_officer_figures(unit, start=start, end=end)
+    return figures.by_service, figures.by_officer
 
 
 @functools.cache

@@ -158,8 +158,8 @@ class SurveyResponse(models.Model):
         indexes = [
             # IKM over a unit and period; the daily check's day listing.
             models.Index(fields=["unit", "submitted_at"], name="response_unit_submitted"),
-            # The report's poor ratings per service and officer read only the flagged few,
-            # from the index alone.
+            # The flagged few of a day or period (the daily check, the recap). (The report's
+            # poor ratings, for which it has its columns, now come from the tallies.)
             models.Index(
                 fields=["unit", "submitted_at", "service_type", "officer"],
                 condition=models.Q(flagged=True),
@@ -206,8 +206,10 @@ TALLY_FIELDS = [f"{c.lower()}_{part}" for c in ELEMENT_CODES for part in ("sum",
 
 class TallyCounts(models.Model):
     """The running totals a tally row keeps of the responses under its key: how many
-    responded, and per element N the sum of the scores given to it (`uN_sum`) and how many
-    answered it (`uN_n`). Kept by surveys/tally.py, in the transaction of every response."""
+    responded, per element N the sum of the scores given to it (`uN_sum`) and how many
+    answered it (`uN_n`), and how many of them were flagged (a poor rating: `flagged`, set
+    when the response is stored and never changed). Kept by surveys/tally.py, in the
+    transaction of every response."""
 
     respondents = models.PositiveIntegerField(default=0)
     u1_sum = models.PositiveIntegerField(default=0)
@@ -228,6 +230,10 @@ class TallyCounts(models.Model):
     u8_n = models.PositiveIntegerField(default=0)
     u9_sum = models.PositiveIntegerField(default=0)
     u9_n = models.PositiveIntegerField(default=0)
+    # Also a default in the database: a statement that names only the columns of its time
+    # (migrations 0008 and 0009's backfills, which their tests run on today's tables) leaves
+    # it 0; migration 0011 recounts it.
+    flagged = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         abstract = True

@@ -314,7 +314,7 @@ class _Slots:
     flagged_elements: int
     answer: dict[str, int]  # element code -> index
     answer_columns: slice  # U1..U9, one after the other
-    answers: Callable[[Sequence], tuple]  # a row's U1..U9
+    tallied: Callable[[Sequence], tuple]  # a row's U1..U9 then its flag: what the tallies count
     profile: tuple[tuple[str, int], ...]  # (profile field, index), in PROFILE_FIELDS order
     profiles: Callable[[Sequence], tuple]  # a row's profile answers, in that order
 
@@ -347,7 +347,7 @@ def _slots() -> _Slots:
         **{name: index[name] for name in named},
         answer=answer,
         answer_columns=slice(first, first + len(ELEMENT_CODES)),
-        answers=operator.itemgetter(*answer.values()),
+        tallied=operator.itemgetter(*answer.values(), index["flagged"]),
         profile=tuple((name, index[name]) for name in PROFILE_FIELDS),
         profiles=operator.itemgetter(*(index[name] for name in PROFILE_FIELDS)),
     )
@@ -377,6 +377,7 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
         tally_key(unit, response),
         response.answers(),
         [getattr(response, name) for name in PROFILE_FIELDS],
+        flagged=response.flagged,
     )
     tally.add_tallies(unit, counters)
 
@@ -416,13 +417,13 @@ class ValuesStore:
         at = _slots()
         counters = tally.Counters()
         # A column at a time (each row's DailyTally key: its local day, service type and
-        # officer), the rows' answers and profile answers as they stand in the row.
+        # officer), the rows' answers and flag and profile answers as they stand in the row.
         days = self.unit.local_dates([row[at.submitted_at] for row in rows])
         service_types = [row[at.service_type_id] for row in rows]
         officers = [row[at.officer_id] for row in rows]
         counters.add_many(
             zip(days, service_types, officers, strict=True),
-            map(at.answers, rows),
+            map(at.tallied, rows),
             map(at.profiles, rows),
         )
         self.totals.absorb(counters)

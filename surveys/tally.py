@@ -1,8 +1,8 @@
 """The tallies: the tally rule (what one response adds, and to which rows) and the one
 statement the ORM cannot express, the increment-on-conflict upsert.
 
-Every response stored (form, API, import) adds `increments(scores)`, in the transaction that
-stores it, to
+Every response stored (form, API, import) adds `increments(scores, flagged=…)`, in the
+transaction that stores it, to
 
 - its DailyTally row: (unit, local day, service type, officer);
 - its unit's whole-day UnitDayTally row: (unit, local day, "", "");
@@ -20,6 +20,9 @@ trip), an import's batch in two (the daily rows; the day rows, which add the mon
 themselves); on SQLite, in process, one statement per table. The keys go in one fixed order
 (DailyTally first, then the unit's month and day rows, each sorted, in one statement shape),
 so two writers touching the same rows lock them in the same order and never deadlock.
+
+`rebuild` recounts the tallies from the responses themselves (the migrations' backfill, the
+tests' proof that what is kept equals the recount).
 """
 
 from __future__ import annotations
@@ -27,10 +30,14 @@ from __future__ import annotations
 import datetime
 import functools
 import operator
+import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.apps import apps as django_apps
 from django.db import connection, models
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncDate
 
 from units.models import ELEMENT_CODES, Unit
 
@@ -45,12 +52,15 @@ from .models import (
 
 TallyKey = tuple[datetime.date, int | None, int | None]  # local day, service type id, officer id
 DayKey = tuple[datetime.date, str, str]  # local day, profile field ("": whole day), answer
-COUNT_FIELDS = ["respondents", *TALLY_FIELDS]
+# The counts of a tally row in the order the tally rule gives them. (Migrations whose backfill
+# writes them name the columns of their own time: this list grows.)
+COUNT_FIELDS = ["respondents", *TALLY_FIELDS, "flagged"]
 
 
-def increments(scores: Mapping[str, int]) -> list[int]:
-    """[respondents, u1_sum, u1_n, …, u9_sum, u9_n] that one response of `scores` adds."""
-    return summed([answers_row(scores)])
+def increments(scores: Mapping[str, int], *, flagged: bool) -> list[int]:
+    """[respondents, u1_sum, u1_n, …, u9_sum, u9_n, flagged] that one response of `scores`
+    adds (`flagged`: the response's flag, as stored)."""
+    return summed([(*answers_row(scores), flagged)])
 
 
 def answers_row(scores: Mapping[str, int]) -> tuple[int | None, ...]:
@@ -58,14 +68,19 @@ def answers_row(scores: Mapping[str, int]) -> tuple[int | None, ...]:
     return tuple(scores.get(code) for code in ELEMENT_CODES)
 
 
-def summed(rows: Sequence[Sequence[int | None]]) -> list[int]:
-    """[respondents, u1_sum, u1_n, …, u9_sum, u9_n] that responses answering `rows` (each
-    U1..U9 in order, None where not answered) add: the tally rule."""
+def summed(rows: Sequence[Sequence[int | bool | None]]) -> list[int]:
+    """[respondents, u1_sum, u1_n, …, u9_sum, u9_n, flagged] that the responses of `rows`
+    add (each U1..U9 in order, None where not answered, then whether it is flagged): the
+    tally rule."""
+    if not rows:
+        return [0] * len(COUNT_FIELDS)
     counts = [len(rows)]
-    for column in zip(*rows, strict=True):
+    *answers, flags = zip(*rows, strict=True)
+    for column in answers:
         # The sum of the answers (filter drops the None, and a 0 would add nothing) and
         # their number, both counted in C.
         counts += (sum(filter(None, column)), len(column) - column.count(None))
+    counts.append(flags.count(True))
     return counts
 
 
@@ -91,28 +106,31 @@ class Counters:
     a column at a time when written: a batch of the import shares its keys). A response
     counts in its day's whole-day row too: those are the sums of the day's daily keys."""
 
-    daily: dict[TallyKey, list[Sequence[int | None]]] = field(default_factory=dict)
-    days: dict[DayKey, list[Sequence[int | None]]] = field(default_factory=dict)  # profiles
+    daily: dict[TallyKey, list[Sequence[int | bool | None]]] = field(default_factory=dict)
+    days: dict[DayKey, list[Sequence[int | bool | None]]] = field(default_factory=dict)
 
-    def add(self, key: TallyKey, scores: Mapping[str, int], profile: Sequence[str]) -> None:
-        """One response: its DailyTally `key`, its `scores`, and its profile answers in the
-        order of PROFILE_FIELDS ("" where not stated)."""
-        self.add_answers(key, answers_row(scores), profile)
+    def add(
+        self, key: TallyKey, scores: Mapping[str, int], profile: Sequence[str], *, flagged: bool
+    ) -> None:
+        """One response: its DailyTally `key`, its `scores`, its profile answers in the
+        order of PROFILE_FIELDS ("" where not stated) and its flag."""
+        self.add_answers(key, (*answers_row(scores), flagged), profile)
 
     def add_answers(
-        self, key: TallyKey, answers: Sequence[int | None], profile: Sequence[str]
+        self, key: TallyKey, answers: Sequence[int | bool | None], profile: Sequence[str]
     ) -> None:
-        """As `add`, with the answers as U1..U9 in order (None where not answered)."""
+        """As `add`, with the answers as U1..U9 in order (None where not answered) then the
+        flag."""
         self.add_many([key], [answers], [profile])
 
     def add_many(
         self,
         keys: Iterable[TallyKey],
-        answers: Iterable[Sequence[int | None]],
+        answers: Iterable[Sequence[int | bool | None]],
         profiles: Iterable[Sequence[str]],
     ) -> None:
-        """`add_answers` of many responses (an import's batch): their keys, answers and
-        profile answers in step."""
+        """`add_answers` of many responses (an import's batch): their keys, answers (and
+        flags) and profile answers in step."""
         daily, days = self.daily, self.days
         for key, row, profile in zip(keys, answers, profiles, strict=True):
             group = daily.get(key)
@@ -279,18 +297,21 @@ def _arrays_sql() -> str:
     )
 
 
-def month_tally_sql(connection) -> str:
+def month_tally_sql(connection, fields: Sequence[str] | None = None, units: int = 0) -> str:
     """INSERT … SELECT of every UnitMonthTally row from the unit's day tallies (into an empty
-    table: the backfill of migration 0009, the bench's seeds)."""
+    table: the bench's seeds; `rebuild`, then of `units` units, their ids the parameters),
+    writing the counts `fields` (migration 0009's backfill: those of its time)."""
     quote = connection.ops.quote_name
-    counts = ", ".join(quote(c) for c in COUNT_FIELDS)
-    sums = ", ".join(f"SUM({quote(c)})" for c in COUNT_FIELDS)
+    fields = COUNT_FIELDS if fields is None else fields
+    counts = ", ".join(quote(c) for c in fields)
+    sums = ", ".join(f"SUM({quote(c)})" for c in fields)
     unit = quote("unit_id")
+    where = f" WHERE {unit} IN ({', '.join(['%s'] * units)})" if units else ""
     return (
         f"INSERT INTO {quote(UnitMonthTally._meta.db_table)} "  # noqa: S608
         f"({unit}, {quote('month')}, {quote('profile_field')}, {quote('profile_value')}, {counts}) "
         f"SELECT {unit}, {month_of_day_sql(connection.vendor)}, {quote('profile_field')}, "
-        f"{quote('profile_value')}, {sums} FROM {quote(UnitDayTally._meta.db_table)} "
+        f"{quote('profile_value')}, {sums} FROM {quote(UnitDayTally._meta.db_table)}{where} "
         f"GROUP BY 1, 2, 3, 4"
     )
 
@@ -343,14 +364,80 @@ def add_tallies(unit: Unit, counters: Counters | Totals) -> None:
         _upsert(cursor, UnitMonthTally, months)
 
 
-def profile_rows(
-    responses: Iterable[tuple[int, datetime.date, Mapping[str, int], Sequence[str]]],
-) -> dict[tuple[int, datetime.date, str, str], list[int]]:
-    """The UnitDayTally profile rows of `responses` (unit id, local day, scores, profile
-    answers), summed per key by the rule the live path keeps: what the backfill writes."""
-    rows: dict[tuple[int, datetime.date, str, str], list[int]] = {}
-    for unit_id, day, scores, profile in responses:
-        values = increments(scores)
-        for key in profile_keys(day, profile):
-            _add(rows, (unit_id, *key), values)
-    return rows
+def _recounts() -> dict[str, models.Expression]:
+    """Each count of a tally row as an aggregate over the responses under its key."""
+    recounts: dict[str, models.Expression] = {"respondents": Count("*")}
+    for code in ELEMENT_CODES:
+        answer = code.lower()
+        recounts[f"{answer}_sum"] = Coalesce(Sum(answer), 0)
+        recounts[f"{answer}_n"] = Count(answer)
+    recounts["flagged"] = Count("pk", filter=Q(flagged=True))
+    return recounts
+
+
+def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
+    """Recount the tallies of these units (all when None) from their responses: delete their
+    rows of the three tables and write them again, one INSERT … SELECT … GROUP BY per table
+    (and profile field) and time zone (the days are local), the month rows summed from the day
+    rows as the live path adds them. `apps`: a migration's historical models, whose tallies
+    have the counts of their time (those written). Returns the tally rows written."""
+    tables = [apps.get_model("surveys", name) for name in ("DailyTally", "UnitDayTally")]
+    tables.append(apps.get_model("surveys", "UnitMonthTally"))
+    responses = apps.get_model("surveys", "SurveyResponse").objects
+    units = apps.get_model("units", "Unit").objects.all()
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    columns = {f.name for f in tables[0]._meta.concrete_fields}
+    recounts = _recounts()
+    fields = [name for name in COUNT_FIELDS if name in columns]
+    counts = {f"n{i}": recounts[name] for i, name in enumerate(fields)}
+    zones: dict[str, list[int]] = {}
+    for pk, zone in units.values_list("pk", "time_zone"):
+        zones.setdefault(zone, []).append(pk)
+    written = 0
+    for zone, ids in zones.items():
+        for table in tables:
+            table.objects.filter(unit_id__in=ids).delete()
+        day = TruncDate("submitted_at", tzinfo=zoneinfo.ZoneInfo(zone))
+        rows = responses.filter(unit_id__in=ids)
+        keyed = rows.values("unit_id", d=day, s=F("service_type_id"), o=F("officer_id"))
+        written += _insert_select(
+            tables[0], ("unit_id", "day", "service_type_id", "officer_id"), fields,
+            keyed.annotate(**counts), ("q.unit_id", "q.d", "q.s", "q.o"),
+        )  # fmt: skip
+        day_keys = ("unit_id", "day", "profile_field", "profile_value")
+        written += _insert_select(
+            tables[1], day_keys, fields, rows.values("unit_id", d=day).annotate(**counts),
+            ("q.unit_id", "q.d", f"'{WHOLE_DAY}'", "''"),
+        )  # fmt: skip
+        for name in PROFILE_FIELDS:  # each stated answer (the names are the model's own)
+            stated = rows.exclude(**{name: ""}).values("unit_id", d=day, v=F(name))
+            written += _insert_select(
+                tables[1], day_keys, fields, stated.annotate(**counts),
+                ("q.unit_id", "q.d", f"'{name}'", "q.v"),
+            )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(month_tally_sql(connection, fields, len(ids)), ids)
+            written += max(cursor.rowcount, 0)
+    return written
+
+
+def _insert_select(
+    model: type[models.Model],
+    keys: Sequence[str],
+    fields: Sequence[str],
+    query: QuerySet,
+    selected: Sequence[str],
+) -> int:
+    """INSERT into `model`'s table the grouped `query`'s rows: the columns `keys` from the
+    expressions `selected` over it (q), then the counts `fields` from its n0, n1, …."""
+    sql, params = query.order_by().query.sql_with_params()
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in (*keys, *fields))
+    values = ", ".join([*selected, *(f"q.n{i}" for i in range(len(fields)))])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({names}) SELECT {values} FROM ({sql}) q",  # noqa: S608
+            params,
+        )
+        return max(cursor.rowcount, 0)

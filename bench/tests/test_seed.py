@@ -15,6 +15,7 @@ from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Deliv
 from cases.workflow import WORKFLOW
 from surveys.ikm import ikm_for, raw_totals
 from surveys.models import DailyTally, SurveyResponse, UnitDayTally, UnitMonthTally
+from surveys.tally import COUNT_FIELDS, rebuild
 from units.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -88,6 +89,49 @@ def test_the_seed_states_profiles_and_tallies_them(seeded):
     first = datetime.date.fromisoformat(seeded.first_day)
     last = datetime.date.fromisoformat(seeded.last_day)
     assert pulih_inproc.check_every_unit(first, last) == Unit.objects.count()
+
+
+def test_the_seeds_tallies_are_their_recount(seeded):
+    """The seed's INSERT … SELECT tallies, flagged responses included, equal what
+    surveys.tally.rebuild recounts from the responses (the rule the live path keeps)."""
+
+    def rows() -> dict:
+        out = {}
+        for model, keys in (
+            (DailyTally, ("unit", "day", "service_type", "officer")),
+            (UnitDayTally, ("unit", "day", "profile_field", "profile_value")),
+            (UnitMonthTally, ("unit", "month", "profile_field", "profile_value")),
+        ):
+            for row in model.objects.values_list(*keys, *COUNT_FIELDS):
+                out[(model.__name__, *row[:4])] = row[4:]
+        return out
+
+    seeded_rows = rows()
+    assert (
+        sum(counts[-1] for key, counts in seeded_rows.items() if key[0] == "DailyTally")
+        == (SurveyResponse.objects.filter(flagged=True).count())
+        > 0
+    )
+    rebuild()
+    assert rows() == seeded_rows
+
+
+@pytest.mark.parametrize(
+    "tallies",
+    [
+        DailyTally.objects.all(),
+        UnitDayTally.objects.filter(profile_field=""),
+        UnitDayTally.objects.filter(profile_field="education"),
+        UnitMonthTally.objects.filter(profile_field=""),
+    ],
+)
+def test_the_tally_check_stops_when_a_flagged_count_is_off(seeded, tallies):
+    first = datetime.date.fromisoformat(seeded.first_day)
+    last = datetime.date.fromisoformat(seeded.last_day)
+    tally = tallies.filter(unit__code="satuan-03").order_by("pk").first()
+    tallies.model.objects.filter(pk=tally.pk).update(flagged=F("flagged") + 1)
+    with pytest.raises(SystemExit, match="satuan-03: the flagged counts of the .* differ"):
+        pulih_inproc.check_every_unit(first, last)
 
 
 @pytest.mark.parametrize(

@@ -3,18 +3,35 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-COUNTS = ["respondents", *(f"u{n}_{part}" for n in range(1, 10) for part in ("sum", "n"))]
+# The tallies' counts as they were then (surveys/tally.py's COUNT_FIELDS has grown since:
+# migration 0011 adds "flagged").
+COUNTS = ("respondents", *(f"u{n}_{part}" for n in range(1, 10) for part in ("sum", "n")))
 PROFILE_FIELDS = ("sex", "age_group", "education", "occupation")
 ELEMENTS = [f"U{n}" for n in range(1, 10)]
+
+
+def profile_rows(responses):
+    """The profile rows of `responses` (unit id, local day, scores, profile answers), summed
+    per key by the tally rule of the time: [respondents, u1_sum, u1_n, …, u9_sum, u9_n]."""
+    rows = {}
+    for unit_id, day, scores, profile in responses:
+        values = [1]
+        for code in ELEMENTS:
+            answer = scores.get(code)
+            values += (answer or 0, answer is not None)
+        for name, answer in zip(PROFILE_FIELDS, profile):
+            if answer:
+                key = (unit_id, day, name, answer)
+                rows[key] = [a + b for a, b in zip(rows.get(key, [0] * len(COUNTS)), values)]
+    return rows
 
 
 def backfill(apps, schema_editor):
     """The unit-day tallies of the responses stored before them: the whole-day rows summed
     from the daily tallies by one INSERT … SELECT … GROUP BY unit, day (the same local days);
     the profile rows from the responses that state an answer, each on its local day in its
-    unit's time zone by the live path's own helper and tally rule."""
+    unit's time zone by the live path's own helper and the tally rule of the time."""
     from surveys.services import local_day
-    from surveys.tally import profile_rows
     from units.models import Unit as LiveUnit
 
     connection = schema_editor.connection

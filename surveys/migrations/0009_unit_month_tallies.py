@@ -3,6 +3,9 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The tallies' counts as they were then (migration 0011 adds "flagged").
+COUNTS = ("respondents", *(f"u{n}_{part}" for n in range(1, 10) for part in ("sum", "n")))
+
 
 def backfill(apps, schema_editor):
     """The monthly tallies of the responses stored before them: the unit's day tallies of
@@ -10,7 +13,7 @@ def backfill(apps, schema_editor):
     from surveys.tally import month_tally_sql
 
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(month_tally_sql(schema_editor.connection))
+        cursor.execute(month_tally_sql(schema_editor.connection, COUNTS))
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,7 @@
 """surveys/tally.py: the unit's day and month tallies (whole days and months, and profile
-answers) kept by every way in, equal to a raw GROUP BY over the responses; the profile table
-and the IKM of one profile answer read from them; the migrations' backfills write what the
-live path wrote."""
+answers) kept by every way in, equal to a raw GROUP BY over the responses and to their
+recount (`tally.rebuild`); the profile table and the IKM of one profile answer read from them;
+the migrations' backfills write what the live path wrote."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -35,7 +35,7 @@ from surveys.models import (
 from surveys.profile import PROFILE_LABELS, options_for
 from surveys.sample import _element_sums, _responses, _result, ikm_for_profile, profile_table
 from surveys.services import record_service, submit_response
-from surveys.tally import COUNT_FIELDS
+from surveys.tally import COUNT_FIELDS, rebuild
 from units.models import ELEMENT_CODES, IkmWeight, Unit
 
 GOOD = dict.fromkeys(ELEMENT_CODES, 4)
@@ -54,6 +54,7 @@ def raw_day_rows(unit) -> dict:
     for code in ELEMENT_CODES:
         sums[f"{code.lower()}_sum"] = Coalesce(Sum(code.lower()), 0)
         sums[f"{code.lower()}_n"] = Count(code.lower())
+    sums["flagged"] = Count("pk", filter=Q(flagged=True))
     responses = SurveyResponse.objects.filter(unit=unit).annotate(
         local_day=TruncDate("submitted_at", tzinfo=unit.zone)
     )
@@ -89,6 +90,27 @@ def tallied_day_rows(unit) -> dict:
         (t.day, t.profile_field, t.profile_value): [getattr(t, c) for c in COUNT_FIELDS]
         for t in UnitDayTally.objects.filter(unit=unit)
     }
+
+
+def tallied_daily_rows(unit) -> dict:
+    return {
+        (t.day, t.service_type_id, t.officer_id): [getattr(t, c) for c in COUNT_FIELDS]
+        for t in DailyTally.objects.filter(unit=unit)
+    }
+
+
+def kept_tallies(*units) -> dict:
+    """Every tally row of `units` (each table's, by key)."""
+    return {
+        u.pk: (tallied_daily_rows(u), tallied_day_rows(u), tallied_month_rows(u)) for u in units
+    }
+
+
+def assert_kept_equals_rebuilt(*units) -> None:
+    """The tallies the live path kept equal those `rebuild` recounts from the responses."""
+    kept = kept_tallies(*units)
+    rebuild([u.pk for u in units])
+    assert kept_tallies(*units) == kept
 
 
 def daily_tallies_by_day(unit) -> dict:
@@ -166,6 +188,11 @@ def test_every_way_in_keeps_the_day_and_profile_tallies_equal_to_the_responses(u
     # The whole-day rows are the daily tallies of the day added up.
     whole = {k: v for k, v in tallied.items() if k[1] == ""}
     assert whole == daily_tallies_by_day(unit)
+    # Flagged and unflagged answers came by the form and the import.
+    flagged = set(SurveyResponse.objects.values_list("source", "flagged"))
+    assert {("web", True), ("web", False), ("import", True), ("import", False)} <= flagged
+    assert sum(counts[-1] for key, counts in tallied.items() if key[1] == "") == 4
+    assert_kept_equals_rebuilt(unit)
 
 
 def hand_profile_table(unit, start: datetime.date, end: datetime.date) -> list[dict]:
@@ -258,7 +285,26 @@ def test_the_backfill_writes_what_the_live_path_wrote(unit, every_way_in):
     UnitDayTally.objects.all().delete()
     migration = importlib.import_module("surveys.migrations.0008_unit_day_tallies")
     migration.backfill(apps, types.SimpleNamespace(connection=connection))
-    assert {u.pk: tallied_day_rows(u) for u in (unit, east)} == live
+    assert {u.pk: tallied_day_rows(u) for u in (unit, east)} == of_counts(live, migration.COUNTS)
+    # 0011's backfill then counts the flagged responses too.
+    assert_backfill_0011_restores(live, tallied_day_rows, unit, east)
+
+
+def of_counts(rows: dict, counts) -> dict:
+    """Each unit's tally rows as a backfill of the time of `counts` writes them: those counts,
+    the later ones at the table's default (0)."""
+    at = [COUNT_FIELDS.index(c) for c in counts]
+    return {
+        pk: {key: [v if i in at else 0 for i, v in enumerate(values)] for key, values in by.items()}
+        for pk, by in rows.items()
+    }
+
+
+def assert_backfill_0011_restores(live: dict, rows_of, *units) -> None:
+    """Migration 0011's backfill (the recount) writes every count the live path wrote."""
+    migration = importlib.import_module("surveys.migrations.0011_tally_flagged")
+    migration.backfill(apps, types.SimpleNamespace(connection=connection))
+    assert {u.pk: rows_of(u) for u in units} == live
 
 
 def test_the_units_ikm_and_the_roll_up_read_the_day_tallies(unit, every_way_in):
@@ -340,6 +386,33 @@ def test_batches_of_any_answers_and_profiles_keep_the_tallies_equal_to_the_respo
     )
     assert tallied_day_rows(unit) == raw_day_rows(unit)
     assert tallied_month_rows(unit) == raw_month_rows(unit)
+    assert_kept_equals_rebuilt(unit)
+
+
+def test_an_imports_many_keys_and_single_answers_keep_the_tallies_equal_to_the_rebuild(
+    client, tmp_path, unit, people, service_type
+):
+    """An import of more keys than a response's statement takes (on PostgreSQL: the column
+    arrays' path), flagged and unflagged, over two months; then single answers by the form."""
+    lines = []
+    for i in range(24):
+        day = datetime.date(2026, 10, 20) + datetime.timedelta(days=i)
+        officer = ("oscar", "olive", "")[i % 3]
+        u7 = 1 + i % 4  # 1 and 2 flag the answer (the default threshold)
+        sex = ("Perempuan", "Laki-laki", "")[i % 3]
+        lines.append(f"{day} 10:00:00,informasi,{officer},4,4,4,4,4,3,{u7},4,,,{sex},,S1,")
+    import_csv(tmp_path, unit, lines)
+    walk_in = f"/u/{unit.code}/survey/{service_type.code}/"
+    with time_machine.travel(local(unit, datetime.date(2026, 11, 5), 9), tick=False):
+        for u1 in ("1", "4"):
+            client.post(walk_in, {**{f"u{i}": "4" for i in range(1, 10)}, "u1": u1})
+    flagged = SurveyResponse.objects.filter(unit=unit, flagged=True)
+    assert flagged.filter(source="import").count() == 12
+    assert flagged.filter(source="web").count() == 1
+    assert DailyTally.objects.filter(unit=unit).count() > 8
+    assert tallied_day_rows(unit) == raw_day_rows(unit)
+    assert sum(t.flagged for t in DailyTally.objects.filter(unit=unit)) == 13
+    assert_kept_equals_rebuilt(unit)
 
 
 # --- the monthly tallies ----------------------------------------------------------------------
@@ -384,10 +457,17 @@ def test_the_month_rows_follow_each_units_local_month(three_zones):
 
 def test_the_month_backfill_writes_what_the_live_path_wrote(three_zones):
     live = {u.pk: tallied_month_rows(u) for u in three_zones}
+    assert any(counts[-1] for rows in live.values() for counts in rows.values())  # flagged
     UnitMonthTally.objects.all().delete()
     migration = importlib.import_module("surveys.migrations.0009_unit_month_tallies")
     migration.backfill(apps, types.SimpleNamespace(connection=connection))
-    assert {u.pk: tallied_month_rows(u) for u in three_zones} == live
+    tallied = {u.pk: tallied_month_rows(u) for u in three_zones}
+    assert tallied == of_counts(live, migration.COUNTS)
+    assert_backfill_0011_restores(live, tallied_month_rows, *three_zones)
+
+
+def test_the_kept_tallies_of_every_zone_equal_the_rebuild(three_zones):
+    assert_kept_equals_rebuilt(*three_zones)
 
 
 def periods() -> list[tuple[datetime.date, datetime.date]]:
@@ -500,3 +580,31 @@ def test_the_ikm_per_service_and_per_officer_from_one_query_equals_each_ones_own
     for key, result in by_officer:
         n, totals = raw_totals(unit, start=start, end=end, officer=User(pk=key))
         assert result == compute_ikm(totals, respondents=n)
+
+
+@pytest.mark.parametrize("days", [0, 1])
+def test_the_flagged_per_service_and_per_officer_from_the_same_statement_equal_a_count(
+    unit, every_way_in, django_assert_num_queries, days
+):
+    """The poor ratings per service type and per officer come with their IKM, from the
+    daily tallies, and equal a count of the period's flagged responses."""
+    from collections import Counter
+
+    from surveys.ikm import ikm_by_service_and_officer, service_and_officer_figures
+
+    start, end = DAY, DAY + datetime.timedelta(days=days)
+    with django_assert_num_queries(1) as ctx:
+        figures = service_and_officer_figures(unit, start=start, end=end)
+    assert "surveys_surveyresponse" not in ctx.captured_queries[0]["sql"]
+    assert (figures.by_service, figures.by_officer) == ikm_by_service_and_officer(
+        unit, start=start, end=end
+    )
+    since, until = unit.day_bounds(start, end)
+    flagged = SurveyResponse.objects.filter(
+        unit=unit, flagged=True, submitted_at__gte=since, submitted_at__lt=until
+    )
+    services = flagged.exclude(service_type=None).values_list("service_type", flat=True)
+    officers = flagged.exclude(officer=None).values_list("officer", flat=True)
+    assert figures.flagged_by_service == Counter(services)
+    assert figures.flagged_by_officer == Counter(officers)
+    assert figures.flagged_by_service and figures.flagged_by_officer
