@@ -9,7 +9,8 @@ then formats each value with the same rules:
 
 - `printer(value)` is what `{{ value }}` writes (localized numbers, escaped text, "None");
 - `printer.fixed(value, places)` is what `{{ value|floatformat:places }}` writes (half up, from
-  the value's decimal form; "" for what is not a number).
+  the value's decimal form — a Fraction's through float, as the filter reads it; "" for what is
+  not a number).
 
 Anything unusual (dates, booleans, infinities, numbers too long for the fast path) goes through
 Django's own functions, so the output is the template's byte for byte (pulih/tests/test_printed.py
@@ -18,7 +19,8 @@ checks it against the template engine in both languages, with and without thousa
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, getcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
@@ -115,10 +117,16 @@ class Printer:
         if kind is Decimal:
             d = value
         elif kind is int or kind is float:
-            try:
-                d = Decimal(str(value))
-            except InvalidOperation:  # pragma: no cover (str() of an int or float parses)
-                return floatformat(value, places)
+            d = Decimal(str(value))
+        elif kind is Fraction:
+            # floatformat reads str(value): "7" parses, "7/2" does not and goes through float.
+            if value.denominator == 1:
+                d = Decimal(value.numerator)
+            else:
+                try:
+                    d = Decimal(str(float(value)))
+                except OverflowError:
+                    return floatformat(value, places)
         elif value is None:
             return ""
         else:

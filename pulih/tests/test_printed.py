@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from pulih.lib.printed import Printer
@@ -86,6 +87,12 @@ NUMBERS = [
     Decimal("0E-8"),
     Decimal("12345678901234567890.123456789"),
     Decimal("1E-250"),
+    Fraction(7, 2),
+    Fraction(4, 1),
+    Fraction(-1, 8),
+    Fraction(2675, 1000),
+    Fraction(32437, 9000),
+    Fraction(-(10**30), 3),
     Decimal("Infinity"),
 ]
 # Values a template prints by other rules than a number's.
@@ -164,6 +171,7 @@ def test_many_random_values(locale):
         values.append(whole / 10 ** rng.randint(0, 5))
         values.append(round(rng.uniform(-100, 100), rng.randint(0, 4)) + 0.005 * rng.choice([0, 1]))
         values.append(rng.randint(-(10**9), 10**9))
+        values.append(Fraction(rng.randint(-40000, 40000), rng.randint(1, 10000)))  # an NRR
     for v in values:
         printed, rendered = _both(v)
         assert printed == rendered, v
@@ -172,11 +180,13 @@ def test_many_random_values(locale):
             assert printed == rendered, (v, places)
 
 
+@hypothesis_settings(max_examples=400)
 @given(
     st.one_of(
         st.integers(min_value=-(10**30), max_value=10**30),
         st.floats(allow_nan=False),
         st.decimals(allow_nan=False, allow_infinity=False, places=None),
+        st.fractions(max_denominator=10**6),
     ),
     st.sampled_from(PLACES),
     st.sampled_from(SETTINGS),
