@@ -8,6 +8,8 @@ cells pays that a few hundred times. A `Printer` reads the active language's sep
 then formats each value with the same rules:
 
 - `printer(value)` is what `{{ value }}` writes (localized numbers, escaped text, "None");
+- `printer.date(value, format)` is what `{{ value|date:format }}` writes (kept per date: a
+  report's two tables of months print each month twice);
 - `printer.fixed(value, places)` is what `{{ value|floatformat:places }}` writes (half up, from
   the value's decimal form — a Fraction's through float, as the filter reads it; "" for what is
   not a number).
@@ -19,11 +21,15 @@ checks it against the template engine in both languages, with and without thousa
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Context, Decimal, getcontext
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, getcontext
+from decimal import Context as DecimalContext
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
+from django.template import Context
+from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils.formats import get_format, localize
 from django.utils.functional import Promise
@@ -33,6 +39,18 @@ from django.utils.timezone import template_localtime
 # Django's own cut-offs above which floatformat and number_format switch strategy: longer
 # numbers take the slow (Django's) path here, so both print them the same way.
 _MAX_DIGITS = 200
+
+
+_PRINTER = "pulih.lib.printed.Printer"
+
+
+def printer_for(context: Context) -> Printer:
+    """A template tag's Printer: one per rendering of a template (made in its language, under
+    its settings), kept in the template's render context."""
+    printer = context.render_context.get(_PRINTER)
+    if printer is None:
+        printer = context.render_context[_PRINTER] = Printer()
+    return printer
 
 
 def _grouped(int_part: str, grouping, thousand_sep: str) -> str:
@@ -69,6 +87,7 @@ class Printer:
         # "-" never change under escaping, so escaping the separators is escaping the whole.
         self._html_decimal_sep = str(conditional_escape(self.decimal_sep))
         self._html_thousand_sep = str(conditional_escape(self.thousand_sep))
+        self._dates: dict[tuple, str] = {}
 
     def _join(self, sign: str, int_part: str, dec_part: str, html: bool) -> str:
         decimal_sep, thousand_sep = (
@@ -142,8 +161,21 @@ class Printer:
         # floatformat's rounding: half up, in a context wide enough for every digit (#15789).
         units = len(digits) + (-exponent if m else exponent)
         prec = max(getcontext().prec, abs(places) + units + 1)
-        rounded = d.quantize(Decimal(1).scaleb(-abs(places)), ROUND_HALF_UP, Context(prec=prec))
+        exp = Decimal(1).scaleb(-abs(places))
+        rounded = d.quantize(exp, ROUND_HALF_UP, DecimalContext(prec=prec))
         text = f"{rounded:f}"
         if text[0] == "-" and not rounded:  # -0.004 prints as 0.00, as floatformat does
             text = text[1:]
         return self._plain(text, False)
+
+    def date(self, value: Any, format: str | None = None) -> str:
+        """What `{{ value|date:format }}` writes (the filter's local time, then escaped)."""
+        key = (value, format)
+        try:
+            return self._dates[key]
+        except (KeyError, TypeError):  # TypeError: not hashable (then not a date either)
+            pass
+        printed = conditional_escape(date_filter(template_localtime(value), format))
+        if isinstance(value, datetime.date):
+            self._dates[key] = printed
+        return printed

@@ -148,6 +148,27 @@ def test_floatformat_places_print_as_the_filter_prints_them(locale):
         assert printed == rendered, (v, places)
 
 
+DATE = ENGINE.from_string("{{ v|date:f }}")
+
+
+def test_dates_print_as_the_date_filter_prints_them(locale):
+    printer = Printer()
+    values = [
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 5, 1),
+        datetime.datetime(2026, 8, 31, 20, 0, tzinfo=datetime.UTC),  # 1 September in Jakarta
+        datetime.datetime(2026, 8, 31, 20, 0),
+        None,
+        "",
+        "2026-01-01",
+        3,
+        [1],
+    ]
+    for v, f in itertools.product(values, ["YEAR_MONTH_FORMAT", "DATE_FORMAT", "Y-m-d", None]):
+        for _twice in range(2):
+            assert printer.date(v, f) == DATE.render(Context({"v": v, "f": f})), (v, f)
+
+
 def test_indonesian_uses_a_decimal_comma_and_dots_between_thousands(settings):
     settings.USE_THOUSAND_SEPARATOR = True
     with translation.override("id"):
