@@ -25,6 +25,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from decimal import Context as DecimalContext
 from fractions import Fraction
+from html import escape as html_escape
 from typing import Any
 
 from django.conf import settings
@@ -111,7 +112,7 @@ class Printer:
         """What `{{ value }}` writes (autoescaped, localized)."""
         kind = type(value)
         if kind is str:
-            return conditional_escape(value)
+            return html_escape(value)  # django.utils.html.escape's, without its lazy wrapper
         if kind is int:
             return str(value) if not self.use_grouping else self._plain(str(value), True)
         if kind is Decimal and value.is_finite():
