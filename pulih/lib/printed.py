@@ -36,6 +36,7 @@ from django.utils.formats import get_format, localize
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 
 # Django's own cut-offs above which floatformat and number_format switch strategy: longer
 # numbers take the slow (Django's) path here, so both print them the same way.
@@ -46,11 +47,12 @@ _PRINTER = "pulih.lib.printed.Printer"
 
 
 def printer_for(context: Context) -> Printer:
-    """A template tag's Printer: one per rendering of a template (made in its language, under
-    its settings), kept in the template's render context."""
-    printer = context.render_context.get(_PRINTER)
+    """A template tag's Printer: one per rendering of a template and language (a
+    {% language %} block prints in its own), kept in the template's render context."""
+    key = (_PRINTER, get_language())
+    printer = context.render_context.get(key)
     if printer is None:
-        printer = context.render_context[_PRINTER] = Printer()
+        printer = context.render_context[key] = Printer()
     return printer
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from django.template import Context, engines
+from django.template import Context, Engine, engines
 from django.test import override_settings
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from pulih.lib.printed import Printer
+from pulih.lib.printed import Printer, printer_for
 
 ENGINE = engines["django"].engine
 PLAIN = ENGINE.from_string("{{ v }}")
@@ -217,3 +217,21 @@ def test_property_printer_equals_the_template(value, places, setting):
     with override_settings(USE_THOUSAND_SEPARATOR=separators), translation.override(language):
         assert _both(value, places)[0] == _both(value, places)[1]
         assert _both(value)[0] == _both(value)[1]
+
+
+def test_a_tag_prints_in_the_language_of_its_language_block():
+    from django.template import Library
+
+    library = Library()
+
+    @library.simple_tag(takes_context=True)
+    def half(context):
+        return printer_for(context).fixed(0.5, 1)
+
+    engine = Engine(libraries={"i18n": "django.templatetags.i18n"})
+    engine.template_libraries["printed_test"] = library
+    template = engine.from_string(
+        "{% load i18n printed_test %}{% half %} {% language 'en' %}{% half %}{% endlanguage %}"
+    )
+    with translation.override("id"):
+        assert template.render(Context()) == "0,5 0.5"
