@@ -2,7 +2,8 @@
 they replaced wrote, byte for byte.
 
 tests/templates/loops/ keeps the loops: reports/_figures.html and recovery/_figures.html as
-they were before the tags (the include of the second pointed at its copy). Both versions render
+they were before the tags (the include of the second pointed at its copy), named .tmpl so that
+`make messages` does not read their messages into the reports catalogue. Both versions render
 the same figures — edge cases made by hand (markup in every label, empty tables, rounding
 halves, counts in the thousands with thousand separators on) and the demo data — in both
 languages, with and without links, officers and recovery.
@@ -40,7 +41,7 @@ def templates():
     """(the loops, the tags): the loops' copy and the live template, by one engine's rules."""
     live = engines["django"].engine
     engine = Engine(dirs=[LOOPS], app_dirs=True, libraries=live.libraries)
-    return engine.get_template("loops/_figures.html"), live.get_template("reports/_figures.html")
+    return engine.get_template("loops/_figures.tmpl"), live.get_template("reports/_figures.html")
 
 
 def _render(template, figures, **flags) -> str:
