@@ -45,6 +45,24 @@ def test_values_of_any_number_type_are_printed_with_the_languages_separator():
     assert "91.48" in texts(root)
 
 
+def test_a_chart_reads_the_languages_separator_once(monkeypatch):
+    import documents.charts as charts
+
+    calls = []
+    real = charts.get_format
+
+    def counted(name, *args, **kwargs):
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(charts, "get_format", counted)
+    with translation.override("id"):
+        bar = bar_chart(["x", "y", "z"], [91.48, None, 3.5], max_value=100, guides=[(88.31, "A")])
+        line = line_chart(["a", "b", "c"], [70.25, None, 99.5], min_value=25, max_value=100)
+    assert calls == ["DECIMAL_SEPARATOR", "DECIMAL_SEPARATOR"]
+    assert "91,48" in texts(parse(bar)) and "70,25" in texts(parse(line))
+
+
 def test_labels_are_escaped_and_long_ones_shortened():
     evil = '<script>alert("x")</script> & a very long service name indeed'
     markup = bar_chart([evil], [1])

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from django import template
-from django.urls import reverse
+from collections.abc import Iterable
 
+from django import template
+from django.template import Context
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from pulih.lib.printed import printer_for
 from units.models import Role
 
 from ..models import FollowUp
@@ -34,3 +39,19 @@ def followup_answer(context, case) -> dict:
         return {"show": False}
     followup = FollowUp.objects.filter(case=case).first()
     return {"show": followup is not None, "followup": followup}
+
+
+@register.simple_tag(takes_context=True)
+def recovery_rows(context: Context, rows: Iterable) -> SafeString:
+    """The recovery table's rows (per kind of compensation or per service): label, compensated,
+    answered, recovered and the recovered share ("—" when nobody answered), printed in Python
+    as the template's loop printed them (reports/tests/test_report_tags.py compares the two)."""
+    p = printer_for(context)
+    return mark_safe(  # noqa: S308 (every value printed escaped)
+        "".join(
+            f'<tr><td>{p(r.label)}</td><td class="num">{p(r.compensated)}</td>'
+            f'<td class="num">{p(r.answered)}</td><td class="num">{p(r.recovered)}</td>'
+            f'<td class="num">{"—" if r.percent is None else p(r.percent)}</td></tr>'
+            for r in rows
+        )
+    )
