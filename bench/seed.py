@@ -638,6 +638,7 @@ def _case_rows(
                     m(submitted),  # the case's origin: the poor rating
                     service,  # and its service
                     len(rows.compensations),  # the compensation delivered
+                    0.0,  # waited_days: computed by the database once written (`seed`)
                 )
             )
     return rows
@@ -753,6 +754,7 @@ CASE_TABLES = {
             "origin_at",
             "service_type_id",
             "compensation_id",
+            "waited_days",
         ],
     ),
 }
@@ -779,7 +781,7 @@ def seed(
     answers given during the run (the survey API, the import) fall into it too."""
     from django.db import connection, transaction
 
-    from cases.models import DecreeSequence
+    from cases.models import DaysBetween, DecreeSequence, Delivery
     from cases.tally import rebuild as rebuild_case_tallies
     from surveys.models import DailyTally, UnitDayTally
     from surveys.tally import month_tally_sql
@@ -843,6 +845,8 @@ def seed(
     with transaction.atomic():
         for name, (table, columns) in CASE_TABLES.items():
             write_rows(table, columns, getattr(rows, name))
+        # The days each delivery waited, as the workflow has the database compute them.
+        Delivery.objects.update(waited_days=DaysBetween("delivered_at", "origin_at"))
         DecreeSequence.objects.bulk_create(
             DecreeSequence(unit_id=unit_id, year=year, last=last)
             for (unit_id, year), last in rows.sequences.items()

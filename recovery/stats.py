@@ -99,21 +99,16 @@ def _by_kind_sql() -> str:
     )
 
 
-# Days from `origin_at` to `delivered_at` as a float, in each database's own date arithmetic.
-_WAITED = {
-    "sqlite": "julianday(d.delivered_at) - julianday(d.origin_at)",
-    "postgresql": "EXTRACT(EPOCH FROM (d.delivered_at - d.origin_at)) / 86400.0",
-}
-
-
 @functools.cache
-def _median_sql(vendor: str) -> str:
-    """The one or two middle values of the period's waits (LIMIT and OFFSET from the count)."""
-    waited = (
-        f"SELECT ({_WAITED[vendor]}) AS waited FROM {Delivery._meta.db_table} d"  # noqa: S608
+def _median_sql() -> str:
+    """The one or two middle values of the period's waits (LIMIT and OFFSET from the count),
+    stored on each delivery (`Delivery.waited_days`) and read from the `(unit, delivered_at,
+    due_at, waited_days)` index alone."""
+    return (
+        f"SELECT d.waited_days FROM {Delivery._meta.db_table} d"  # noqa: S608
         " WHERE d.unit_id = %s AND d.delivered_at >= %s AND d.delivered_at < %s"
+        " ORDER BY 1 ASC LIMIT %s OFFSET %s"
     )
-    return f"{waited} ORDER BY 1 ASC LIMIT %s OFFSET %s"
 
 
 def _period_params(unit: Unit, start: datetime.date, end: datetime.date) -> list:
@@ -135,15 +130,13 @@ def _rows(sql: str, params: list) -> list[RecoveryRow]:
 
 def median_days_to_delivery(period: list, count: int) -> float | None:
     """Median days from the poor rating (or complaint, or the case's opening) to delivery of
-    the `count` deliveries of a period (`_period_params`); from the delivery's row alone (its
-    case's origin is kept on it): no join."""
+    the `count` deliveries of a period (`_period_params`); from the delivery's row alone (the
+    days it waited are kept on it): no join."""
     if not count:
         return None
     first, last = (count - 1) // 2, count // 2  # the middle one, or the middle two
-    connection = read_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(_median_sql(connection.vendor), [*period, last - first + 1, first])
-        # As floats (PostgreSQL's division gives a numeric), as the ORM's FloatField did.
+    with read_connection().cursor() as cursor:
+        cursor.execute(_median_sql(), [*period, last - first + 1, first])
         middle = [float(waited) for (waited,) in cursor.fetchall()]
     return round(sum(middle) / len(middle), 1)
 
