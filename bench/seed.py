@@ -783,6 +783,7 @@ def seed(
 
     from cases.models import DaysBetween, DecreeSequence, Delivery
     from cases.tally import rebuild as rebuild_case_tallies
+    from recovery.tally import rebuild as rebuild_recovery_tallies
     from surveys.models import DailyTally, UnitDayTally
     from surveys.tally import month_tally_sql
     from units.models import Unit
@@ -856,13 +857,16 @@ def seed(
         # The case tallies, recounted from the rows just written (the workflow keeps them one
         # change at a time; cases.tally.rebuild is its rule applied to all of them).
         case_tallies = rebuild_case_tallies()
+        # The recovery tallies likewise.
+        recovery_tallies = rebuild_recovery_tallies()
     seconds["cases"] = time.monotonic() - started
     by_state: dict[str, int] = {}
     for row in rows.cases:
         by_state[row[3]] = by_state.get(row[3], 0) + 1
     log(
         f"seed: {len(rows.cases):,} cases, {len(rows.events):,} events, "
-        f"{len(rows.decrees):,} decrees, {case_tallies:,} case tallies in "
+        f"{len(rows.decrees):,} decrees, {case_tallies:,} case tallies, "
+        f"{recovery_tallies:,} recovery tallies in "
         f"{seconds['cases']:.1f} s"
     )
     started = time.monotonic()
