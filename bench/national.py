@@ -262,6 +262,7 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
 
     from cases.models import Case, Compensation, Decree, Proposal
     from cases.tally import rebuild as rebuild_case_tallies
+    from recovery.tally import rebuild as rebuild_recovery_tallies
     from surveys.models import DailyTally, SurveyResponse, UnitDayTally
     from surveys.tally import month_tally_sql
 
@@ -430,6 +431,8 @@ def seed(units: int, responses: int, cases: int, log=print) -> dict:
             )
             # Their tallies, recounted from the rows (cases.tally's rule, as the workflow keeps it).
             case_tallies = rebuild_case_tallies()
+            # And the recovery tallies (none while this data set writes no deliveries).
+            rebuild_recovery_tallies()
         seconds["cases"] = time.monotonic() - t
         log(
             f"national: {n_cases:,} cases, {n_proposals:,} proposals, {n_decrees:,} decrees, "

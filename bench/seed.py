@@ -645,6 +645,7 @@ def _case_rows(
                     m(submitted),  # the case's origin: the poor rating
                     service,  # and its service
                     len(rows.compensations),  # the compensation delivered
+                    0.0,  # waited_days: computed by the database once written (`seed`)
                 )
             )
     return rows
@@ -760,6 +761,7 @@ CASE_TABLES = {
             "origin_at",
             "service_type_id",
             "compensation_id",
+            "waited_days",
         ],
     ),
 }
@@ -786,8 +788,9 @@ def seed(
     answers given during the run (the survey API, the import) fall into it too."""
     from django.db import connection, transaction
 
-    from cases.models import DecreeSequence
+    from cases.models import DaysBetween, DecreeSequence, Delivery
     from cases.tally import rebuild as rebuild_case_tallies
+    from recovery.tally import rebuild as rebuild_recovery_tallies
     from surveys.models import DailyTally, UnitDayTally
     from surveys.tally import month_tally_sql
     from units.models import Unit
@@ -850,6 +853,8 @@ def seed(
     with transaction.atomic():
         for name, (table, columns) in CASE_TABLES.items():
             write_rows(table, columns, getattr(rows, name))
+        # The days each delivery waited, as the workflow has the database compute them.
+        Delivery.objects.update(waited_days=DaysBetween("delivered_at", "origin_at"))
         DecreeSequence.objects.bulk_create(
             DecreeSequence(unit_id=unit_id, year=year, last=last)
             for (unit_id, year), last in rows.sequences.items()
@@ -859,13 +864,16 @@ def seed(
         # The case tallies, recounted from the rows just written (the workflow keeps them one
         # change at a time; cases.tally.rebuild is its rule applied to all of them).
         case_tallies = rebuild_case_tallies()
+        # The recovery tallies likewise.
+        recovery_tallies = rebuild_recovery_tallies()
     seconds["cases"] = time.monotonic() - started
     by_state: dict[str, int] = {}
     for row in rows.cases:
         by_state[row[3]] = by_state.get(row[3], 0) + 1
     log(
         f"seed: {len(rows.cases):,} cases, {len(rows.events):,} events, "
-        f"{len(rows.decrees):,} decrees, {case_tallies:,} case tallies in "
+        f"{len(rows.decrees):,} decrees, {case_tallies:,} case tallies, "
+        f"{recovery_tallies:,} recovery tallies in "
         f"{seconds['cases']:.1f} s"
     )
     started = time.monotonic()

@@ -57,6 +57,7 @@ from .models import (
     Proposal,
     SourceKind,
     Verification,
+    days_between,
 )
 from .rules import segregation_for
 
@@ -921,7 +922,10 @@ def deliver_compensation(
         origin_at=origin_at,
         service_type_id=origin_service,
         compensation_id=compensation,
+        waited_days=days_between(when, origin_at),
     )
+    # The number the database computed (the instance holds the expression until read back).
+    delivery.refresh_from_db(fields=["waited_days"])
     tally.delivered(delivery)
     files = store_attachments(locked, evidence, actor=actor, purpose=AttachmentPurpose.DELIVERY)
     data = {

@@ -13,7 +13,8 @@ class RecoveryConfig(AppConfig):
 
         from .services import issue_followup_for_delivery
 
-        # The follow-up is issued in the same transaction as the delivery that causes it.
+        # The follow-up is issued, and the delivery counted in the recovery tallies, in the
+        # same transaction as the delivery that causes it.
         post_save.connect(
             issue_followup_for_delivery, sender=Delivery, dispatch_uid="recovery-followup"
         )

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pulih.lib.registry import demo_populators
 
+from . import tally
 from .models import FollowUp
 
 
@@ -21,4 +22,7 @@ def populate(unit, staff, rng, months) -> str:
                 score=score,
             )
             answered += 1
+    # The answers go in on the demo's past clock, past the service's open-link rule: the
+    # unit's recovery tallies are recounted from them (as the service would have kept them).
+    tally.rebuild([unit.pk])
     return f"{answered} follow-ups answered"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case
-from units.models import Unit
+from units.models import ServiceType, Unit
 
 RECOVERED_FROM = 3  # answers 3 (puas) and 4 (sangat puas) count as recovered
 
@@ -84,3 +86,57 @@ class FollowUp(models.Model):
     @property
     def recovered(self) -> bool | None:
         return None if self.score is None else self.score >= RECOVERED_FROM
+
+
+class RecoveryTally(models.Model):
+    """Running counts of one unit's deliveries for one local day (the unit's time zone), service
+    rated and set of compensation kinds delivered: how many, how many of their follow-ups were
+    answered, and how many answered as recovered. Kept by recovery/tally.py in the transaction
+    of the delivery and of the answer: the recovery figures add up a period's rows instead of
+    joining its deliveries to their follow-ups and compensations."""
+
+    # No index of its own: the unique constraint's and the index's first column serve it.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()  # local date of the delivery in the unit's time zone
+    # The delivery's service_type (NULL: the case's origin named none).
+    service_type = models.ForeignKey(
+        ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The ids of the kinds of the compensation delivered, ascending, comma-separated ("3,7";
+    # "": none): the names are read at the figures' time, so a renamed kind moves its counts.
+    kinds = models.TextField(blank=True, default="")
+    compensated = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)  # the follow-up's answered_at set
+    recovered = models.IntegerField(default=0)  # its score >= RECOVERED_FROM
+
+    class Meta:
+        verbose_name = _("recovery tally")
+        verbose_name_plural = _("recovery tallies")
+        constraints = [
+            # One row per key; a NULL service counts as one key (COALESCE to 0).
+            models.UniqueConstraint(
+                "unit",
+                "day",
+                Coalesce("service_type", Value(0)),
+                "kinds",
+                name="recoverytally_one_per_key",
+            )
+        ]
+        indexes = [
+            # recovery_figures: a unit's period of days, read from the index alone.
+            models.Index(
+                fields=[
+                    "unit",
+                    "day",
+                    "service_type",
+                    "kinds",
+                    "compensated",
+                    "answered",
+                    "recovered",
+                ],
+                name="recoverytally_unit_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.service_type_id} [{self.kinds}]"

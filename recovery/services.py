@@ -14,6 +14,7 @@ from cases.notify import email_in
 from pulih.lib.errors import InvalidInput, StateConflict
 from units.models import Unit
 
+from . import tally
 from .models import FollowUp, RecoverySettings
 
 COMMENT_MAX_LENGTH = 2000
@@ -47,8 +48,9 @@ def issue_followup(delivery: Delivery) -> FollowUp:
 
 
 def issue_followup_for_delivery(sender, instance: Delivery, created: bool, raw=False, **kwargs):
+    """A new delivery's follow-up, and its count in the recovery tallies (same transaction)."""
     if created and not raw:
-        issue_followup(instance)
+        tally.delivered(instance, issue_followup(instance))
 
 
 def followup_state(followup: FollowUp, now: datetime.datetime | None = None) -> str:
@@ -106,6 +108,8 @@ def answer_followup(token: str, *, score: object, comment: str = "") -> FollowUp
         taken = FollowUp.objects.filter(
             pk=followup.pk, answered_at__isnull=True, opens_at__lte=now, closes_at__gt=now
         ).update(answered_at=now, score=value, comment=comment)
+        if taken:
+            tally.answered(followup, value)
     if not taken:
         raise FollowUpClosed(_("This link no longer takes an answer."))
     followup.refresh_from_db()

@@ -64,6 +64,25 @@ def test_each_state_has_the_records_and_timeline_its_path_leaves(seeded):
         assert not model.objects.exclude(unit=F("case__unit")).exists()
 
 
+def test_the_recovery_figures_of_the_seed_equal_the_joins_over_its_rows(seeded):
+    """The deliveries written in bulk hold the days they waited as the database computes
+    them, and the recovery tallies recounted after them give the figures the rows give."""
+    from cases.models import DaysBetween
+    from recovery.stats import recovery_figures
+    from recovery.tests.test_tally import Reference
+
+    waits = Delivery.objects.annotate(computed=DaysBetween("delivered_at", "origin_at"))
+    assert all(w == float(c) for w, c in waits.values_list("waited_days", "computed"))
+    first = datetime.date.fromisoformat(seeded.first_day)
+    last = datetime.date.fromisoformat(seeded.last_day)
+    delivered = Delivery.objects.values("unit").distinct()
+    for unit in Unit.objects.filter(pk__in=delivered).order_by("pk")[:3]:
+        whole = recovery_figures(unit, first, last)
+        assert whole.compensated and whole == Reference.figures(unit, first, last)
+        recent = last - datetime.timedelta(days=40)
+        assert recovery_figures(unit, recent, last) == Reference.figures(unit, recent, last)
+
+
 def test_a_seeded_case_goes_on_through_the_workflow(seeded):
     case = Case.objects.filter(state=CaseState.DECISION).first()
     assert set(WORKFLOW[case.state]) == {"decide"}

@@ -12,6 +12,8 @@ from cases.models import CaseState, Delivery
 from conftest import PASSWORD
 from recovery.models import FollowUp
 
+from .conftest import recount
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
@@ -30,6 +32,7 @@ def test_a_customer_answers_on_a_phone_and_the_rate_shows(
     case = make_case(CaseState.CLOSED)
     delivered = last_quarter_day()
     Delivery.objects.filter(case=case).update(delivered_at=delivered)
+    recount(unit)
     # The question opened yesterday (the unit's delay has passed) and is still open.
     now = timezone.now()
     FollowUp.objects.filter(case=case).update(

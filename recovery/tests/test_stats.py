@@ -14,6 +14,8 @@ from cases.models import CaseState, Delivery
 from recovery.models import FollowUp
 from recovery.stats import recovery_figures
 
+from .conftest import recount
+
 # (days from the poor rating to delivery, follow-up answer or None)
 SEED = [(1, 4), (2, 3), (3, 1), (10, None), (20, 2)]
 
@@ -38,6 +40,7 @@ def seeded(make_case):
     old = make_case(CaseState.CLOSED)
     Delivery.objects.filter(case=old).update(delivered_at=yesterday - datetime.timedelta(days=400))
     FollowUp.objects.filter(case=old).update(answered_at=yesterday, score=4)
+    recount(cases[0].unit)
     return cases
 
 
@@ -88,6 +91,7 @@ def test_the_totals_add_up_the_services_including_deliveries_of_no_service(unit,
     )
     # An answer's service never changes in Pulih: the delivery keeps it as its case's origin's.
     Delivery.objects.filter(case=case).update(service_type=None)
+    recount(unit)
     figures = recovery_figures(unit, *period())
     rows = {r.label: (r.compensated, r.answered, r.recovered) for r in figures.by_service}
     assert rows == {"—": (1, 1, 1), "Layanan informasi": (4, 3, 1)}
@@ -112,6 +116,7 @@ def test_rows_are_per_name_and_a_delivery_counts_once_per_name(unit, seeded):
     other = CompensationKind.objects.create(unit=unit, code="voucher", name="Voucher")
     compensation.kinds.add(same_name, other)
     second.compensation.kinds.add(other)
+    recount(unit)
     figures = recovery_figures(unit, *period())
     assert [(s.label, s.compensated, s.answered, s.recovered) for s in figures.by_service] == [
         ("Layanan informasi", 5, 4, 2)
@@ -124,6 +129,7 @@ def test_an_even_count_takes_the_mean_of_the_middle_two(unit, seeded):
     Delivery.objects.filter(case=seeded[-1]).update(
         delivered_at=timezone.now() - datetime.timedelta(days=100)
     )
+    recount(unit)
     assert recovery_figures(unit, *period()).median_days == 2.5  # of 1, 2, 3, 10 days
 
 
@@ -177,6 +183,7 @@ def test_public_results_show_the_recovery_beside_the_ikm(client, unit, seeded):
         datetime.datetime.combine(first_of_quarter - datetime.timedelta(days=10), datetime.time(10))
     )
     Delivery.objects.filter(case__in=seeded).update(delivered_at=in_last_quarter)
+    recount(unit)
     html = client.get(f"/u/{unit.code}/hasil/").content.decode()
     assert 'id="public-recovery"' in html
     assert "pelanggan yang dirugikan pulih" in html
