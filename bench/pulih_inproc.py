@@ -95,7 +95,7 @@ def ikm(reps: int, warmup: int) -> dict:
     process, its JSON parsed) against the floor, checked equal to the hundredth."""
     from django.core.management import call_command
 
-    from surveys.ikm import compute_ikm
+    from surveys.ikm import compute_ikm, round_half_up
     from units.models import Unit
 
     unit = Unit.objects.get(code=MEASURED_UNIT)
@@ -120,11 +120,15 @@ def ikm(reps: int, warmup: int) -> dict:
     checks = {
         "respondents": (report["respondents"], respondents),
         "score": (report["score"], float(floor.score)),
-        "ikm": (round(report["ikm"], 2), round(float(floor.ikm), 2)),
+        # The command prints its figures to 4 decimals (half up): the floor's exact figures
+        # rounded the same way (rounding the printed figure again, to 2, could differ from
+        # the exact one's rounding to 2: 3.45499… prints 3.4550).
+        "ikm": (report["ikm"], float(round_half_up(Fraction(floor.ikm), 4))),
     }
     for e in report["elements"]:
         total, count = totals[e["code"]]
-        checks[f"nrr {e['code']}"] = (round(e["nrr"], 2), round(float(Fraction(total, count)), 2))
+        exact = float(round_half_up(Fraction(total, count), 4))
+        checks[f"nrr {e['code']}"] = (e["nrr"], exact)
     wrong = {k: v for k, v in checks.items() if v[0] != v[1]}
     if wrong:
         raise SystemExit(f"IKM from the tallies differs from the raw scan: {wrong}")
