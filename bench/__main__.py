@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import json
-import subprocess
 import sys
 import time
 
 from . import peer_helpdesk, pulih_part
-from .pulih_db import VAR, database_url, django_env, drop
+from .pulih_db import VAR, collectstatic, drop
 from .report import (
     DOC,
     ROOT,
@@ -39,32 +38,6 @@ TIME_LIMIT_S = 600
 def versions() -> dict[str, str]:
     names = ["Django", "djangorestframework", "weasyprint", "gunicorn", "psycopg"]
     return {n: importlib.metadata.version(n) for n in names}
-
-
-def _static_is_current() -> bool:
-    """The manifest exists and no static source (the apps' static/ folders) is newer."""
-    manifest = ROOT / "staticfiles" / "staticfiles.json"
-    if not manifest.exists():
-        return False
-    built = manifest.stat().st_mtime
-    for folder in ROOT.glob("*/static"):
-        if any(f.stat().st_mtime > built for f in folder.rglob("*") if f.is_file()):
-            return False
-    return True
-
-
-def collectstatic() -> None:
-    """The pages are served with DEBUG off, as in production: they need the static manifest
-    (built again only when a static file changed since; minutes on a loaded machine)."""
-    if _static_is_current():
-        return
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=django_env(database_url("sqlite")),
-        check=True,
-        timeout=600,  # a loaded machine takes minutes to post-process the manifest
-    )
 
 
 def run_engine(engine: str, parts: list[str], args: argparse.Namespace) -> dict:

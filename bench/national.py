@@ -29,7 +29,7 @@ import sys
 import time
 from pathlib import Path
 
-from .pulih_db import PG_ADMIN_URL, VAR, django_env, run_json
+from .pulih_db import PG_ADMIN_URL, VAR, collectstatic, django_env, run_json
 from .pulih_part import against_scan
 from .report import (
     ROOT,
@@ -722,6 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     if free_gb < MIN_FREE_GB * args.responses / RESPONSES:
         raise SystemExit(f"only {free_gb:.1f} GB free: the national data set needs about 10")
     VAR.mkdir(parents=True, exist_ok=True)
+    collectstatic()  # the pages render with DEBUG off, from the static manifest
     drop()
     _admin(f"CREATE DATABASE {DATABASE}")
     try:
