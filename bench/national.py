@@ -530,7 +530,7 @@ def measure_http(reps: int, warmup: int) -> dict:
         public = time_requests(f"{base}/o/{ROOT_CODE}/", reps, warmup=warmup)
         after = time_requests(base + FLOOR_PAGE_PATH, half, cookies=cookies, warmup=warmup)
         return {
-            "framework floor": merged(before, after),
+            "framework floor": merged([before, after]),
             "organisation dashboard": dashboard,
             "public page": public,
         }

@@ -18,6 +18,7 @@ from .seed import MEASURED_UNIT, PASSWORD
 WORKERS = 2
 THREADS = 2
 FLOOR_PAGE_PATH = "/bench/page/"
+ROUNDS = 4  # of `reps` requests of each page and of the floor
 
 
 def api_token(base: str, username: str) -> str:
@@ -35,15 +36,15 @@ def bench_env(engine: str) -> dict[str, str]:
     return django_env(database_url(engine), DJANGO_SETTINGS_MODULE="bench.settings")
 
 
-def merged(first: dict, second: dict) -> dict:
-    """One timing from two halves measured apart (before and after the figures compared with
-    them, so drift in the machine's load hits both sides)."""
-    samples = first["samples_ms"] + second["samples_ms"]
+def merged(parts: list[dict]) -> dict:
+    """One timing from parts measured apart (in rounds, so that drift in the machine's load
+    hits the page and its floor alike)."""
+    samples = [x for part in parts for x in part["samples_ms"]]
     return {
         "p50_ms": round(percentile(samples, 50), 1),
         "p95_ms": round(percentile(samples, 95), 1),
         "n": len(samples),
-        "bytes": first["bytes"],
+        "bytes": parts[0]["bytes"],
         "samples_ms": samples,
     }
 
@@ -67,14 +68,19 @@ def measure(engine: str, pages: dict[str, str], ikm: dict, reps: int, warmup: in
             for user in {f"{MEASURED_UNIT}-head", *PAGE_READER.values()}
         }
         cookies = sessions[f"{MEASURED_UNIT}-head"]
-        half = max(1, reps // 2)
-        floor_before = time_requests(base + FLOOR_PAGE_PATH, half, cookies=cookies, warmup=warmup)
-        results = {}
-        for name, path in pages.items():
-            who = sessions[PAGE_READER.get(name, f"{MEASURED_UNIT}-head")]
-            results[name] = time_requests(base + path, reps, cookies=who, warmup=warmup)
-        floor_after = time_requests(base + FLOOR_PAGE_PATH, half, cookies=cookies, warmup=warmup)
-        results["framework floor"] = merged(floor_before, floor_after)
+        # The pages and the floor in ROUNDS rounds, each page's requests in a block per round:
+        # a p95 of one block of 30 was the second-slowest request of one stretch of time, and
+        # moved by a third from run to run on the same tree; ROUNDS × reps samples spread over
+        # the whole measurement hold it.
+        parts: dict[str, list[dict]] = {name: [] for name in [*pages, "framework floor"]}
+        for _round in range(ROUNDS):
+            parts["framework floor"].append(
+                time_requests(base + FLOOR_PAGE_PATH, reps, cookies=cookies, warmup=warmup)
+            )
+            for name, path in pages.items():
+                who = sessions[PAGE_READER.get(name, f"{MEASURED_UNIT}-head")]
+                parts[name].append(time_requests(base + path, reps, cookies=who, warmup=warmup))
+        results = {name: merged(timings) for name, timings in parts.items()}
         token = api_token(base, f"{MEASURED_UNIT}-head")
         query = f"unit={ikm['unit']}&start={ikm['start']}&end={ikm['end']}"
         api = f"{base}/api/v1/ikm/?{query}"
