@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, Sum
 
+from pulih.lib.compiled import CompiledRead, key_marker, year_marker
 from units.models import CompensationBudget, Unit
 
 from . import tally
@@ -34,12 +36,18 @@ class BudgetStatus:
 
 def budget_status(unit: Unit, year: int) -> BudgetStatus:
     """Spending of `year` against the unit's budget for it (two queries)."""
-    amount = (
-        CompensationBudget.objects.filter(unit=unit, year=year)
-        .values_list("amount", flat=True)
-        .first()
+    found = _amount_read().rows(unit=unit.pk, year=year)
+    return BudgetStatus(
+        year=year, amount=found[0][0] if found else None, spent=tally.spent(unit, year)
     )
-    return BudgetStatus(year=year, amount=amount, spent=tally.spent(unit, year))
+
+
+@functools.cache
+def _amount_read() -> CompiledRead:
+    rows = CompensationBudget.objects.filter(unit=key_marker(0), year=year_marker(0))
+    return CompiledRead(
+        rows.order_by("pk").values_list("amount")[:1], unit=key_marker(0), year=year_marker(0)
+    )
 
 
 def spending_against_budget(unit: Unit) -> list[BudgetStatus]:

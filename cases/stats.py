@@ -10,9 +10,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pulih.lib.compiled import CompiledRead, key_marker, moment_marker
 from pulih.lib.replica import read_connection
 
-from .models import CaseState, CaseTally
+from .models import Case, CaseState, CaseTally
 
 Figure = CaseTally.Figure
 
@@ -81,3 +82,14 @@ def case_figures(unit_ids: Sequence[int], start: datetime.date, end: datetime.da
     violations.sort(key=lambda pair: (-pair[1], pair[0]))
     ordered = {s: states[s] for s in CaseState.values if s in states}
     return CaseFigures(ordered, totals[Figure.DECREES], totals[Figure.DELIVERIES], violations)
+
+
+@functools.cache
+def _overdue_read() -> CompiledRead:
+    rows = Case.objects.filter(unit=key_marker(0), due_at__lt=moment_marker(0)).order_by()
+    return CompiledRead(rows.values_list("pk"), unit=key_marker(0), now=moment_marker(0))
+
+
+def overdue_count(unit_id: int, now: datetime.datetime) -> int:
+    """The unit's cases past their deadline at `now`."""
+    return _overdue_read().count(unit=unit_id, now=now)

@@ -7,11 +7,13 @@ its few aggregate rows as a table of months × (channels, statuses).
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
+from pulih.lib.compiled import CompiledRead, key_marker, moment_marker
 from units.models import ComplaintChannel, Unit
 
 from .models import Complaint, ComplaintStatus
@@ -25,19 +27,19 @@ def monthly_counts(
     complaints: QuerySet[Complaint] | None = None,
 ) -> list[dict]:
     """Rows of {month (date, first day, unit's time zone), channel (code), status, count}."""
-    qs = complaints if complaints is not None else Complaint.objects.filter(unit=unit)
     low, high = unit.period_bounds(start, end)
+    if complaints is None and low is not None and high is not None:
+        rows = _monthly_read(unit.time_zone).rows(unit=unit.pk, low=low, high=high)
+        return [
+            {"month": _as_date(month), "channel": channel, "status": status, "count": count}
+            for month, channel, status, count in rows
+        ]
+    qs = complaints if complaints is not None else Complaint.objects.filter(unit=unit)
     if low is not None:
         qs = qs.filter(received_at__gte=low)
     if high is not None:
         qs = qs.filter(received_at__lt=high)
-    rows = (
-        qs.order_by()
-        .annotate(month=TruncMonth("received_at", tzinfo=unit.zone))
-        .values("month", "channel__code", "status")
-        .annotate(count=Count("pk"))
-        .order_by("month", "channel__code", "status")
-    )
+    rows = _per_month(qs, unit.zone)
     return [
         {
             "month": _as_date(r["month"]),
@@ -47,6 +49,50 @@ def monthly_counts(
         }
         for r in rows
     ]
+
+
+def _per_month(complaints: QuerySet[Complaint], zone: datetime.tzinfo) -> QuerySet:
+    return (
+        complaints.order_by()
+        .annotate(month=TruncMonth("received_at", tzinfo=zone))
+        .values("month", "channel__code", "status")
+        .annotate(count=Count("pk"))
+        .order_by("month", "channel__code", "status")
+    )
+
+
+@functools.cache
+def _monthly_read(zone_name: str) -> CompiledRead:
+    """`monthly_counts` of one unit's [low, high), its months in the unit's zone (the zone's
+    name is part of the SQL: one read per zone)."""
+    from zoneinfo import ZoneInfo
+
+    markers = {"unit": key_marker(0), "low": moment_marker(0), "high": moment_marker(1)}
+    complaints = Complaint.objects.filter(
+        unit=markers["unit"], received_at__gte=markers["low"], received_at__lt=markers["high"]
+    )
+    rows = _per_month(complaints, ZoneInfo(zone_name)).values_list(
+        "month", "channel__code", "status", "count"
+    )
+    return CompiledRead(rows, **markers)
+
+
+@functools.cache
+def _channels_read() -> CompiledRead:
+    names = [f.attname for f in ComplaintChannel._meta.concrete_fields]
+    rows = ComplaintChannel.objects.filter(unit=key_marker(0)).order_by("order", "code")
+    return CompiledRead(rows.values_list(*names), unit=key_marker(0))
+
+
+@functools.cache
+def _overdue_read() -> CompiledRead:
+    rows = Complaint.objects.filter(unit=key_marker(0)).overdue(moment_marker(0)).order_by()
+    return CompiledRead(rows.values_list("pk"), unit=key_marker(0), now=moment_marker(0))
+
+
+def overdue_count(unit_id: int, now: datetime.datetime) -> int:
+    """The unit's complaints overdue at `now` (`Complaint.objects.overdue`)."""
+    return _overdue_read().count(unit=unit_id, now=now)
 
 
 def _as_date(value) -> datetime.date:
@@ -101,7 +147,7 @@ def monthly_table(
             target.by_channel[r["channel"]] = target.by_channel.get(r["channel"], 0) + r["count"]
             target.by_status[r["status"]] = target.by_status.get(r["status"], 0) + r["count"]
             target.total += r["count"]
-    channels = list(ComplaintChannel.objects.filter(unit=unit).order_by("order", "code"))
+    channels = _channels_read().instances(unit=unit.pk)
     table = MonthlyTable(
         channels=channels,
         statuses=list(ComplaintStatus.choices),

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from cases.budget import BudgetStatus, budget_status
-from cases.models import Case, CaseState
+from cases.models import CaseState
 from cases.stats import case_figures
+from cases.stats import overdue_count as overdue_cases
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
+from complaints.stats import overdue_count as overdue_complaints
+from pulih.lib.compiled import CompiledRead, key_marker
 from pulih.lib.replica import read_connection
 from recovery.stats import RecoveryFigures, recovery_figures
 from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, service_and_officer_figures
@@ -85,6 +88,18 @@ def _names(model, ids) -> dict:
     return {obj.pk: obj for obj in model.objects.filter(pk__in=list(ids))}
 
 
+@functools.cache
+def _service_types_read() -> CompiledRead:
+    names = [f.attname for f in ServiceType._meta.concrete_fields]
+    rows = ServiceType.objects.filter(unit=key_marker(0)).order_by("name", "pk")
+    return CompiledRead(rows.values_list(*names), unit=key_marker(0))
+
+
+def _service_types(unit: Unit) -> list[ServiceType]:
+    """The unit's service types (those no longer offered too), by name."""
+    return _service_types_read().instances(unit=unit.pk)
+
+
 def _ranked(pairs, lookup):
     return [(lookup[key], result) for key, result in pairs if key in lookup]
 
@@ -125,8 +140,8 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
     by_service, by_officer = per.by_service, per.by_officer
     poor_by_service, poor_by_officer = per.flagged_by_service, per.flagged_by_officer
     # In the database's order of their names: the poor ratings' ties are ranked by name.
-    named = ServiceType.objects.filter(pk__in={*(k for k, _ in by_service), *poor_by_service})
-    services = {s.pk: s for s in named.order_by("name", "pk")}
+    wanted = {*(k for k, _ in by_service), *poor_by_service}
+    services = {s.pk: s for s in _service_types(unit) if s.pk in wanted}
     officers = _names(User, {*(k for k, _ in by_officer), *poor_by_officer})
     # Per service name, as the report names them (two types of one name count as one).
     poor_by_name: dict[str, int] = {}
@@ -160,8 +175,8 @@ def gather(unit: Unit, start: datetime.date, end: datetime.date) -> Figures:
         cases_by_state=cases.by_state,
         decrees_on_time=Share(*cases.decrees),
         compensations_on_time=Share(*cases.deliveries),
-        overdue_cases=Case.objects.filter(unit=unit, due_at__lt=now).count(),
-        overdue_complaints=Complaint.objects.filter(unit=unit).overdue(now).count(),
+        overdue_cases=overdue_cases(unit.pk, now),
+        overdue_complaints=overdue_complaints(unit.pk, now),
         violations=[(violations[violation], n) for violation, n in cases.violations],
         poor_by_service=poor_services,
         poor_by_officer=[(officers[officer], n) for officer, n in poor_officers],

@@ -3,6 +3,7 @@ occupation, with lists the unit may edit (the defaults are those of the regulati
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pulih.lib.compiled import CompiledRead, key_marker
 from pulih.lib.errors import ActionForbidden, InvalidInput
 from units.access import roles_in
 from units.models import Unit, User
@@ -46,8 +48,14 @@ def _key(text: object) -> str:
 
 def options_for(unit: Unit) -> dict[str, list[str]]:
     """The unit's lists (its own where it set them, the defaults elsewhere)."""
-    mapping = SurveyFormMapping.objects.filter(unit=unit).only("profile_options").first()
-    return _with_defaults(mapping.profile_options if mapping else {})
+    found = _options_read().rows(unit=unit.pk)
+    return _with_defaults((found[0][0] if found else None) or {})
+
+
+@functools.cache
+def _options_read() -> CompiledRead:
+    rows = SurveyFormMapping.objects.filter(unit=key_marker(0)).order_by("pk")
+    return CompiledRead(rows.values_list("profile_options")[:1], unit=key_marker(0))
 
 
 def profile_values(

@@ -9,12 +9,14 @@ it is flagged wherever its IKM is shown.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from pulih.lib.compiled import CompiledRead, date_marker, key_marker, moment_marker
 from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
@@ -67,6 +69,29 @@ class Adequacy:
         }
 
 
+@functools.cache
+def _stated_read() -> CompiledRead:
+    """The populations the unit stated for periods lying within start..end."""
+    rows = SurveyPopulation.objects.filter(
+        unit=key_marker(0), start__gte=date_marker(0), end__lte=date_marker(1)
+    ).values_list("population")
+    return CompiledRead(rows, unit=key_marker(0), start=date_marker(0), end=date_marker(1))
+
+
+@functools.cache
+def _records_read(by_service: bool, by_officer: bool) -> CompiledRead:
+    """The unit's service records of [since, until), of one service type or officer."""
+    markers: dict = {"unit": key_marker(0), "since": moment_marker(0), "until": moment_marker(1)}
+    if by_service:
+        markers["service_type"] = key_marker(1)
+    if by_officer:
+        markers["officer"] = key_marker(2)
+    lookups = {"served_at__gte": markers["since"], "served_at__lt": markers["until"]}
+    keys = {name: markers[name] for name in ("unit", "service_type", "officer") if name in markers}
+    rows = ServiceRecord.objects.filter(**keys, **lookups).values_list("pk")
+    return CompiledRead(rows, **markers)
+
+
 def adequacy(
     unit: Unit,
     start: datetime.date,
@@ -78,20 +103,18 @@ def adequacy(
     """The population of start..end, the sample it requires and whether `respondents` meet
     it. A stated population counts for the unit as a whole (no service or officer filter):
     the sum of the stated periods lying within start..end."""
-    stated = None
     if service_type is None and officer is None:
-        stated = SurveyPopulation.objects.filter(
-            unit=unit, start__gte=start, end__lte=end
-        ).aggregate(n=Sum("population"))["n"]
-    if stated is not None:
-        return Adequacy(stated, True, sample_size(stated), respondents)
+        stated = _stated_read().rows(unit=unit.pk, start=start, end=end)
+        if stated:
+            population = sum(n for (n,) in stated)
+            return Adequacy(population, True, sample_size(population), respondents)
     since, until = day_bounds(unit, start, end)
-    records = ServiceRecord.objects.filter(unit=unit, served_at__gte=since, served_at__lt=until)
+    keys = {"unit": unit.pk, "since": since, "until": until}
     if service_type is not None:
-        records = records.filter(service_type=service_type)
+        keys["service_type"] = service_type.pk
     if officer is not None:
-        records = records.filter(officer=officer)
-    population = records.count()
+        keys["officer"] = officer.pk
+    population = _records_read(service_type is not None, officer is not None).count(**keys)
     return Adequacy(population, False, sample_size(population), respondents)
 
 

@@ -570,7 +570,7 @@ def _token_read() -> tuple[tuple[str, ...], CompiledRead]:
         _ANSWER_KEY,
     )
     rows = ServiceRecord.objects.values_list(*names).filter(survey_token=_TOKEN_MARKER)
-    return names, CompiledRead(rows, _TOKEN_MARKER)
+    return names, CompiledRead(rows, token=_TOKEN_MARKER)
 
 
 def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
@@ -588,7 +588,7 @@ def record_for_token(token: str) -> tuple[ServiceRecord, bool]:
     if not is_token(token):
         raise ServiceRecord.DoesNotExist
     names, read = _token_read()
-    found = read.rows(token)  # survey_token is unique: one row or none
+    found = read.rows(token=token)  # survey_token is unique: one row or none
     if not found:
         raise ServiceRecord.DoesNotExist
     values = dict(zip(names, found[0], strict=True))

@@ -205,12 +205,12 @@ def test_the_tokens_compiled_read_gives_what_the_orm_reads(unit, record, people,
     submit_survey(other.survey_token, answers=GOOD)
     for token, answered in ((record.survey_token, False), (other.survey_token, True)):
         orm = ServiceRecord.objects.values_list(*names).get(survey_token=token)
-        assert read.rows(token) == [list(orm)]
+        assert read.rows(token=token) == [list(orm)]
         found, is_answered = record_for_token(token)
         assert is_answered is answered
         assert found.served_at == ServiceRecord.objects.get(survey_token=token).served_at
         assert timezone.is_aware(found.served_at)
-    assert read.rows("x" * 24) == []
+    assert read.rows(token="x" * 24) == []
 
 
 @pytest.mark.skipif(
