@@ -41,7 +41,13 @@ def measure_all(engine: str, reps: int, warmup: int, log=print) -> dict:
         f"p50 {fmt_ms(ikm['command']['p50_ms'])} ms, floor p50 {fmt_ms(ikm['floor']['p50_ms'])} ms"
     )
     rollups = run_inproc(
-        engine, "rollups", "--reps", str(min(reps, ROLLUP_REPS)), "--warmup", str(min(warmup, 1)), log=log
+        engine,
+        "rollups",
+        "--reps",
+        str(min(reps, ROLLUP_REPS)),
+        "--warmup",
+        str(min(warmup, 1)),
+        log=log,
     )
     for period, r in rollups.items():
         log(
