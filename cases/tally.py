@@ -112,18 +112,20 @@ def spent(unit: Unit, year: int) -> int:
 @functools.cache
 def _spent_read() -> CompiledRead:
     """The unit's one tally row of a year's spending (`spent_of_units`' of one unit)."""
-    rows = CaseTally.objects.filter(
-        unit=key_marker(0), figure=Figure.SPENT, key="", day=date_marker(0)
-    ).values_list("part")
+    rows = _spending(unit=key_marker(0), day=date_marker(0)).values_list("part")
     return CompiledRead(rows, unit=key_marker(0), day=date_marker(0))
+
+
+def _spending(**which: object) -> QuerySet:
+    """The spending tally rows of `which` units and years (a year's row is on its 1 January)."""
+    return CaseTally.objects.filter(**which, figure=Figure.SPENT, key="")
 
 
 def spent_of_units(unit_ids: Sequence[int], year: int) -> dict[int, int]:
     """{unit id: what its compensations decided for `year`'s budget cost}, from the units'
     one tally row of the year each (units without a compensation left out)."""
-    rows = CaseTally.objects.filter(
-        unit_id__in=unit_ids, figure=Figure.SPENT, key="", day=datetime.date(year, 1, 1)
-    ).values_list("unit_id", "part")
+    rows = _spending(unit_id__in=unit_ids, day=datetime.date(year, 1, 1))
+    rows = rows.values_list("unit_id", "part")
     return dict(rows)
 
 

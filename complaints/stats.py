@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime
 import functools
+import zoneinfo
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 
-from pulih.lib.compiled import CompiledRead, key_marker, moment_marker
+from pulih.lib.compiled import CompiledRead, key_marker, moment_marker, whole_rows
 from units.models import ComplaintChannel, Unit
 
 from .models import Complaint, ComplaintStatus
@@ -65,13 +66,11 @@ def _per_month(complaints: QuerySet[Complaint], zone: datetime.tzinfo) -> QueryS
 def _monthly_read(zone_name: str) -> CompiledRead:
     """`monthly_counts` of one unit's [low, high), its months in the unit's zone (the zone's
     name is part of the SQL: one read per zone)."""
-    from zoneinfo import ZoneInfo
-
     markers = {"unit": key_marker(0), "low": moment_marker(0), "high": moment_marker(1)}
     complaints = Complaint.objects.filter(
         unit=markers["unit"], received_at__gte=markers["low"], received_at__lt=markers["high"]
     )
-    rows = _per_month(complaints, ZoneInfo(zone_name)).values_list(
+    rows = _per_month(complaints, zoneinfo.ZoneInfo(zone_name)).values_list(
         "month", "channel__code", "status", "count"
     )
     return CompiledRead(rows, **markers)
@@ -79,9 +78,8 @@ def _monthly_read(zone_name: str) -> CompiledRead:
 
 @functools.cache
 def _channels_read() -> CompiledRead:
-    names = [f.attname for f in ComplaintChannel._meta.concrete_fields]
     rows = ComplaintChannel.objects.filter(unit=key_marker(0)).order_by("order", "code")
-    return CompiledRead(rows.values_list(*names), unit=key_marker(0))
+    return CompiledRead(whole_rows(rows), unit=key_marker(0))
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from cases.stats import overdue_count as overdue_cases
 from complaints.models import Complaint, ComplaintStatus
 from complaints.stats import MonthlyTable, monthly_table
 from complaints.stats import overdue_count as overdue_complaints
-from pulih.lib.compiled import CompiledRead, key_marker
+from pulih.lib.compiled import CompiledRead, key_marker, whole_rows
 from pulih.lib.replica import read_connection
 from recovery.stats import RecoveryFigures, recovery_figures
 from surveys.ikm import IkmResult, day_bounds, ikm_by, ikm_for, service_and_officer_figures
@@ -90,9 +90,8 @@ def _names(model, ids) -> dict:
 
 @functools.cache
 def _service_types_read() -> CompiledRead:
-    names = [f.attname for f in ServiceType._meta.concrete_fields]
     rows = ServiceType.objects.filter(unit=key_marker(0)).order_by("name", "pk")
-    return CompiledRead(rows.values_list(*names), unit=key_marker(0))
+    return CompiledRead(whole_rows(rows), unit=key_marker(0))
 
 
 def _service_types(unit: Unit) -> list[ServiceType]:

@@ -516,15 +516,6 @@ def service_and_officer_figures(
     return ServiceOfficerFigures(*out, *flagged)
 
 
-def ikm_by_service_and_officer(
-    unit: Unit, *, start: datetime.date, end: datetime.date
-) -> tuple[list[tuple[int, IkmResult]], list[tuple[int, IkmResult]]]:
-    """`ikm_by(unit, "service_type", …)` and `ikm_by(unit, "officer", …)` from one SQL
-    aggregate (`service_and_officer_figures`)."""
-    figures = service_and_officer_figures(unit, start=start, end=end)
-    return figures.by_service, figures.by_officer
-
-
 @functools.cache
 def _pairs_sql() -> str:
     from .models import DailyTally

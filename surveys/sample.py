@@ -82,14 +82,13 @@ def _stated_read() -> CompiledRead:
 def _records_read(by_service: bool, by_officer: bool) -> CompiledRead:
     """The unit's service records of [since, until), of one service type or officer."""
     markers: dict = {"unit": key_marker(0), "since": moment_marker(0), "until": moment_marker(1)}
+    lookups = {"unit": markers["unit"], "served_at__gte": markers["since"]}
+    lookups["served_at__lt"] = markers["until"]
     if by_service:
-        markers["service_type"] = key_marker(1)
+        markers["service_type"] = lookups["service_type"] = key_marker(1)
     if by_officer:
-        markers["officer"] = key_marker(2)
-    lookups = {"served_at__gte": markers["since"], "served_at__lt": markers["until"]}
-    keys = {name: markers[name] for name in ("unit", "service_type", "officer") if name in markers}
-    rows = ServiceRecord.objects.filter(**keys, **lookups).values_list("pk")
-    return CompiledRead(rows, **markers)
+        markers["officer"] = lookups["officer"] = key_marker(2)
+    return CompiledRead(ServiceRecord.objects.filter(**lookups).values_list("pk"), **markers)
 
 
 def adequacy(

@@ -54,6 +54,12 @@ def moment_marker(n: int) -> datetime.datetime:
     return _BASE_MOMENT + datetime.timedelta(days=n)
 
 
+def whole_rows(queryset: QuerySet) -> QuerySet:
+    """`queryset` as a `values_list` of every concrete field: what `instances` builds whole
+    instances from."""
+    return queryset.values_list(*(f.attname for f in queryset.model._meta.concrete_fields))
+
+
 def _adapt(connection, value: object) -> object:
     """`value` as the ORM hands a value of its type to the database."""
     if isinstance(value, datetime.datetime):
