@@ -23,7 +23,13 @@ def _header(run: dict) -> list[str]:
         DOC_TITLE,
         "",
         f"All figures below come from one run of `make bench` on {run['date']}, which took "
-        f"**{run['elapsed_s']:.0f} s** in all (limit 600 s).",
+        f"**{run['elapsed_s']:.0f} s** in all (limit 600 s)"
+        + (
+            f", of which {run['prepare_s']:.0f} s seeding every database at once, before "
+            "anything was timed."
+            if run.get("prepare_s") is not None
+            else "."
+        ),
         "",
         f"- Machine: {format_machine(run['machine'])}"
         + (f"; {load_after[0]} when it ended." if load_after[0] is not None else "."),
