@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pulih.lib.bulk import insert_rows, insert_values
+from pulih.lib.bulk import insert_one, insert_rows, insert_values
 from pulih.lib.compiled import CompiledRead
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from pulih.lib.prepared import prepared
@@ -358,7 +358,7 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
-    """Insert new responses of `unit` (one `save()`; several go as `store_values` stores an
+    """Insert new responses of `unit` (one by `insert_one`; several go as `store_values` stores an
     import's batch, their instances left unsaved), open an improvement item for each that
     rates an institution's element poor and add them to their tallies (per service type and
     officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
@@ -369,7 +369,7 @@ def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
         store_values(unit, [[getattr(r, name) for name in columns] for r in responses])
         return
     response = responses[0]
-    response.save(force_insert=True)
+    insert_one(response)
     if response.flagged:
         open_improvement_items(unit, [response])
     counters = tally.Counters()

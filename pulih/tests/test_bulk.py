@@ -1,0 +1,59 @@
+"""pulih.lib.bulk.insert_one stores what `save(force_insert=True)` stores."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+
+from pulih.lib.bulk import insert_one
+from surveys.models import ServiceRecord, SurveyResponse
+from surveys.services import new_response
+
+MOMENT = datetime.datetime(2026, 3, 2, 9, 30, 15, 250000, tzinfo=datetime.UTC)
+
+
+def _response(unit, service_type, officer, record=None, **extra):
+    return new_response(
+        unit,
+        {"U1": 2, "U2": 4, "U5": 3},
+        submitted_at=MOMENT,
+        comment="Petugas kurang ramah.",
+        service_type_id=service_type.pk,
+        officer_id=officer.pk,
+        service_record=record,
+        profile={"sex": "P"},
+        **extra,
+    )
+
+
+def _stored(pk):
+    response = SurveyResponse.objects.get(pk=pk)
+    return {k: v for k, v in model_to_dict(response).items() if k != "id"}
+
+
+def test_the_row_and_its_key_are_those_save_gives(unit, service_type, people):
+    officer = people["officer"]
+    saved = _response(unit, service_type, officer)
+    saved.save(force_insert=True)
+    inserted = _response(unit, service_type, officer)
+    insert_one(inserted)
+    assert inserted.pk is not None and inserted.pk != saved.pk
+    assert not inserted._state.adding and inserted._state.db == "default"
+    assert _stored(inserted.pk) == _stored(saved.pk)
+    stored = SurveyResponse.objects.get(pk=inserted.pk)
+    assert stored.submitted_at == MOMENT
+    assert (stored.u1, stored.u3, stored.flagged, stored.sex) == (2, None, True, "P")
+
+
+def test_a_second_answer_to_one_service_record_is_refused_and_nothing_stored(
+    unit, service_type, people
+):
+    officer = people["officer"]
+    record = ServiceRecord.objects.create(
+        unit=unit, service_type=service_type, officer=officer, served_at=MOMENT
+    )
+    insert_one(_response(unit, service_type, officer, record))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_one(_response(unit, service_type, officer, record))
+    assert SurveyResponse.objects.filter(service_record=record).count() == 1
