@@ -247,7 +247,10 @@ class DailyTally(TallyCounts):
     UnitDayTally.
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the key's unique index (unit, day, …) serves every read by unit
+    # and period (ikm.ikm_for, ikm.ikm_by), as a second index on the same leading columns
+    # would, and a tally row is updated with every response stored.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()  # local date in the unit's time zone
     service_type = models.ForeignKey(
         ServiceType, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -272,10 +275,6 @@ class DailyTally(TallyCounts):
                 Coalesce("officer", Value(0)),
                 name="dailytally_one_per_key",
             )
-        ]
-        indexes = [
-            # IKM of a unit's period per service type or officer (ikm.ikm_for, ikm.ikm_by).
-            models.Index(fields=["unit", "day"], name="dailytally_unit_day"),
         ]
 
     def __str__(self) -> str:
