@@ -3,10 +3,11 @@
 `run_import(database_url, unit_code)` discovers the unit's service types and officers (a small
 Django subprocess on that database), writes a seeded CSV in Pulih's own layout into var/bench/
 (streamed: never a list of all rows), and times `manage.py import_skm FILE --unit CODE` as a
-subprocess with DATABASE_URL set: wall time, rows per second and the child's peak resident
-memory (from os.wait4's rusage). In the same run it measures the floor: Python's sqlite3
-`executemany` of the same rows' parsed values into a fresh SQLite table with the survey
-response's columns, in one transaction. To show that memory is flat in the file's size, a file
+subprocess with DATABASE_URL set: wall time, rows per second and the child's own peak
+resident memory (from os.wait4's rusage, taken by a bare launcher process: `run_measured`).
+In the same run it measures the floor: Python's sqlite3 `executemany` of the same rows'
+parsed values into a fresh SQLite table with the survey response's columns, in one
+transaction. To show that memory is flat in the file's size, a file
 twice the size is imported once and both peaks are reported; a file with more poor ratings
 (more flagged rows) is imported once as well.
 
@@ -26,6 +27,7 @@ import random
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -307,29 +309,62 @@ def table_floor_once(rows: list[tuple], database_url: str) -> float:
 # --- the import -------------------------------------------------------------------------------
 
 
+# Linux starts a child's peak resident memory (ru_maxrss) from its parent's peak at the
+# fork: a child of this process, which holds the floor's parsed rows, would report at least
+# this process's peak whatever it used itself. So the import is started by a launcher, a bare
+# interpreter (`python -S`, about 10 MiB), which reports the child's wall time and rusage.
+LAUNCHER = """
+import json, os, sys, time
+started = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - started
+with open(sys.argv[1], "w") as report:
+    json.dump({"s": elapsed, "exit": os.waitstatus_to_exitcode(status),
+               "cpu_s": usage.ru_utime + usage.ru_stime, "maxrss_kib": usage.ru_maxrss}, report)
+"""
+
+
+def run_measured(args: list[str], env: dict[str, str], cwd: Path, out) -> dict:
+    """Run `args` (a program and its arguments), its output to `out`: its wall time, exit
+    status, CPU time and its own peak resident memory (through LAUNCHER)."""
+    handle, name = tempfile.mkstemp(suffix=".json")
+    os.close(handle)
+    report = Path(name)
+    subprocess.run(  # noqa: S603 (our own interpreter and program)
+        [sys.executable, "-S", "-c", LAUNCHER, str(report), *args],
+        env=env,
+        cwd=cwd,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        check=True,
+    )
+    measured = json.loads(report.read_text())
+    report.unlink()
+    return {
+        "s": round(measured["s"], 3),
+        "exit": measured["exit"],
+        "cpu_s": round(measured["cpu_s"], 3),
+        "peak_mib": round(measured["maxrss_kib"] / 1024, 1),
+    }
+
+
 def import_once(database_url: str, unit_code: str, path: Path) -> dict:
-    """Run `manage.py import_skm` as a child; its wall time and peak RSS."""
+    """Run `manage.py import_skm` as a child; its wall time, CPU time and peak RSS."""
     out_path = path.with_suffix(".out")
     with out_path.open("w") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        measured = run_measured(
             [sys.executable, str(MANAGE), "import_skm", str(path), "--unit", unit_code],
-            env=django_env(database_url),
-            cwd=MANAGE.parent,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            django_env(database_url),
+            MANAGE.parent,
+            out,
         )
-        _pid, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
     text = out_path.read_text()
-    if child.returncode != 0:
-        raise RuntimeError(f"import_skm exited {child.returncode}\n{text[-5000:]}")
-    return {
-        "s": round(elapsed, 3),
-        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
-        "peak_mib": round(usage.ru_maxrss / 1024, 1),
-    }
+    if measured.pop("exit") != 0:
+        raise RuntimeError(f"import_skm failed\n{text[-5000:]}")
+    return measured
 
 
 def _server_version(database_url: str) -> str:
@@ -545,8 +580,10 @@ def section(run: dict | list[dict]) -> str:
         "imported by `manage.py import_skm FILE --unit CODE` as a child process, "
         f"{first['reps']} times: wall time from start to exit (Python and Django start-up "
         "included, bytecode cached after a 1,000-row warm-up import), CPU time and peak "
-        "resident memory of the child from `wait4`. Each repetition imports the same file "
-        "again, adding its rows. The floor, in the same run: the same rows' parsed values "
+        "resident memory of the child from `wait4`, taken by a bare launcher process (the "
+        "kernel starts a child's peak from its parent's, and the bench holds the floor's "
+        "rows). Each repetition imports the same file again, adding its rows. The floor, in "
+        "the same run: the same rows' parsed values "
         "loaded by the database's own bulk path into a fresh table with the survey response's "
         "columns and no index, in one transaction (SQLite: Python's sqlite3 `executemany`, "
         "WAL, synchronous=NORMAL; PostgreSQL: COPY; parsing not timed). Target: the import "

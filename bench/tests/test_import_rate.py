@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime
+import os
+import sys
 
 from bench import import_rate
 
@@ -83,3 +85,21 @@ def test_figures_and_section():
     assert "| sqlite | SQLite 3.40.1 | 31,250 | 476,190 |" in text
     assert "72 MiB (in 6.1 s)" in text
     assert "Before and after" in text
+
+
+def test_a_childs_peak_memory_is_its_own_not_the_benchs(tmp_path):
+    held = bytearray(300 * 1024 * 1024)  # the bench holding the floor's rows, and more
+    held[::4096] = b"x" * len(held[::4096])  # touched: resident
+    code = "block = bytearray(150 * 2**20); block[::4096] = b'y' * len(block[::4096])"
+    with (tmp_path / "out.txt").open("w") as out:
+        small = import_rate.run_measured(
+            [sys.executable, "-c", "pass"], dict(os.environ), tmp_path, out
+        )
+        large = import_rate.run_measured(
+            [sys.executable, "-c", code], dict(os.environ), tmp_path, out
+        )
+    del held
+    assert small["exit"] == 0 and large["exit"] == 0
+    assert small["peak_mib"] < 60
+    assert 150 < large["peak_mib"] < 250
+    assert small["s"] > 0 and large["cpu_s"] > 0
