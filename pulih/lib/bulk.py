@@ -76,7 +76,7 @@ def insert_values(
 def insert_one(obj: models.Model, using: str = "default") -> None:
     """Insert `obj`, a new instance, and set its primary key: what `save(force_insert=True)`
     stores, through the INSERT … RETURNING compiled once per model (the ORM compiles it
-    again on every save: a third of a survey answer's own CPU). No signals: for models
+    again on every save: a fifth of a survey answer's own CPU). No signals: for models
     nothing listens to."""
     connection = connections[using]
     if not connection.features.can_return_columns_from_insert:
