@@ -36,10 +36,8 @@ class BudgetStatus:
 
 def budget_status(unit: Unit, year: int) -> BudgetStatus:
     """Spending of `year` against the unit's budget for it (two queries)."""
-    found = _amount_read().rows(unit=unit.pk, year=year)
-    return BudgetStatus(
-        year=year, amount=found[0][0] if found else None, spent=tally.spent(unit, year)
-    )
+    amount = _amount_read().value(unit=unit.pk, year=year)
+    return BudgetStatus(year=year, amount=amount, spent=tally.spent(unit, year))
 
 
 @functools.cache

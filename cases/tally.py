@@ -105,8 +105,7 @@ def delivered(delivery: Delivery) -> None:
 
 def spent(unit: Unit, year: int) -> int:
     """What the compensations decided for the unit's `year` budget cost."""
-    found = _spent_read().rows(unit=unit.pk, day=datetime.date(year, 1, 1))
-    return found[0][0] if found else 0
+    return _spent_read().value(unit=unit.pk, day=datetime.date(year, 1, 1)) or 0
 
 
 @functools.cache

@@ -48,8 +48,7 @@ def _key(text: object) -> str:
 
 def options_for(unit: Unit) -> dict[str, list[str]]:
     """The unit's lists (its own where it set them, the defaults elsewhere)."""
-    found = _options_read().rows(unit=unit.pk)
-    return _with_defaults((found[0][0] if found else None) or {})
+    return _with_defaults(_options_read().value(unit=unit.pk) or {})
 
 
 @functools.cache

@@ -71,10 +71,12 @@ class Adequacy:
 
 @functools.cache
 def _stated_read() -> CompiledRead:
-    """The populations the unit stated for periods lying within start..end."""
-    rows = SurveyPopulation.objects.filter(
+    """The sum of the populations the unit stated for periods lying within start..end (no
+    row when it stated none)."""
+    stated = SurveyPopulation.objects.filter(
         unit=key_marker(0), start__gte=date_marker(0), end__lte=date_marker(1)
-    ).values_list("population")
+    )
+    rows = stated.order_by().values("unit").annotate(n=Sum("population")).values_list("n")
     return CompiledRead(rows, unit=key_marker(0), start=date_marker(0), end=date_marker(1))
 
 
@@ -103,10 +105,9 @@ def adequacy(
     it. A stated population counts for the unit as a whole (no service or officer filter):
     the sum of the stated periods lying within start..end."""
     if service_type is None and officer is None:
-        stated = _stated_read().rows(unit=unit.pk, start=start, end=end)
-        if stated:
-            population = sum(n for (n,) in stated)
-            return Adequacy(population, True, sample_size(population), respondents)
+        stated = _stated_read().value(unit=unit.pk, start=start, end=end)
+        if stated is not None:
+            return Adequacy(stated, True, sample_size(stated), respondents)
     since, until = day_bounds(unit, start, end)
     keys = {"unit": unit.pk, "since": since, "until": until}
     if service_type is not None:

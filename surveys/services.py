@@ -358,10 +358,10 @@ def tally_key(unit: Unit, response: SurveyResponse) -> tally.TallyKey:
 
 
 def store_responses(unit: Unit, responses: list[SurveyResponse]) -> None:
-    """Insert new responses of `unit` (one by `insert_one`; several go as `store_values` stores an
-    import's batch, their instances left unsaved), open an improvement item for each that
-    rates an institution's element poor and add them to their tallies (per service type and
-    officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
+    """Insert new responses of `unit` (one by `insert_one`; several go as `store_values`
+    stores an import's batch, their instances left unsaved), open an improvement item for
+    each that rates an institution's element poor and add them to their tallies (per service
+    type and officer, per unit and day, per profile answer: surveys/tally.py). Call inside a
     transaction. A poor rating of an officer's element only flags the response: the back
     office's daily check refers it."""
     if len(responses) != 1:

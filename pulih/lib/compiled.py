@@ -10,7 +10,8 @@ compiles for `queryset` — a `values_list` filtered on the markers, each standi
 changing value goes — per database connection; `rows(name=value, …)` runs that SQL with each
 value in its marker's place (adapted for the database as the ORM adapts a value of its type:
 a date, an aware datetime) and passes each column through the converters the ORM itself
-applies (SQLite's text into an aware datetime, say); `count(…)` counts those rows;
+applies (SQLite's text into an aware datetime, say); `value(…)` gives the first row's first
+column; `count(…)` counts those rows;
 `instances(…)` builds the model's instances from them, as the ORM builds a partly loaded one.
 The SQL and the values are the ORM's own, as the QuerySet would have read them; nothing is
 written this way.
@@ -128,6 +129,11 @@ class CompiledRead:
                 for function in functions:
                     row[position] = function(row[position], expression, connection)
         return rows
+
+    def value(self, **values: object) -> Any:
+        """The first column of the first row `rows(...)` gives; None when it gives none."""
+        found = self.rows(**values)
+        return found[0][0] if found else None
 
     def count(self, **values: object) -> int:
         """How many rows `rows(...)` gives, counted by the database."""

@@ -123,3 +123,11 @@ def test_a_year_of_a_small_integer_column_reads_the_year_given(unit):
     assert read.rows(unit=unit.pk, year=2027) == [[2_500_000]]
     assert read.rows(unit=unit.pk, year=2026) == [[1_000_000]]
     assert read.rows(unit=unit.pk, year=2025) == []
+
+
+def test_value_is_the_first_rows_first_column_or_none(unit):
+    read = CompiledRead(
+        Unit.objects.values_list("time_zone", "code").filter(code=MARKER), code=MARKER
+    )
+    assert read.value(code=unit.code) == unit.time_zone
+    assert read.value(code="nobody") is None
