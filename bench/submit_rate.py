@@ -200,7 +200,7 @@ def step_prepare(unit_code: str, count: int, tokens_file: str) -> dict:
 
     from bench import floor as benchfloor
     from surveys.models import ServiceRecord
-    from surveys.services import unit_officers
+    from surveys.services import store_records, unit_officers
     from units.models import ServiceType, Unit
 
     benchfloor.create_table()
@@ -221,7 +221,7 @@ def step_prepare(unit_code: str, count: int, tokens_file: str) -> dict:
         )
         for i in range(count)
     ]
-    ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    store_records(unit, records)
     Path(tokens_file).write_text("\n".join(r.survey_token for r in records) + "\n")
     return {
         "created": count,

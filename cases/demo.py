@@ -23,7 +23,7 @@ from documents.signing import self_signed_pkcs12
 from pulih.lib.registry import demo_populators
 from pulih.lib.workdays import is_working_day
 from surveys.models import ImprovementItem, ServiceRecord, SurveyResponse
-from surveys.services import submit_response
+from surveys.services import store_records, submit_response
 from units.demo import DemoStaff
 from units.models import CompensationBudget, CompensationKind, SanctionKind, ServiceType, Unit
 from units.models import Violation as ViolationKind
@@ -57,13 +57,18 @@ NOTES = {
 
 def _response(unit: Unit, officer, service_type, at: datetime.datetime, customer) -> SurveyResponse:
     name, contact = customer
-    record = ServiceRecord.objects.create(
-        unit=unit,
-        service_type=service_type,
-        officer=officer,
-        customer_name=name,
-        customer_contact=contact,
-        served_at=at - 2 * HOUR,
+    (record,) = store_records(
+        unit,
+        [
+            ServiceRecord(
+                unit=unit,
+                service_type=service_type,
+                officer=officer,
+                customer_name=name,
+                customer_contact=contact,
+                served_at=at - 2 * HOUR,
+            )
+        ],
     )
     # Through the one write path, so the tallies (the IKM, the roll-ups) count it too.
     return submit_response(

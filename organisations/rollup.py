@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from cases.models import CaseState
 from cases.stats import case_figures
@@ -17,13 +17,12 @@ from reports.periods import past_quarters, quarter_of
 from surveys.ikm import (
     IkmResult,
     compute_ikm,
-    day_bounds,
     ikm_of_units,
     ikm_of_units_by_month,
     mean_score,
     sample_size,
 )
-from surveys.models import ServiceRecord
+from surveys.sample import populations
 from units.models import ELEMENT_CODES, CompensationBudget, Unit
 
 from .models import Organisation
@@ -33,7 +32,7 @@ from .models import Organisation
 class UnitRow:
     unit: Unit
     ikm: IkmResult
-    population: int  # services recorded in the period
+    population: int  # stated for the period, else the services recorded in it
     spent: int
     budget: int | None
 
@@ -73,33 +72,13 @@ class Rollup:
         return [(s.value, s.label, self.cases_by_state.get(s.value, 0)) for s in CaseState]
 
 
-def in_period(
-    zones: dict[str, list[int]], field: str, start: datetime.date, end: datetime.date
-) -> Q:
-    """`field` within start..end as each unit's own local days: one clause per time zone over
-    that zone's unit ids (`zones`: zone -> ids), so no query joins the units to read a zone."""
-    clause = Q(pk__in=[])
-    for zone, ids in zones.items():
-        since, until = day_bounds(Unit(time_zone=zone), start, end)
-        clause |= Q(unit_id__in=ids, **{f"{field}__gte": since, f"{field}__lt": until})
-    return clause
-
-
 def rollup(organisation: Organisation, start: datetime.date, end: datetime.date) -> Rollup:
     # The units once, as ids: every aggregate below filters on a plain list, which the
     # database serves from its (unit, time) indexes instead of re-walking the tree each time.
     units = list(organisation.units_below().order_by("name"))
     ids = [u.pk for u in units]
-    zones: dict[str, list[int]] = {}
-    for unit in units:
-        zones.setdefault(unit.time_zone, []).append(unit.pk)
     pooled, per_unit = ikm_of_units(units, start=start, end=end)
-    populations = dict(
-        ServiceRecord.objects.filter(in_period(zones, "served_at", start, end))
-        .values("unit")
-        .annotate(n=Count("pk"))
-        .values_list("unit", "n")
-    )
+    population = populations(ids, start, end)
     spent = spent_of_units(ids, end.year)
     budgets = dict(
         CompensationBudget.objects.filter(unit_id__in=ids, year=end.year).values_list(
@@ -110,7 +89,7 @@ def rollup(organisation: Organisation, start: datetime.date, end: datetime.date)
         UnitRow(
             unit,
             per_unit.get(unit.pk) or compute_ikm({}, respondents=0),
-            populations.get(unit.pk, 0),
+            population.get(unit.pk, 0),
             spent.get(unit.pk) or 0,
             budgets.get(unit.pk),
         )

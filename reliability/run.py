@@ -71,6 +71,7 @@ def seed(count: int) -> list[str]:
     from django.utils import timezone
 
     from surveys.models import ServiceRecord
+    from surveys.services import store_records
     from units.models import Membership, Role, ServiceType, Unit, User
 
     unit = Unit.objects.get(code="bpmp-kalteng")
@@ -90,7 +91,7 @@ def seed(count: int) -> list[str]:
         )
         for _ in range(count)
     ]
-    ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    store_records(unit, records)
     tokens = [r.survey_token for r in records]
     return tokens
 

@@ -352,6 +352,32 @@ class UnitMonthTally(TallyCounts):
         return f"{self.unit_id} {self.month:%Y-%m} {self.profile_field}={self.profile_value}"
 
 
+class RecordTally(models.Model):
+    """How many services one unit recorded on one local day. The population of a period's
+    sample (surveys.sample.adequacy, the organisation's roll-up) is the sum of its days'
+    rows, not a count of the records themselves, which grows with every service.
+
+    Kept by surveys.services.store_records, in the transaction that stores the records;
+    surveys.tally.rebuild_records recounts it from them."""
+
+    # No index of its own: the unique constraint's first column serves the foreign key.
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()  # local date in the unit's time zone
+    records = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit's daily service count")
+        verbose_name_plural = _("units' daily service counts")
+        constraints = [
+            # One row per unit and day, and the index of every read (a period's days of a
+            # unit or of some units).
+            models.UniqueConstraint(fields=["unit", "day"], name="recordtally_one_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.records}"
+
+
 class DailyCheck(models.Model):
     """The back office's sign-off that one day's satisfaction results were checked (A–B)."""
 

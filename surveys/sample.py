@@ -1,7 +1,8 @@
 """Sample adequacy and the respondent profile of a period.
 
 The population N of a period is what the unit stated for it (SurveyPopulation, when it does
-not record every service in Pulih), else the services recorded in Pulih. The sample N
+not record every service in Pulih), else the services recorded in Pulih (their daily counts,
+RecordTally; of one service type or officer, the records themselves). The sample N
 requires is Krejcie–Morgan's (ikm.sample_size); a period whose respondents fall short of
 it is flagged wherever its IKM is shown.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
@@ -20,6 +21,7 @@ from pulih.lib.compiled import CompiledRead, date_marker, key_marker, moment_mar
 from pulih.lib.errors import InvalidInput
 from units.models import ELEMENT_CODES, IkmWeight, ServiceType, Unit, User
 
+from . import record_tally
 from .ikm import (
     EMPTY,
     IkmResult,
@@ -82,7 +84,8 @@ def _stated_read() -> CompiledRead:
 
 @functools.cache
 def _records_read(by_service: bool, by_officer: bool) -> CompiledRead:
-    """The unit's service records of [since, until), of one service type or officer."""
+    """The unit's service records of [since, until), of one service type or officer (the
+    unit's whole population is its RecordTally's: record_tally.population)."""
     markers: dict = {"unit": key_marker(0), "since": moment_marker(0), "until": moment_marker(1)}
     lookups = {"unit": markers["unit"], "served_at__gte": markers["since"]}
     lookups["served_at__lt"] = markers["until"]
@@ -108,6 +111,8 @@ def adequacy(
         stated = _stated_read().value(unit=unit.pk, start=start, end=end)
         if stated is not None:
             return Adequacy(stated, True, sample_size(stated), respondents)
+        recorded = record_tally.population(unit, start, end)
+        return Adequacy(recorded, False, sample_size(recorded), respondents)
     since, until = day_bounds(unit, start, end)
     keys = {"unit": unit.pk, "since": since, "until": until}
     if service_type is not None:
@@ -116,6 +121,18 @@ def adequacy(
         keys["officer"] = officer.pk
     population = _records_read(service_type is not None, officer is not None).count(**keys)
     return Adequacy(population, False, sample_size(population), respondents)
+
+
+def populations(unit_ids: Sequence[int], start: datetime.date, end: datetime.date) -> dict:
+    """{unit id: its population of start..end as `adequacy` takes it for the whole unit:
+    the populations it stated for periods within start..end, else the services it recorded}
+    (units with neither left out), in two queries whatever the number of units."""
+    stated = SurveyPopulation.objects.filter(unit_id__in=unit_ids, start__gte=start, end__lte=end)
+    stated = stated.order_by().values("unit").annotate(n=Sum("population"))
+    return {
+        **record_tally.populations(unit_ids, start, end),
+        **dict(stated.values_list("unit", "n")),
+    }
 
 
 # --- the respondent profile ------------------------------------------------------------------

@@ -32,7 +32,7 @@ from pulih.lib.prepared import prepared
 from units.access import members_with_role, roles_in
 from units.models import ELEMENT_CODES, ComplaintChannel, Membership, Role, ServiceType, Unit, User
 
-from . import tally
+from . import record_tally, tally
 from .access import DAY_SIGNERS, RECORDERS, RECORDS_FOR_OTHERS
 from .ikm import ANSWER_LABELS, ELEMENT_NAMES
 from .models import (
@@ -127,7 +127,7 @@ def record_service(
         errors["served_at"] = [_("The service cannot be in the future.")]
     if errors:
         raise InvalidInput(_("The service record is not valid."), fields=errors)
-    return ServiceRecord.objects.create(
+    record = ServiceRecord(
         unit=unit,
         service_type=service_type,
         officer=officer,
@@ -138,6 +138,20 @@ def record_service(
         served_at=served_at,
         created_by=actor,
     )
+    return store_records(unit, [record])[0]
+
+
+@transaction.atomic
+def store_records(unit: Unit, records: Sequence[ServiceRecord]) -> Sequence[ServiceRecord]:
+    """Store new service records of `unit` (checked by the caller) and count each in its
+    local day's RecordTally, in one transaction: the one way a service record is written
+    (`record_service`; the demo, the bench and the reliability runs, in bulk)."""
+    if len(records) == 1:
+        records[0].save(force_insert=True)
+    else:
+        ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    record_tally.add(unit, unit.local_dates(r.served_at for r in records))
+    return records
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")

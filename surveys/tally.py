@@ -404,18 +404,18 @@ def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
         day = TruncDate("submitted_at", tzinfo=zoneinfo.ZoneInfo(zone))
         rows = responses.filter(unit_id__in=ids)
         keyed = rows.values("unit_id", d=day, s=F("service_type_id"), o=F("officer_id"))
-        written += _insert_select(
+        written += insert_select(
             tables[0], ("unit_id", "day", "service_type_id", "officer_id"), fields,
             keyed.annotate(**counts), ("q.unit_id", "q.d", "q.s", "q.o"),
         )  # fmt: skip
         day_keys = ("unit_id", "day", "profile_field", "profile_value")
-        written += _insert_select(
+        written += insert_select(
             tables[1], day_keys, fields, rows.values("unit_id", d=day).annotate(**counts),
             ("q.unit_id", "q.d", f"'{WHOLE_DAY}'", "''"),
         )  # fmt: skip
         for name in PROFILE_FIELDS:  # each stated answer (the names are the model's own)
             stated = rows.exclude(**{name: ""}).values("unit_id", d=day, v=F(name))
-            written += _insert_select(
+            written += insert_select(
                 tables[1], day_keys, fields, stated.annotate(**counts),
                 ("q.unit_id", "q.d", f"'{name}'", "q.v"),
             )  # fmt: skip
@@ -425,7 +425,7 @@ def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
     return written
 
 
-def _insert_select(
+def insert_select(
     model: type[models.Model],
     keys: Sequence[str],
     fields: Sequence[str],
