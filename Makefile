@@ -2,7 +2,7 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APPS := units surveys complaints cases documents reports api notifications
+APPS := units surveys complaints cases documents reports api notifications organisations recovery
 DEMO_PASSWORD ?= pulih-demo-2026
 PG_URL ?= postgres://postgres@127.0.0.1:5432/pulih
 
@@ -52,10 +52,24 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Regenerate and compile the Indonesian catalogues (needs GNU gettext).
+# Regenerate and compile the Indonesian catalogues (needs GNU gettext). `makemessages` keeps an
+# app's catalogue to the strings that app uses: a string translated in one app's catalogue but
+# used in another's code would be dropped from the first and come back untranslated in the
+# second. The catalogues as they were, merged into one compendium, give those their translation
+# back; a catalogue's own translations come first.
+CATALOGUES := $(foreach app,pulih $(APPS),$(app)/locale/id/LC_MESSAGES/django.po)
 messages: install
+	rm -rf var/messages && mkdir -p var/messages
+	msgcat --use-first -o var/messages/compendium.po $(wildcard $(CATALOGUES))
 	cd pulih && ../$(BIN)/python ../manage.py makemessages -l id --no-obsolete --no-location -i "*.txt" >/dev/null
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l id --no-obsolete --no-location >/dev/null); done
+	for po in $(CATALOGUES); do \
+	  [ -f $$po ] || continue; \
+	  msgattrib --translated -o var/messages/own.po $$po && \
+	  msgmerge -q --no-fuzzy-matching --no-location --compendium=var/messages/compendium.po \
+	    -o var/messages/merged.po var/messages/own.po $$po && \
+	  cp var/messages/merged.po $$po || exit 1; \
+	done
 	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
 bench: install

@@ -16,6 +16,8 @@ ROLLUP_REPS = 6
 PAGE_TARGET = 5.0  # dashboard, daily check, organisation dashboard: p95 ≤ 5× the framework floor
 PDF_PAGE_TARGET = 2.0  # decree and report PDF: per page ≤ 2× the reference letter
 REPORT_PDF_TARGET = 3.0  # the report PDF at most 3× the decree PDF (issue 15)
+# Timed renders of each PDF (the report's cost 0.6 s each): three interleaved series of 12.
+PDF_REPS = 12
 PEER_TARGET = 0.10  # the case list ≤ 0.1× django-helpdesk's first page
 FLOOR_PAGES = ("dashboard", "daily check", "organisation dashboard")
 
@@ -61,7 +63,7 @@ def measure_all(engine: str, reps: int, warmup: int, log=print) -> dict:
     # The PDFs are rendered in process: the report PDF is built by a background task, so
     # the three are compared as what they are, renders (see bench.pulih_inproc.pdfs).
     pdfs = run_inproc(
-        engine, "pdfs", "--reps", str(min(reps, 20)), "--warmup", str(min(warmup, 1)), log=log
+        engine, "pdfs", "--reps", str(min(reps, PDF_REPS)), "--warmup", str(min(warmup, 1)), log=log
     )
     http |= {k: pdfs[k] for k in ("decree pdf", "report pdf", "reference letter")}
     extra = ["framework floor", "ikm api", "decree pdf", "report pdf", "reference letter"]
