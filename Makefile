@@ -65,7 +65,7 @@ messages: install
 	for app in $(APPS); do mkdir -p $$app/locale; (cd $$app && ../$(BIN)/python ../manage.py makemessages -l id --no-obsolete --no-location >/dev/null); done
 	for po in $(CATALOGUES); do \
 	  [ -f $$po ] || continue; \
-	  msgattrib --translated -o var/messages/own.po $$po && \
+	  msgattrib --translated --no-fuzzy -o var/messages/own.po $$po && \
 	  msgmerge -q --no-fuzzy-matching --no-location --compendium=var/messages/compendium.po \
 	    -o var/messages/merged.po var/messages/own.po $$po && \
 	  cp var/messages/merged.po $$po || exit 1; \

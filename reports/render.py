@@ -139,14 +139,16 @@ def _fmt(value) -> float | None:
 
 def _recovery_rows(f: Figures) -> list[tuple]:
     r = f.recovery
+    # Translated outside the f-strings, where xgettext (`make messages`) cannot see them.
+    kind, service = _("Kind"), _("Service")
     rows = [
         (_("All compensated customers"), r.compensated, r.answered, r.recovered, r.percent),
         *(
-            (f"{_('Kind')}: {k.label}", k.compensated, k.answered, k.recovered, k.percent)
+            (f"{kind}: {k.label}", k.compensated, k.answered, k.recovered, k.percent)
             for k in r.by_kind
         ),
         *(
-            (f"{_('Service')}: {s.label}", s.compensated, s.answered, s.recovered, s.percent)
+            (f"{service}: {s.label}", s.compensated, s.answered, s.recovered, s.percent)
             for s in r.by_service
         ),
     ]
@@ -164,6 +166,7 @@ def report_xlsx(
     def score(value) -> Formatted:
         return Formatted(_fmt(value), DECIMAL_2)
 
+    not_stated = _("not stated")  # (outside the f-string, where xgettext cannot see it)
     summary = [
         (_("Unit"), f.unit.name),
         (_("Period start"), Formatted(f.start, DATE)),
@@ -180,7 +183,7 @@ def report_xlsx(
         ),
         *(
             (
-                f"{group['label']}: {row['value'] or _('not stated')}",
+                f"{group['label']}: {row['value'] or not_stated}",
                 f"{row['count']} ({row['share']}%)"
                 + (f", IKM {row['score']:.2f}" if row.get("score") is not None else ""),
             )

@@ -52,7 +52,8 @@ def unit_rows(rows, organisation, period_query: str) -> SafeString:
     unit_url = url_for_each("organisations:unit", organisation.code)
     query = conditional_escape(period_query)
     adequate = _e(gettext("adequate"))
-    short = f'<b class="overdue">{_e(gettext("short"))}</b>'
+    short = _e(gettext("short"))  # (outside the f-string, where xgettext cannot see it)
+    short = f'<b class="overdue">{short}</b>'
     out = []
     for rank, row in enumerate(rows, 1):
         unit, ikm = row.unit, row.ikm

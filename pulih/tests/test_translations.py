@@ -126,3 +126,26 @@ def test_every_string_in_the_code_is_translated_into_indonesian(tmp_path):
         translated |= {k for k, forms in parse_po(po).items() if all(forms)}
     missing = sorted(strings_in_the_code(tmp_path) - translated)
     assert not missing, f"{len(missing)} strings without an Indonesian translation: {missing[:20]}"
+
+
+TRANSLATING = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext", "npgettext"}
+
+
+def test_no_string_is_translated_inside_an_f_string():
+    """xgettext, which `make messages` runs, does not look inside an f-string: a string
+    translated there is dropped from its catalogue at the next `make messages` and shows in
+    English. Translate it before, into a name the f-string uses."""
+    base = Path(settings.BASE_DIR)
+    found = []
+    for app in APPS_WITH_STRINGS:
+        for path in sorted((base / app).rglob("*.py")):
+            if {"tests", "migrations"} & set(path.relative_to(base).parts):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.JoinedStr):
+                    continue
+                for call in ast.walk(node):
+                    name = getattr(getattr(call, "func", None), "id", None)
+                    if isinstance(call, ast.Call) and name in TRANSLATING:
+                        found.append(f"{path.relative_to(base)}:{call.lineno}")
+    assert not found, f"translated inside an f-string: {found}"
