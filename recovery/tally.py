@@ -22,6 +22,7 @@ from django.db import connection
 
 from cases.models import CompensationItem, Delivery
 from units.models import Unit
+from units.zones import unit_ids_by_zone
 
 from .models import RECOVERED_FROM, FollowUp, RecoveryTally
 
@@ -150,12 +151,7 @@ def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
     delete theirs and write them again, one INSERT … SELECT … GROUP BY per time zone (the days
     are local). `apps`: a migration's historical models. Returns the tally rows written."""
     model = apps.get_model("recovery", "RecoveryTally")
-    units = apps.get_model("units", "Unit").objects.all()
-    if unit_ids is not None:
-        units = units.filter(pk__in=list(unit_ids))
-    zones: dict[str, list[int]] = {}
-    for pk, zone in units.values_list("pk", "time_zone"):
-        zones.setdefault(zone, []).append(pk)
+    zones = unit_ids_by_zone(unit_ids, apps=apps)
     written = 0
     for zone, ids in zones.items():
         model.objects.filter(unit_id__in=ids).delete()

@@ -23,6 +23,7 @@ from django.db.models.functions import TruncDate
 
 from pulih.lib.compiled import CompiledRead, date_marker, key_marker
 from units.models import Unit
+from units.zones import unit_ids_by_zone
 
 from .models import RecordTally
 from .tally import insert_select
@@ -84,12 +85,7 @@ def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
     days are local). `apps`: a migration's historical models. Returns the rows written."""
     model = apps.get_model("surveys", "RecordTally")
     records = apps.get_model("surveys", "ServiceRecord").objects
-    units = apps.get_model("units", "Unit").objects.all()
-    if unit_ids is not None:
-        units = units.filter(pk__in=list(unit_ids))
-    zones: dict[str, list[int]] = {}
-    for pk, zone in units.values_list("pk", "time_zone"):
-        zones.setdefault(zone, []).append(pk)
+    zones = unit_ids_by_zone(unit_ids, apps=apps)
     written = 0
     for zone, ids in zones.items():
         model.objects.filter(unit_id__in=ids).delete()

@@ -40,6 +40,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncDate
 
 from units.models import ELEMENT_CODES, Unit
+from units.zones import unit_ids_by_zone
 
 from .models import (
     PROFILE_FIELDS,
@@ -387,16 +388,11 @@ def rebuild(unit_ids: Iterable[int] | None = None, *, apps=django_apps) -> int:
     tables = [apps.get_model("surveys", name) for name in ("DailyTally", "UnitDayTally")]
     tables.append(apps.get_model("surveys", "UnitMonthTally"))
     responses = apps.get_model("surveys", "SurveyResponse").objects
-    units = apps.get_model("units", "Unit").objects.all()
-    if unit_ids is not None:
-        units = units.filter(pk__in=list(unit_ids))
     columns = {f.name for f in tables[0]._meta.concrete_fields}
     recounts = _recounts()
     fields = [name for name in COUNT_FIELDS if name in columns]
     counts = {f"n{i}": recounts[name] for i, name in enumerate(fields)}
-    zones: dict[str, list[int]] = {}
-    for pk, zone in units.values_list("pk", "time_zone"):
-        zones.setdefault(zone, []).append(pk)
+    zones = unit_ids_by_zone(unit_ids, apps=apps)
     written = 0
     for zone, ids in zones.items():
         for table in tables:
