@@ -358,7 +358,7 @@ class RecordTally(models.Model):
     rows, not a count of the records themselves, which grows with every service.
 
     Kept by surveys.services.store_records, in the transaction that stores the records;
-    surveys.tally.rebuild_records recounts it from them."""
+    surveys.record_tally.rebuild recounts it from them."""
 
     # No index of its own: the unique constraint's first column serves the foreign key.
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)

@@ -71,14 +71,18 @@ class Adequacy:
         }
 
 
+def _stated(start: object, end: object, **units: object):
+    """Per unit of `units`, the sum (n) of the populations it stated for periods lying
+    within start..end (no row for a unit that stated none)."""
+    stated = SurveyPopulation.objects.filter(**units, start__gte=start, end__lte=end)
+    return stated.order_by().values("unit").annotate(n=Sum("population"))
+
+
 @functools.cache
 def _stated_read() -> CompiledRead:
     """The sum of the populations the unit stated for periods lying within start..end (no
     row when it stated none)."""
-    stated = SurveyPopulation.objects.filter(
-        unit=key_marker(0), start__gte=date_marker(0), end__lte=date_marker(1)
-    )
-    rows = stated.order_by().values("unit").annotate(n=Sum("population")).values_list("n")
+    rows = _stated(date_marker(0), date_marker(1), unit=key_marker(0)).values_list("n")
     return CompiledRead(rows, unit=key_marker(0), start=date_marker(0), end=date_marker(1))
 
 
@@ -127,12 +131,8 @@ def populations(unit_ids: Sequence[int], start: datetime.date, end: datetime.dat
     """{unit id: its population of start..end as `adequacy` takes it for the whole unit:
     the populations it stated for periods within start..end, else the services it recorded}
     (units with neither left out), in two queries whatever the number of units."""
-    stated = SurveyPopulation.objects.filter(unit_id__in=unit_ids, start__gte=start, end__lte=end)
-    stated = stated.order_by().values("unit").annotate(n=Sum("population"))
-    return {
-        **record_tally.populations(unit_ids, start, end),
-        **dict(stated.values_list("unit", "n")),
-    }
+    stated = _stated(start, end, unit_id__in=unit_ids).values_list("unit", "n")
+    return {**record_tally.populations(unit_ids, start, end), **dict(stated)}
 
 
 # --- the respondent profile ------------------------------------------------------------------

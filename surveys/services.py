@@ -146,10 +146,7 @@ def store_records(unit: Unit, records: Sequence[ServiceRecord]) -> Sequence[Serv
     """Store new service records of `unit` (checked by the caller) and count each in its
     local day's RecordTally, in one transaction: the one way a service record is written
     (`record_service`; the demo, the bench and the reliability runs, in bulk)."""
-    if len(records) == 1:
-        records[0].save(force_insert=True)
-    else:
-        ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    ServiceRecord.objects.bulk_create(records, batch_size=2000)
     record_tally.add(unit, unit.local_dates(r.served_at for r in records))
     return records
 
