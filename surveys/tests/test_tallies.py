@@ -343,6 +343,47 @@ def test_an_answer_costs_one_statement_per_tally(unit, django_assert_num_queries
     assert {month for month, _f, _v in tallied_month_rows(unit)} == {DAY.replace(day=1)}
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's cache: PostgreSQL")
+@pytest.mark.parametrize("profile", [{}, dict.fromkeys(PROFILE_FIELDS, "Lainnya")])
+def test_an_answers_tally_statement_is_parsed_once_per_connection(unit, profile):
+    """psycopg parses a statement's placeholders with a regular expression unless it has at
+    most 50 parameters and 4 KB (then it caches the result): an answer's tally statement
+    stays within both, with every profile answer stated or none."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH, MAX_CACHED_STATEMENT_PARAMS
+
+    from surveys.services import new_response, store_responses
+
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    response = new_response(unit, GOOD, submitted_at=local(unit, DAY, 9), profile=profile)
+    with connection.execute_wrapper(record):
+        store_responses(unit, [response])
+    ((sql, params),) = [(q, p) for q, p in sent if "surveys_dailytally" in q]
+    assert len(params) <= MAX_CACHED_STATEMENT_PARAMS
+    assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+    assert tallied_day_rows(unit) == raw_day_rows(unit)
+    assert tallied_month_rows(unit) == raw_month_rows(unit)
+    assert_kept_equals_rebuilt(unit)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's keywords")
+def test_no_tally_column_written_bare_is_a_word_postgresql_reserves(db):
+    """The upsert writes the tallies' columns unquoted (to stay within psycopg's cache)."""
+    columns = {
+        f.column for model in (DailyTally, UnitDayTally, UnitMonthTally)
+        for f in model._meta.concrete_fields
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")
+        reserved = {word for (word,) in cursor.fetchall()}
+    assert {"day", "month", "unit_id", "u1_sum"} <= columns
+    assert "user" in reserved and not columns & reserved
+
+
 moments = st.datetimes(  # across a month's (and a year's) end in local time
     min_value=datetime.datetime(2025, 12, 30, 12), max_value=datetime.datetime(2026, 1, 2, 12)
 )
