@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Sanction and compensation cases")
+
+    def ready(self) -> None:
+        from units.signals import recount_when_time_zone_changes
+
+        from . import tally
+
+        recount_when_time_zone_changes(tally.rebuild, "cases.tally")

@@ -10,8 +10,12 @@ class RecoveryConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from cases.models import Delivery
+        from units.signals import recount_when_time_zone_changes
 
+        from . import tally
         from .services import issue_followup_for_delivery
+
+        recount_when_time_zone_changes(tally.rebuild, "recovery.tally")
 
         # The follow-up is issued, and the delivery counted in the recovery tallies, in the
         # same transaction as the delivery that causes it.

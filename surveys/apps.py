@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Satisfaction surveys")
+
+    def ready(self) -> None:
+        from units.signals import recount_when_time_zone_changes
+
+        from . import record_tally, tally
+
+        recount_when_time_zone_changes(tally.rebuild, "surveys.tally")
+        recount_when_time_zone_changes(record_tally.rebuild, "surveys.record_tally")

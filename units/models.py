@@ -10,13 +10,15 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pulih.lib.models import AppendOnly
 from pulih.lib.money import rupiah
+
+from .signals import time_zone_changed
 
 ELEMENT_CODES = [f"U{i}" for i in range(1, 10)]
 
@@ -253,6 +255,21 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Save; when the time zone changes, every app recounts what it keeps per local day
+        of the unit in the same transaction (`units.signals.time_zone_changed`). A queryset's
+        `update()` of the zone bypasses this, as it bypasses every save."""
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        fields = kwargs.get("update_fields")
+        with transaction.atomic(using=using):
+            before = None
+            if not self._state.adding and (fields is None or "time_zone" in fields):
+                saved = type(self)._base_manager.using(using).filter(pk=self.pk)
+                before = saved.values_list("time_zone", flat=True).first()
+            super().save(*args, **kwargs)
+            if before is not None and before != self.time_zone:
+                time_zone_changed.send(sender=type(self), unit=self)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
