@@ -65,7 +65,7 @@ def fake_run(db="sqlite"):
         "floor_p50_s": 0.21,
         "floor_p95_s": 0.219,
         "warmup": {"s": 0.5, "cpu_s": 0.4, "peak_mib": 70.0},
-        "double": {"s": 6.1, "cpu_s": 6.0, "peak_mib": 72.3, "file": {}},
+        "half": {"s": 1.6, "cpu_s": 1.5, "peak_mib": 72.3, "file": {}},
         "heavy": {"s": 4.0, "cpu_s": 3.9, "peak_mib": 72.9, "poor_share": 0.08,
                   "file": {"officer_poor": 8000}},
         "elapsed_s": 40.0,
@@ -83,7 +83,7 @@ def test_figures_and_section():
     assert figures[1].met is None and "8%" in figures[1].note
     text = import_rate.section([fake_run(), fake_run("postgres")])
     assert "| sqlite | SQLite 3.40.1 | 31,250 | 476,190 |" in text
-    assert "72 MiB (in 6.1 s)" in text
+    assert "72 MiB (in 1.6 s)" in text
     assert "Before and after" in text
 
 
