@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from units.signals import recount_when_time_zone_changes
+
 
 class RecoveryConfig(AppConfig):
     name = "recovery"
@@ -10,7 +12,6 @@ class RecoveryConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from cases.models import Delivery
-        from units.signals import recount_when_time_zone_changes
 
         from . import tally
         from .services import issue_followup_for_delivery

@@ -1,14 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from units.signals import recount_when_time_zone_changes
+
 
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Satisfaction surveys")
 
     def ready(self) -> None:
-        from units.signals import recount_when_time_zone_changes
-
         from . import record_tally, tally
 
         recount_when_time_zone_changes(tally.rebuild, "surveys.tally")
