@@ -233,6 +233,11 @@ def _parts(model: type[models.Model]) -> _Upsert:
     )
 
 
+def _db_type(model: type[models.Model], name: str) -> str:
+    """The column type of the model's field `name`, as a statement's casts spell it."""
+    return model._meta.get_field(name).db_type(connection)
+
+
 @functools.cache
 def _upsert_sql(model: type[models.Model]) -> str:
     """The upsert of one row, its parameters named after the fields (`%(unit)s`, …): Django
@@ -250,8 +255,7 @@ def _unnest_sql(model: type[models.Model]) -> str:
     element of a list and searches it for characters to quote, about 1.5 µs an element (0.4
     of an import's 0.6 s of tallies)."""
     upsert = _parts(model)
-    by_name = {f.name: f for f in model._meta.concrete_fields}
-    arrays = ", ".join(f"%b::{by_name[name].db_type(connection)}[]" for name in upsert.fields)
+    arrays = ", ".join(f"%b::{_db_type(model, name)}[]" for name in upsert.fields)
     return f"{upsert.insert} SELECT * FROM unnest({arrays}) {upsert.conflict}"  # noqa: S608
 
 
@@ -341,9 +345,8 @@ def _one_response_sql(day_rows: int) -> str:
     daily row, the month rows, the day rows); `day_rows` (field, answer) pairs, the whole
     day's first, as the unit's day and month rows of the response."""
     day, month, daily = _parts(UnitDayTally), _parts(UnitMonthTally), _parts(DailyTally)
-    by_name = {f.name: f for f in DailyTally._meta.concrete_fields}
     counts = ", ".join(
-        f"%(n{i})s::{by_name[name].db_type(connection)}" for i, name in enumerate(COUNT_FIELDS)
+        f"%(n{i})s::{_db_type(DailyTally, name)}" for i, name in enumerate(COUNT_FIELDS)
     )
     keys = ", ".join(f"(%(f{i})s::varchar, %(v{i})s::varchar)" for i in range(day_rows))
     unit, on_day = "%(unit)s::bigint", "%(day)s::date"
