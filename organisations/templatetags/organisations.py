@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from pulih.lib.printed import escaped as _e
 from pulih.lib.urls import url_for_each
 
 from ..access import readable_organisations
@@ -71,11 +72,6 @@ def unit_rows(rows, organisation, period_query: str) -> SafeString:
             f'<td class="num">Rp {floatformat(row.spent, "0g")}{budget}</td></tr>'
         )
     return mark_safe("".join(out))  # noqa: S308 (every value escaped or a number)
-
-
-def _e(value) -> str:
-    """A text as `{{ value }}` prints it in an HTML page."""
-    return conditional_escape(str(value))
 
 
 def _n(value) -> str:

@@ -46,6 +46,15 @@ _MAX_DIGITS = 200
 _PRINTER = "pulih.lib.printed.Printer"
 
 
+def escaped(value: Any) -> str:
+    """What `{{ value }}` writes for a text (a name, a label, an id given as text): Django's
+    `conditional_escape(str(value))`, without the check its lazy wrapper makes of every
+    argument (a table built in Python calls it a thousand times a page)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
+
+
 def printer_for(context: Context) -> Printer:
     """A template tag's Printer: one per rendering of a template and language (a
     {% language %} block prints in its own), kept in the template's render context."""

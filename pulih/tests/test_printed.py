@@ -13,13 +13,14 @@ import pytest
 from django.template import Context, Engine, engines
 from django.test import override_settings
 from django.utils import translation
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from pulih.lib.printed import Printer, printer_for
+from pulih.lib.printed import Printer, escaped, printer_for
 
 ENGINE = engines["django"].engine
 PLAIN = ENGINE.from_string("{{ v }}")
@@ -235,3 +236,24 @@ def test_a_tag_prints_in_the_language_of_its_language_block():
     )
     with translation.override("id"):
         assert template.render(Context()) == "0,5 0.5"
+
+
+TEXTS = [
+    "",
+    "Budi & <Siti> \"Ani\" 'Wati'",
+    mark_safe("<b>aman</b>"),
+    gettext_lazy("Total"),
+    mark_safe(gettext_lazy("Total")),
+    None,
+    "—",
+]
+
+
+def test_escaped_texts_print_as_the_template_prints_them(locale):
+    for v in TEXTS:
+        assert escaped(v) == PLAIN.render(Context({"v": v})) == conditional_escape(str(v)), v
+
+
+@given(st.text())
+def test_property_escaped_equals_djangos_conditional_escape(text):
+    assert escaped(text) == conditional_escape(text)

@@ -8,11 +8,12 @@ from django import template
 from django.db.models import Count, Q
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from pulih.lib.printed import escaped as _e
 from pulih.lib.urls import url_for_each
 
 from ..access import RECORDERS, reads_results
@@ -186,8 +187,3 @@ def flagged_rows(context) -> SafeString:
             out.append('<span class="muted">—</span>')
         out.append("</td>\n</tr>\n")
     return mark_safe("".join(out))  # noqa: S308 (every value escaped)
-
-
-def _e(value) -> str:
-    """A value as `{{ value }}` prints a text (None included) in an HTML page."""
-    return conditional_escape(str(value))
