@@ -194,16 +194,61 @@ def time_paths(
         base, cookies=dict(cookies or {}), headers=dict(headers or {}), timeout=timeout
     ) as c:
         for i, path in enumerate([paths[0]] * warmup + paths):
-            started = time.perf_counter()
-            resp = c.get(path)
-            while follow and resp.status in (301, 302, 303) and resp.headers.get("Location"):
-                resp = c.get(resp.headers["Location"])
-            elapsed = (time.perf_counter() - started) * 1000
-            if resp.status != 200 or (check is not None and not check(resp)):
-                raise MeasureError(f"GET {base}{path} answered {resp.status}: {resp.text[:300]}")
+            elapsed, size = _timed_get(c, path, check=check, follow=follow)
             if i >= warmup:
                 samples.append(elapsed)
-                size = len(resp.body)
+    return _figures(samples, size)
+
+
+def time_in_turn(
+    base: str,
+    path: str,
+    floor_path: str,
+    n: int,
+    cookies: dict[str, str] | None = None,
+    floor_cookies: dict[str, str] | None = None,
+    warmup: int = 3,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> tuple[dict, dict]:
+    """GET `path` and `floor_path` in turn, warmup + n times each, each on its own keep-alive
+    connection (its own session's cookies), so that the floor is timed in the same moments as
+    the page: on a shared machine a slow stretch of a second or two then slows both alike,
+    where a block of the floor's requests and a block of the page's would sample different
+    stretches. Returns (the page's figures, the floor's figures), as time_requests."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    samples: tuple[list[float], list[float]] = ([], [])
+    sizes = [0, 0]
+    with (
+        Client(base, cookies=dict(cookies or {}), timeout=timeout) as page,
+        Client(base, cookies=dict(floor_cookies or cookies or {}), timeout=timeout) as floor,
+    ):
+        for i in range(warmup + n):
+            for k, (client, target) in enumerate(((page, path), (floor, floor_path))):
+                elapsed, sizes[k] = _timed_get(client, target)
+                if i >= warmup:
+                    samples[k].append(elapsed)
+    return _figures(samples[0], sizes[0]), _figures(samples[1], sizes[1])
+
+
+def _timed_get(
+    c: Client,
+    path: str,
+    check: Callable[[Response], bool] | None = None,
+    follow: bool = False,
+) -> tuple[float, int]:
+    """(milliseconds, body bytes) of one GET, which must answer 200 (and pass `check`)."""
+    started = time.perf_counter()
+    resp = c.get(path)
+    while follow and resp.status in (301, 302, 303) and resp.headers.get("Location"):
+        resp = c.get(resp.headers["Location"])
+    elapsed = (time.perf_counter() - started) * 1000
+    if resp.status != 200 or (check is not None and not check(resp)):
+        raise MeasureError(f"GET {c.origin}{path} answered {resp.status}: {resp.text[:300]}")
+    return elapsed, len(resp.body)
+
+
+def _figures(samples: list[float], size: int) -> dict:
     return {
         "p50_ms": round(percentile(samples, 50), 1),
         "p95_ms": round(percentile(samples, 95), 1),

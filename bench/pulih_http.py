@@ -10,7 +10,7 @@ import json
 
 from reliability.server import Server, free_port
 
-from .httpmeasure import Client, MeasureError, login_session, time_requests
+from .httpmeasure import Client, MeasureError, login_session, time_in_turn, time_requests
 from .pulih_db import VAR, database_url, django_env
 from .report import percentile
 from .seed import MEASURED_UNIT, PASSWORD
@@ -18,7 +18,7 @@ from .seed import MEASURED_UNIT, PASSWORD
 WORKERS = 2
 THREADS = 2
 FLOOR_PAGE_PATH = "/bench/page/"
-ROUNDS = 4  # of `reps` requests of each page and of the floor
+ROUNDS = 4  # of `reps` requests of each page, each followed by one of the floor's
 
 
 def api_token(base: str, username: str) -> str:
@@ -68,18 +68,22 @@ def measure(engine: str, pages: dict[str, str], ikm: dict, reps: int, warmup: in
             for user in {f"{MEASURED_UNIT}-head", *PAGE_READER.values()}
         }
         cookies = sessions[f"{MEASURED_UNIT}-head"]
-        # The pages and the floor in ROUNDS rounds, each page's requests in a block per round:
-        # a p95 of one block of 30 was the second-slowest request of one stretch of time, and
-        # moved by a third from run to run on the same tree; ROUNDS × reps samples spread over
-        # the whole measurement hold it.
+        # The pages in ROUNDS rounds, each page's requests in a block per round: a p95 of one
+        # block of 30 was the second-slowest request of one stretch of time, and moved by a
+        # third from run to run on the same tree; ROUNDS × reps samples spread over the whole
+        # measurement hold it. Each page's request is followed by one of the floor's: timed
+        # in blocks of their own (a third of a second against a page's one or two), the floor
+        # missed the slow stretches its pages met, and a page's ratio moved from 3.4x to 5.5x
+        # between runs of the same tree.
         parts: dict[str, list[dict]] = {name: [] for name in [*pages, "framework floor"]}
         for _round in range(ROUNDS):
-            parts["framework floor"].append(
-                time_requests(base + FLOOR_PAGE_PATH, reps, cookies=cookies, warmup=warmup)
-            )
             for name, path in pages.items():
                 who = sessions[PAGE_READER.get(name, f"{MEASURED_UNIT}-head")]
-                parts[name].append(time_requests(base + path, reps, cookies=who, warmup=warmup))
+                page, floor = time_in_turn(
+                    base, path, FLOOR_PAGE_PATH, reps, who, cookies, warmup=warmup
+                )
+                parts[name].append(page)
+                parts["framework floor"].append(floor)
         results = {name: merged(timings) for name, timings in parts.items()}
         token = api_token(base, f"{MEASURED_UNIT}-head")
         query = f"unit={ikm['unit']}&start={ikm['start']}&end={ikm['end']}"

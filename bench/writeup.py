@@ -150,9 +150,10 @@ def _pulih(run: dict) -> list[str]:
         "(all the day's answers and the flagged ones, 50 per page), the case list `/kasus/` "
         "(50 per page, newest first); and as the ministry's leader, the organisation "
         "dashboard `/organisasi/bench-kementerian/`. The pages and the framework floor "
-        "`/bench/page/` are timed in 4 rounds, each round the floor then every page, 30 "
-        "requests each after 3 warm-ups: 120 requests a figure, spread over the whole "
-        "measurement, so that a stretch of load hits the floor and the pages alike. Queries "
+        "`/bench/page/` are timed in 4 rounds; in each, every page's 30 requests (after 3 "
+        "warm-ups) alternate one for one with the floor's, on a connection of each: 120 "
+        "requests a page and 480 of the floor, the floor timed in the same moments as every "
+        "page, so that a stretch of load hits the floor and the pages alike. Queries "
         "counted in-process at two data sizes: the measured unit (half of all responses) "
         "and the smallest (`satuan-20`, about 2.6 %); the ministry (all responses) and its "
         "second directorate general (`bench-ditjen-b`, the 10 small units).",
