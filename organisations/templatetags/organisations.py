@@ -80,4 +80,4 @@ def _n(value) -> str:
     up three formats: a hundred times a page)."""
     if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
         return str(value)
-    return conditional_escape(str(localize(value)))
+    return _e(localize(value))
