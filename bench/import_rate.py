@@ -508,6 +508,14 @@ FIXES = [
     "(`services.ValuesStore`); the response table's own index on `unit`, covered by "
     "`(unit, submitted_at)`, is gone (migration `surveys.0010`). SQLite stores in process: "
     "there the batches are stored in turn, as before.",
+    "the storing thread only waits on the database (PostgreSQL): the reading thread now "
+    "also makes each batch ready to its last byte (`ValuesStore.prepare`, "
+    "`pulih.lib.bulk.prepare_values`: the rows' values and the COPY's whole binary stream), "
+    "so the storing thread sends bytes and waits, and its share of the interpreter no "
+    "longer keeps the server idle between batches; batches of 5,000 rows, not 2,000 (each "
+    "batch's COPY and key checks cost the server a fixed 5 ms or so). In process on the "
+    "bench data set, the reading-and-storing part of 100,000 rows went from 2.0–2.3 s to "
+    "1.7–1.9 s, and `import_skm` from 3.1 s to 2.5–2.6 s, each old and new in turn.",
 ]
 
 

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
@@ -52,7 +52,7 @@ SEEN_NAMES = 10_000  # service and officer cells remembered as read
 SEEN_ANSWERS = 100  # answer texts remembered as read per column, each up to
 SEEN_ANSWER_CHARS = 60  # characters
 SEEN_ANSWER_ROWS = 2_000  # rows' sets of such answers remembered as read
-BATCH_SIZE = 2_000  # rows per insert; one batch at most is held in memory
+BATCH_SIZE = 5_000  # rows per insert; at most three batches are held in memory
 MAX_ERRORS = 1000  # reported in full up to this many; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title or merged rows may stand above the header
 SAMPLE_ROWS = 5
@@ -733,11 +733,13 @@ def import_file(
             total = sum(1 for _row in _data_rows(table, plan))
         store = ValuesStore(unit)
         with transaction.atomic(), _collector_skips_what_is_held():
-            with _stored_alongside(store.insert) as insert_next:
+            with _stored_alongside(store.insert_prepared) as insert_next:
 
                 def store_batch(batch: list[tuple]) -> None:
-                    store.count(batch)  # here: the inserting thread has the database's wait
-                    insert_next(batch)
+                    # Counted and made ready here (Python's work, to the last byte of the
+                    # COPY): the inserting thread has only the database's wait.
+                    store.count(batch)
+                    insert_next(store.prepare(batch))
 
                 scan = _scan(
                     table,
@@ -756,8 +758,11 @@ def import_file(
     return scan.rows
 
 
+Batch = TypeVar("Batch")
+
+
 @contextlib.contextmanager
-def _stored_alongside(store: Callable[[list[tuple]], None]) -> Iterator[Callable]:
+def _stored_alongside(store: Callable[[Batch], None]) -> Iterator[Callable[[Batch], None]]:
     """A `store` that stores each batch in a second thread while this one reads the next.
 
     On a database server (PostgreSQL) storing a batch is mostly waiting for the server
@@ -767,14 +772,15 @@ def _stored_alongside(store: Callable[[list[tuple]], None]) -> Iterator[Callable
     is stored here, in turn with the reading.
 
     One batch waits at most (memory stays flat) and batches are stored in order. The thread
-    uses this thread's connection, in its transaction (this thread does not use it
-    meanwhile). The first error in storing is raised here, at the next batch or at the end,
+    uses this thread's connection, in its transaction (this thread does no I/O on it
+    meanwhile: it reads only its adapters, to write the next batch's COPY). The first
+    error in storing is raised here, at the next batch or at the end,
     and nothing more is stored: the caller's transaction is rolled back."""
     wrapper = connections[DEFAULT_DB_ALIAS]
     if wrapper.vendor == "sqlite":
         yield store
         return
-    pending: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=1)
+    pending: queue.Queue[Batch | None] = queue.Queue(maxsize=1)
     failed: list[BaseException] = []
 
     def work() -> None:
@@ -789,7 +795,7 @@ def _stored_alongside(store: Callable[[list[tuple]], None]) -> Iterator[Callable
         finally:
             del connections[DEFAULT_DB_ALIAS]
 
-    def store_next(batch: list[tuple]) -> None:
+    def store_next(batch: Batch) -> None:
         if failed:
             raise failed[0]
         pending.put(batch)

@@ -18,6 +18,7 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -25,7 +26,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pulih.lib.bulk import insert_one, insert_rows, insert_values
+from pulih.lib.bulk import (
+    PreparedRows,
+    insert_one,
+    insert_prepared,
+    insert_rows,
+    prepare_values,
+)
 from pulih.lib.compiled import CompiledRead
 from pulih.lib.errors import ActionForbidden, DomainError, InvalidInput, StateConflict
 from pulih.lib.prepared import prepared
@@ -401,6 +408,14 @@ def store_values(unit: Unit, rows: list[Sequence]) -> None:
     store.finish()
 
 
+class PreparedBatch(NamedTuple):
+    """`ValuesStore.prepare`'s batch: the rows inserted as they are, and the responses that
+    open an improvement item (stored with their primary key)."""
+
+    plain: PreparedRows
+    improving: list[SurveyResponse]
+
+
 class ValuesStore:
     """`store_values` a batch at a time (the import's): `add(rows)` (or `count` and
     `insert`) per batch, `finish()` after the last, in one transaction. Most rows are
@@ -442,21 +457,31 @@ class ValuesStore:
     def insert(self, rows: Sequence[Sequence]) -> None:
         """Insert a batch's responses (those that open an improvement item when `HELD_ROWS`
         of them wait, or at `finish`)."""
+        self.insert_prepared(self.prepare(rows))
+
+    def prepare(self, rows: Sequence[Sequence]) -> PreparedBatch:
+        """A batch made ready for `insert_prepared`, with no database I/O (the import
+        prepares a batch while another thread inserts the one before)."""
         unit, at = self.unit, _slots()
         # A response that rates an institution's element poor gets an improvement item,
         # which refers to it: those are built and come back with their primary key. The
         # rest, most of an import (a flagged one's case comes later, from the daily check),
         # go as they are in one executemany of the ORM-compiled INSERT (COPY on PostgreSQL),
         # ten times cheaper than bulk_create.
-        plain = []
+        plain, improving = [], []
         for row in rows:
             if row[at.flagged]:
                 response = SurveyResponse(*row)
                 if poor_elements(unit, response.answers())[1]:
-                    self.improving.append(response)
+                    improving.append(response)
                     continue
             plain.append(row)
-        insert_values(SurveyResponse, plain)
+        return PreparedBatch(prepare_values(SurveyResponse, plain), improving)
+
+    def insert_prepared(self, batch: PreparedBatch) -> None:
+        """Insert a `prepare`d batch."""
+        insert_prepared(batch.plain)
+        self.improving.extend(batch.improving)
         if len(self.improving) >= self.HELD_ROWS:
             self._store_improving()
 

@@ -16,6 +16,7 @@ import datetime
 import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connections, models
 from django.db.models.sql import InsertQuery
@@ -47,30 +48,89 @@ def insert_values(
 ):
     """Insert new rows of `model` given as values in the order of its concrete fields (the
     order `Model(*values)` takes; the primary key's value is ignored, left to the database)."""
+    insert_prepared(prepare_values(model, rows, using))
+
+
+@dataclass(frozen=True)
+class PreparedRows:
+    """Rows of one model made ready for the database by `prepare_values`: on PostgreSQL,
+    when every column goes in COPY's binary format, the whole COPY stream; else the rows'
+    stored values."""
+
+    model: type[models.Model]
+    using: str
+    count: int
+    values: list[list] | None = None
+    copy_data: bytes | None = None
+
+
+def prepare_values(
+    model: type[models.Model], rows: Iterable[Sequence[object]], using: str = "default"
+) -> PreparedRows:
+    """All the Python work of `insert_values`, and no database I/O: a caller that stores
+    batch after batch in a second thread (the import) prepares the next batch here, in its
+    own thread, while the database stores the one before."""
     connection = connections[using]
-    sql, stored, conversions = _statement(model, using)
+    _sql, stored, conversions = _statement(model, using)
     values = [list(stored(row)) for row in rows]
-    if not values:
-        return
     for i, convert in conversions:
         for row in values:
             row[i] = convert(row[i])
+    if connection.vendor == "postgresql" and values:
+        _copy_sql, types = _copy_statement(model, using)
+        if types:
+            data = _binary_copy_stream(values, types, connection)
+            return PreparedRows(model, using, len(values), copy_data=data)
+    return PreparedRows(model, using, len(values), values=values)
+
+
+def insert_prepared(prepared: PreparedRows) -> None:
+    """Insert what `prepare_values` made ready, in the calling thread's transaction."""
+    if not prepared.count:
+        return
+    model, using = prepared.model, prepared.using
+    connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
-            cursor.executemany(sql, values)
+            sql, _stored, _conversions = _statement(model, using)
+            cursor.executemany(sql, prepared.values)
             return
         # PostgreSQL: its own bulk path, COPY, through the connection's driver (psycopg).
         copy_sql, types = _copy_statement(model, using)
         with cursor.cursor.copy(copy_sql) as copy:
-            if types:
-                copy.set_types(types)
-            for row in values:
-                copy.write_row(row)
+            if prepared.copy_data is not None:
+                copy.write(prepared.copy_data)
+            else:
+                for row in prepared.values:
+                    copy.write_row(row)
         # The rows' foreign keys (which Django declares checked at the commit) are checked
         # now: a caller that stores batch after batch while it reads the next (the import)
         # has them checked meanwhile, not all at its commit, which would wait for them about
         # as long as for the COPY itself. The same checks, the same outcome.
         connection.check_constraints()
+
+
+def _binary_copy_stream(values: list[list], types: list[str], connection) -> bytes:
+    """The whole COPY … (FORMAT BINARY) stream of `values` (signature, rows, trailer), as
+    psycopg's own `Copy.write_row` writes it, with the connection's adapters; written here
+    without the connection's I/O, so it can be made in another thread than the COPY's."""
+    from psycopg._copy_base import BinaryFormatter  # (not imported where SQLite serves)
+    from psycopg.adapt import Transformer
+    from psycopg.pq import Format
+
+    driver = connection.connection  # psycopg's connection: its adapters, read only
+    registry = driver.adapters.types
+    transformer = Transformer(driver)
+    transformer.set_dumper_types([registry.get_oid(t) for t in types], Format.BINARY)
+    # psycopg has no public formatter apart from a Copy, which needs the COPY under way;
+    # this is the one `Copy` itself uses for binary (psycopg is pinned in pyproject.toml,
+    # and pulih/tests/test_bulk.py stores rows through it).
+    formatter = BinaryFormatter(transformer)
+    stream = bytearray()
+    for row in values:
+        stream += formatter.write_row(row)
+    stream += formatter.end()
+    return bytes(stream)
 
 
 def insert_one(obj: models.Model, using: str = "default") -> None:

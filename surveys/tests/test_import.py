@@ -482,15 +482,15 @@ def test_an_error_while_storing_a_batch_leaves_nothing(
     from surveys.services import ValuesStore
 
     stored_batches = []
-    insert = ValuesStore.insert
+    insert = ValuesStore.insert_prepared
 
-    def failing_insert(self, rows):
+    def failing_insert(self, batch):
         if len(stored_batches) == 2:
             raise RuntimeError("disk full")
-        insert(self, rows)
-        stored_batches.append(len(rows))
+        insert(self, batch)
+        stored_batches.append(batch.plain.count + len(batch.improving))
 
-    monkeypatch.setattr(ValuesStore, "insert", failing_insert)
+    monkeypatch.setattr(ValuesStore, "insert_prepared", failing_insert)
     rows = [row(at=f"2026-11-02 09:{minute:02d}:00") for minute in range(40)]
     with pytest.raises(RuntimeError, match="disk full"):
         importer.import_file(write_csv(tmp_path, rows), unit, batch_size=7)
