@@ -418,7 +418,8 @@ class PreparedBatch(NamedTuple):
 
 class ValuesStore:
     """`store_values` a batch at a time (the import's): `add(rows)` (or `count` and
-    `insert`) per batch, `finish()` after the last, in one transaction. Most rows are
+    `insert`, or `count`, `prepare` and `insert_prepared`: the last in another thread) per
+    batch, `finish()` after the last, in one transaction. Most rows are
     inserted as they come; the few that open an improvement item wait for `HELD_ROWS` of
     them (or the end) and go together, and the tallies are summed over all batches and
     written once, at the end (each row written once, and locked from there to the commit).
