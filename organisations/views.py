@@ -16,7 +16,6 @@ from reports.forms import PeriodForm
 from reports.periods import previous_quarter
 from reports.render import report_context
 from surveys.ikm import ikm_of_units, mean_score
-from units.models import Unit
 
 from .access import get_organisation_for_user, get_unit_below, readable_organisations
 from .models import Organisation
@@ -81,10 +80,10 @@ def public_page(request: HttpRequest, code: str) -> HttpResponse:
     quarter, ranked, with the organisation's own figure both ways."""
     organisation = get_object_or_404(Organisation, code=code)
     start, end = previous_quarter(timezone.localdate())
-    units = list(organisation.units_below().only("pk", "code", "name").order_by("name"))
-    pooled, per_unit = ikm_of_units(
-        Unit.objects.filter(pk__in=[u.pk for u in units]), start=start, end=end
+    units = list(
+        organisation.units_below().only("pk", "code", "name", "ikm_weight").order_by("name")
     )
+    pooled, per_unit = ikm_of_units(units, start=start, end=end)
     # A unit's code is a slug, written as it is in a URL.
     results_url = url_for_each("reports:results")
     ranked = sorted(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -67,6 +68,19 @@ def test_rounding_is_half_up_and_exact():
     assert round_half_up(Fraction(91475, 1000), 2) == Decimal("91.48")
     assert round_half_up(Fraction(914749999, 10**7), 2) == Decimal("91.47")
     assert round_half_up(Fraction(1, 8), 2) == Decimal("0.13")
+
+
+@given(
+    st.fractions(min_value=0, max_value=10**6, max_denominator=10**9),
+    st.integers(min_value=0, max_value=6),
+)
+def test_rounding_is_the_floor_of_the_value_plus_a_half(value, places):
+    """Rounded in integers, as the definition reads with Fractions: ⌊v·10^p + ½⌋ / 10^p,
+    printed with exactly `places` decimals."""
+    expected = Fraction(math.floor(value * 10**places + Fraction(1, 2)), 10**places)
+    rounded = round_half_up(value, places)
+    assert Fraction(rounded) == expected
+    assert rounded.as_tuple().exponent == -places
 
 
 def test_unanswered_elements_are_left_out():

@@ -370,6 +370,37 @@ def test_an_answers_tally_statement_is_parsed_once_per_connection(unit, profile)
     assert_kept_equals_rebuilt(unit)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's cache: PostgreSQL")
+def test_the_sums_of_many_units_are_one_statement_parsed_once_per_connection(unit):
+    """A ministry's roll-up sums hundreds of units' tallies: their ids go as one array, so
+    the statement is the same text for 1 unit or 500, within psycopg's cache of parsed
+    statements (at most 50 parameters), and sums the same rows."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_PARAMS
+
+    from surveys.ikm import period_sums
+
+    submit_response(unit, answers=GOOD, submitted_at=local(unit, DAY, 9))
+    submit_response(
+        unit, answers=dict.fromkeys(ELEMENT_CODES, 3), submitted_at=local(unit, DAY, 10)
+    )
+    sent = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    start, end = DAY.replace(day=1), DAY + datetime.timedelta(days=20)
+    absent = range(10**6, 10**6 + 499)  # ids no unit has
+    with connection.execute_wrapper(record):
+        one = period_sums(start, end, ("unit",), unit__in=[unit.pk])
+        many = period_sums(start, end, ("unit",), unit__in=[unit.pk, *absent])
+    (one_sql, one_params), (many_sql, many_params) = sent
+    assert many_sql == one_sql
+    assert len(many_params) == len(one_params) <= MAX_CACHED_STATEMENT_PARAMS
+    assert many == one == {(unit.pk,): period_sums(start, end, unit=unit)[()]}
+    assert one[(unit.pk,)][0] == 2
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's keywords")
 def test_no_tally_column_written_bare_is_a_word_postgresql_reserves(db):
     """The upsert writes the tallies' columns unquoted (to stay within psycopg's cache)."""
