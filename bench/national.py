@@ -482,10 +482,11 @@ def measure(reps: int, warmup: int) -> dict:
     year = (today_ - datetime.timedelta(days=364), today_)
     quarter = (quarter_of(today_)[0], today_)  # the dashboard's default period, so far
     public = previous_quarter(today_)  # what /o/<code>/ shows
+    trend_scans: dict = {}  # the year's and the quarter's trend: the same quarters
     out = {
-        "year": rollup_part.measure(ROOT_CODE, *year, reps, warmup),
-        "quarter": rollup_part.measure(ROOT_CODE, *quarter, reps, warmup),
-        "public": rollup_part.measure(ROOT_CODE, *public, reps, warmup),
+        "year": rollup_part.measure(ROOT_CODE, *year, reps, warmup, trend_scans),
+        "quarter": rollup_part.measure(ROOT_CODE, *quarter, reps, warmup, trend_scans),
+        "public": rollup_part.measure(ROOT_CODE, *public, reps, warmup, trend_scans),
     }
     out["queries"] = {
         ROOT_CODE: count_queries(LEADER, f"/organisasi/{ROOT_CODE}/"),

@@ -13,6 +13,7 @@ bench/pulih_db.py), or `seed()` from a configured process."""
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import random
 import secrets
@@ -89,7 +90,8 @@ def _vendor() -> str:
 
 
 def _utc_text(moment: datetime.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    # What strftime("%Y-%m-%d %H:%M:%S.%f") writes, at half its cost (millions of calls).
+    return moment.isoformat(" ", "microseconds")[:26]
 
 
 def write_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
@@ -437,11 +439,16 @@ ZONE = zoneinfo.ZoneInfo("Asia/Jakarta")
 def _due(code: str, start: datetime.datetime) -> datetime.datetime:
     """When the step governed by the standard's rule `code` is due (units.deadlines, with the
     standard's default rules, which every bench unit has)."""
+    return _due_from_day(code, start.astimezone(ZONE).date())
+
+
+@functools.cache  # a year's days: the working days of 100,000 cases counted once a day
+def _due_from_day(code: str, start: datetime.date) -> datetime.datetime:
     from units.deadlines import due_date
     from units.standard import DEADLINES
 
     rule = next(d for d in DEADLINES if d.code == code)
-    day = due_date(start.astimezone(ZONE).date(), rule.length, rule.day_kind)
+    day = due_date(start, rule.length, rule.day_kind)
     return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=ZONE).astimezone(
         datetime.UTC
     )
@@ -474,6 +481,17 @@ class _CaseRows:
         self.sequences: dict[tuple[int, int], int] = {}
 
 
+EVENT_DATA = {
+    step: json.dumps(data)
+    for step, data in {
+        "open": {"source": "survey", "reason": REASON},
+        "refer": {"note": ""},
+        "dismiss": {"reason": "Bukan tanggung jawab petugas."},
+        "verify": {"approved": True, "note": ""},
+    }.items()
+}
+
+
 def _case_rows(
     rng: random.Random,
     units: dict[int, UnitData],
@@ -498,18 +516,17 @@ def _case_rows(
             seq = rows.sequences.get((unit_id, year), 0) + 1
             rows.sequences[(unit_id, year)] = seq
             number = decree_pattern.format(seq=seq, year=year)
-        # What the workflow's own actions record (cases.workflow), which the deadlines read.
-        data = {
-            "open": {"source": "survey", "reason": REASON},
-            "refer": {"note": ""},
-            "dismiss": {"reason": "Bukan tanggung jawab petugas."},
-            "verify": {"approved": True, "note": ""},
-            "decide": {
-                "issue_decree": True,
-                "number": number,
-                "date": str((times.get("decide", opened) + ZONE_OFFSET).date()),
-                "sanction": sanction_code,
-            },
+        # What the workflow's own actions record (cases.workflow), which the deadlines read:
+        # the same for every case but the decision's.
+        data = EVENT_DATA | {
+            "decide": json.dumps(
+                {
+                    "issue_decree": True,
+                    "number": number,
+                    "date": str((times.get("decide", opened) + ZONE_OFFSET).date()),
+                    "sanction": sanction_code,
+                }
+            )
         }
         event_id = len(rows.events)
         previous = ""
@@ -525,7 +542,7 @@ def _case_rows(
                     m(times[step]),
                     previous,
                     TO_STATE[step],
-                    json.dumps(data.get(step, {})),
+                    data.get(step, "{}"),
                 )
             )
             previous = TO_STATE[step]

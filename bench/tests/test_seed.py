@@ -7,9 +7,11 @@ import datetime
 
 import pytest
 from django.db.models import Count, F
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench import pulih_inproc, rollup_part
-from bench.seed import MEASURED_UNIT, ORGANISATION, PATHS, seed
+from bench.seed import MEASURED_UNIT, ORGANISATION, PATHS, _utc_text, seed
 from cases.deadlines import case_deadlines
 from cases.models import Case, CaseEvent, CaseState, Compensation, Decree, Delivery, Hearing
 from cases.workflow import WORKFLOW
@@ -177,6 +179,26 @@ def test_the_organisation_rollups_equal_the_raw_scan(seeded):
     assert result["figures_checked"] > 20
 
 
+def test_the_trend_of_both_periods_is_scanned_once_and_checked_for_each(seeded, monkeypatch):
+    """The year and the current quarter end today: their roll-ups show the same trend, whose
+    quarters' raw scans are timed once and both roll-ups are checked against them."""
+    scans = []
+    raw_scan = rollup_part.raw_scan
+
+    def counted(units, start, end):
+        scans.append((start, end))
+        return raw_scan(units, start, end)
+
+    monkeypatch.setattr(rollup_part, "raw_scan", counted)
+    result = pulih_inproc.rollups(reps=1, warmup=0)
+    year, quarter = result["year"], result["quarter"]
+    assert year["trend_quarters"] == quarter["trend_quarters"]
+    trend = len(year["trend_quarters"])
+    assert trend >= 2
+    assert len(scans) == 2 + trend  # each period's own scan, then each quarter of the trend
+    assert quarter["figures_checked"] > trend  # the units, and every quarter of the trend
+
+
 def test_the_rollup_part_stops_when_a_tally_is_off(seeded):
     whole_days = UnitDayTally.objects.filter(unit__code="satuan-12", profile_field="")
     tally = whole_days.order_by("pk").first()
@@ -215,3 +237,9 @@ def test_the_pdfs_are_rendered_and_their_pages_counted(seeded):
         assert result[name]["n"] == 1
         assert result[name]["pages_mean"] >= 1
         assert result[name]["per_page_p50_ms"] <= result[name]["p50_ms"]
+
+
+@given(st.datetimes(min_value=datetime.datetime(1000, 1, 1), timezones=st.just(datetime.UTC)))
+def test_a_moment_is_written_for_sqlite_as_strftime_writes_it(moment):
+    # (Before the year 1000 strftime drops the leading zeros Django's own text keeps.)
+    assert _utc_text(moment) == moment.strftime("%Y-%m-%d %H:%M:%S.%f")
