@@ -511,23 +511,22 @@ def _case_rows(
             at += datetime.timedelta(hours=rng.randrange(2, 30))
         sanction, sanction_code = u.sanctions[n % len(u.sanctions)]
         number = ""
+        # What the workflow's own actions record (cases.workflow), which the deadlines read:
+        # the same for every case but the decision's.
+        data = EVENT_DATA
         if "decide" in times:
-            year = (times["decide"] + ZONE_OFFSET).year
+            decided = (times["decide"] + ZONE_OFFSET).date()
+            year = decided.year
             seq = rows.sequences.get((unit_id, year), 0) + 1
             rows.sequences[(unit_id, year)] = seq
             number = decree_pattern.format(seq=seq, year=year)
-        # What the workflow's own actions record (cases.workflow), which the deadlines read:
-        # the same for every case but the decision's.
-        data = EVENT_DATA | {
-            "decide": json.dumps(
-                {
-                    "issue_decree": True,
-                    "number": number,
-                    "date": str((times.get("decide", opened) + ZONE_OFFSET).date()),
-                    "sanction": sanction_code,
-                }
-            )
-        }
+            decision = {
+                "issue_decree": True,
+                "number": number,
+                "date": str(decided),
+                "sanction": sanction_code,
+            }
+            data = EVENT_DATA | {"decide": json.dumps(decision)}
         event_id = len(rows.events)
         previous = ""
         for step in PATHS[state]:
